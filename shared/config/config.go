@@ -1,0 +1,249 @@
+// Package config reads the app settings once at start-up. On Azure they are
+// app settings; locally the devhost passes local.settings.json's Values as
+// environment variables. Every problem is reported at once, by setting name,
+// so a misconfigured deployment fails loudly instead of half-working.
+package config
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	goredis "github.com/redis/go-redis/v9"
+)
+
+// Queue brokers the publisher can use.
+const (
+	BrokerRedis      = "redis"      // Redis Streams, the local broker the devhost consumes
+	BrokerServiceBus = "servicebus" // Azure Service Bus
+)
+
+// Config holds every setting the app reads. Names in comments are the setting names.
+type Config struct {
+	PostgresURL      string // POSTGRES_URL
+	PostgresMaxConns int32  // POSTGRES_MAX_CONNS
+
+	RedisURL string // REDIS_URL
+
+	// STORAGE_CONNECTION_STRING (keys; Azurite locally) or STORAGE_ACCOUNT_NAME
+	// (managed identity on Azure). One of them is required.
+	StorageConnectionString string
+	StorageAccountName      string
+
+	QueueBroker string // QUEUE_BROKER: redis or servicebus
+	// The same connection the Service Bus triggers use: ServiceBusConnection
+	// (a connection string) or ServiceBusConnection__fullyQualifiedNamespace
+	// (identity-based). One is required when QUEUE_BROKER=servicebus.
+	ServiceBusConnectionString string
+	ServiceBusNamespace        string
+
+	LogLevel       slog.Level    // LOG_LEVEL: debug, info, warn, error
+	RequestTimeout time.Duration // REQUEST_TIMEOUT_SECONDS: per-request deadline, below host.json functionTimeout
+	MaxBodyBytes   int64         // MAX_BODY_BYTES: larger request bodies get 413
+}
+
+// Names lists every setting Load reads; a test keeps local.settings.json.example
+// (and later the Bicep app settings) in step with it.
+var Names = []string{
+	"POSTGRES_URL", "POSTGRES_MAX_CONNS", "REDIS_URL",
+	"STORAGE_CONNECTION_STRING", "STORAGE_ACCOUNT_NAME",
+	"QUEUE_BROKER", "ServiceBusConnection", "ServiceBusConnection__fullyQualifiedNamespace",
+	"LOG_LEVEL", "REQUEST_TIMEOUT_SECONDS", "MAX_BODY_BYTES",
+}
+
+// Lookup returns a setting's value and whether it is set (os.LookupEnv's shape).
+type Lookup func(name string) (string, bool)
+
+// Load reads and validates the settings. The error lists every missing or
+// malformed setting by name.
+func Load(lookup Lookup) (Config, error) {
+	r := reader{lookup: lookup}
+	c := Config{
+		PostgresURL:                r.required("POSTGRES_URL", checkPostgresURL),
+		PostgresMaxConns:           int32(r.intIn("POSTGRES_MAX_CONNS", 10, 1, 1000)),
+		RedisURL:                   r.required("REDIS_URL", checkRedisURL),
+		StorageConnectionString:    r.optional("STORAGE_CONNECTION_STRING", checkStorageConnectionString),
+		StorageAccountName:         r.optional("STORAGE_ACCOUNT_NAME", nil),
+		QueueBroker:                r.oneOf("QUEUE_BROKER", "", BrokerRedis, BrokerServiceBus),
+		ServiceBusConnectionString: r.optional("ServiceBusConnection", nil),
+		ServiceBusNamespace:        r.optional("ServiceBusConnection__fullyQualifiedNamespace", nil),
+		LogLevel:                   r.level("LOG_LEVEL"),
+		RequestTimeout:             time.Duration(r.intIn("REQUEST_TIMEOUT_SECONDS", 25, 1, 600)) * time.Second,
+		MaxBodyBytes:               int64(r.intIn("MAX_BODY_BYTES", 1<<20, 1024, 64<<20)),
+	}
+	if c.StorageConnectionString == "" && c.StorageAccountName == "" {
+		r.fail("STORAGE_CONNECTION_STRING", "missing (or set STORAGE_ACCOUNT_NAME for a managed identity)")
+	}
+	if c.QueueBroker == BrokerServiceBus && c.ServiceBusConnectionString == "" && c.ServiceBusNamespace == "" {
+		r.fail("ServiceBusConnection", "missing: QUEUE_BROKER=servicebus needs it or ServiceBusConnection__fullyQualifiedNamespace")
+	}
+	if len(r.errs) > 0 {
+		return Config{}, fmt.Errorf("invalid settings:\n  %w", errors.Join(r.errs...))
+	}
+	return c, nil
+}
+
+// Env reads settings from the process environment, as the Functions host
+// provides them.
+func Env() Lookup { return os.LookupEnv }
+
+// WithLocalSettings returns a lookup that prefers the environment and falls
+// back to the Values of a local.settings.json file, as Core Tools does. It is
+// for the command-line subcommands run by developers (migrate, devhost); a
+// served handler reads the environment only.
+func WithLocalSettings(path string) (Lookup, error) {
+	values, err := ReadLocalSettings(path)
+	if err != nil {
+		return nil, err
+	}
+	return func(name string) (string, bool) {
+		if v, ok := os.LookupEnv(name); ok {
+			return v, true
+		}
+		v, ok := values[name]
+		return v, ok
+	}, nil
+}
+
+// ReadLocalSettings returns the Values of a local.settings.json file.
+func ReadLocalSettings(path string) (map[string]string, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read local settings: %w", err)
+	}
+	var file struct {
+		Values map[string]string `json:"Values"`
+	}
+	if err := json.Unmarshal(data, &file); err != nil {
+		return nil, fmt.Errorf("parse %s: %w", path, err)
+	}
+	return file.Values, nil
+}
+
+// LocalSettingsPath picks local.settings.json in dir, else the committed example.
+func LocalSettingsPath(dir string) string {
+	p := dir + "/local.settings.json"
+	if _, err := os.Stat(p); err == nil {
+		return p
+	}
+	return dir + "/local.settings.json.example"
+}
+
+type reader struct {
+	lookup Lookup
+	errs   []error
+}
+
+func (r *reader) fail(name, why string) {
+	r.errs = append(r.errs, fmt.Errorf("setting %s: %s", name, why))
+}
+
+func (r *reader) get(name string) (string, bool) {
+	v, ok := r.lookup(name)
+	v = strings.TrimSpace(v)
+	return v, ok && v != ""
+}
+
+func (r *reader) required(name string, check func(string) error) string {
+	v, ok := r.get(name)
+	if !ok {
+		r.fail(name, "missing")
+		return ""
+	}
+	if check != nil {
+		if err := check(v); err != nil {
+			r.fail(name, "malformed: "+err.Error())
+		}
+	}
+	return v
+}
+
+func (r *reader) optional(name string, check func(string) error) string {
+	v, ok := r.get(name)
+	if ok && check != nil {
+		if err := check(v); err != nil {
+			r.fail(name, "malformed: "+err.Error())
+		}
+	}
+	return v
+}
+
+func (r *reader) intIn(name string, def, lo, hi int) int {
+	v, ok := r.get(name)
+	if !ok {
+		return def
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < lo || n > hi {
+		r.fail(name, fmt.Sprintf("malformed: %q is not a whole number from %d to %d", v, lo, hi))
+		return def
+	}
+	return n
+}
+
+func (r *reader) oneOf(name, def string, allowed ...string) string {
+	v, ok := r.get(name)
+	if !ok {
+		if def == "" {
+			r.fail(name, "missing (one of "+strings.Join(allowed, ", ")+")")
+		}
+		return def
+	}
+	for _, a := range allowed {
+		if v == a {
+			return v
+		}
+	}
+	r.fail(name, fmt.Sprintf("malformed: %q is not one of %s", v, strings.Join(allowed, ", ")))
+	return def
+}
+
+func (r *reader) level(name string) slog.Level {
+	v, ok := r.get(name)
+	if !ok {
+		return slog.LevelInfo
+	}
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(v)); err != nil {
+		r.fail(name, fmt.Sprintf("malformed: %q is not debug, info, warn or error", v))
+	}
+	return l
+}
+
+func checkPostgresURL(v string) error {
+	_, err := pgconn.ParseConfig(v)
+	if err != nil {
+		// pgconn's message may echo the password; say only what is wrong.
+		return errors.New("not a PostgreSQL connection URL or keyword string")
+	}
+	return nil
+}
+
+func checkRedisURL(v string) error {
+	if _, err := goredis.ParseURL(v); err != nil {
+		return errors.New("not a redis:// or rediss:// URL")
+	}
+	return nil
+}
+
+func checkStorageConnectionString(v string) error {
+	if strings.EqualFold(v, "UseDevelopmentStorage=true") {
+		return errors.New("the table client needs a full connection string with BlobEndpoint= and TableEndpoint=, not UseDevelopmentStorage=true")
+	}
+	parts := map[string]bool{}
+	for _, kv := range strings.Split(v, ";") {
+		if k, _, ok := strings.Cut(kv, "="); ok {
+			parts[strings.ToLower(strings.TrimSpace(k))] = true
+		}
+	}
+	if !parts["accountname"] || !parts["accountkey"] {
+		return errors.New("needs AccountName= and AccountKey=")
+	}
+	return nil
+}

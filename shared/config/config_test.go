@@ -1,0 +1,134 @@
+package config
+
+import (
+	"encoding/json"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+func lookupFrom(m map[string]string) Lookup {
+	return func(name string) (string, bool) { v, ok := m[name]; return v, ok }
+}
+
+func exampleValues(t *testing.T) map[string]string {
+	t.Helper()
+	values, err := ReadLocalSettings("../../local.settings.json.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return values
+}
+
+func TestExampleSettingsLoad(t *testing.T) {
+	t.Parallel()
+	c, err := Load(lookupFrom(exampleValues(t)))
+	if err != nil {
+		t.Fatalf("the example settings must load: %v", err)
+	}
+	if c.QueueBroker != BrokerRedis || c.RequestTimeout != 25*time.Second || c.MaxBodyBytes != 1<<20 {
+		t.Errorf("unexpected defaults: %+v", c)
+	}
+}
+
+// Every setting Load reads is listed in the example, so a fresh clone runs.
+func TestExampleListsEverySetting(t *testing.T) {
+	t.Parallel()
+	values := exampleValues(t)
+	for _, name := range Names {
+		if _, ok := values[name]; !ok {
+			t.Errorf("local.settings.json.example lacks %s", name)
+		}
+	}
+	// And Names matches what the source actually reads.
+	src, err := os.ReadFile("config.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(src), "\n") {
+		for _, fn := range []string{"r.required(\"", "r.optional(\"", "r.intIn(\"", "r.oneOf(\"", "r.level(\""} {
+			if i := strings.Index(line, fn); i >= 0 {
+				name := strings.SplitN(line[i+len(fn):], "\"", 2)[0]
+				if !slices.Contains(Names, name) {
+					t.Errorf("config.go reads %s but Names does not list it", name)
+				}
+			}
+		}
+	}
+}
+
+func TestLoadNamesEveryProblem(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name   string
+		change map[string]string // "" deletes
+		want   []string          // substrings of the error
+	}{
+		{"missing postgres", map[string]string{"POSTGRES_URL": ""}, []string{"setting POSTGRES_URL: missing"}},
+		{"bad postgres", map[string]string{"POSTGRES_URL": "postgres://%zz"}, []string{"setting POSTGRES_URL: malformed"}},
+		{"bad redis", map[string]string{"REDIS_URL": "http://x"}, []string{"setting REDIS_URL: malformed"}},
+		{"dev storage shorthand", map[string]string{"STORAGE_CONNECTION_STRING": "UseDevelopmentStorage=true"}, []string{"STORAGE_CONNECTION_STRING: malformed", "TableEndpoint"}},
+		{"no storage", map[string]string{"STORAGE_CONNECTION_STRING": "", "STORAGE_ACCOUNT_NAME": ""}, []string{"setting STORAGE_CONNECTION_STRING: missing"}},
+		{"bad broker", map[string]string{"QUEUE_BROKER": "kafka"}, []string{"setting QUEUE_BROKER: malformed"}},
+		{"servicebus without connection", map[string]string{"QUEUE_BROKER": "servicebus"}, []string{"setting ServiceBusConnection: missing"}},
+		{"bad timeout", map[string]string{"REQUEST_TIMEOUT_SECONDS": "0"}, []string{"setting REQUEST_TIMEOUT_SECONDS: malformed"}},
+		{"bad level", map[string]string{"LOG_LEVEL": "loud"}, []string{"setting LOG_LEVEL: malformed"}},
+		{"two at once", map[string]string{"REDIS_URL": "", "MAX_BODY_BYTES": "x"}, []string{"REDIS_URL: missing", "MAX_BODY_BYTES: malformed"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			values := exampleValues(t)
+			for k, v := range tt.change {
+				if v == "" {
+					delete(values, k)
+				} else {
+					values[k] = v
+				}
+			}
+			_, err := Load(lookupFrom(values))
+			if err == nil {
+				t.Fatal("got nil error")
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q lacks %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestServiceBusByNamespace(t *testing.T) {
+	t.Parallel()
+	values := exampleValues(t)
+	values["QUEUE_BROKER"] = "servicebus"
+	values["ServiceBusConnection__fullyQualifiedNamespace"] = "sb-x.servicebus.windows.net"
+	c, err := Load(lookupFrom(values))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.ServiceBusNamespace != "sb-x.servicebus.windows.net" {
+		t.Errorf("got %q", c.ServiceBusNamespace)
+	}
+}
+
+func TestWithLocalSettingsPrefersEnvironment(t *testing.T) {
+	dir := t.TempDir()
+	data, _ := json.Marshal(map[string]any{"IsEncrypted": false, "Values": map[string]string{"LOG_LEVEL": "debug", "REDIS_URL": "redis://file"}})
+	if err := os.WriteFile(dir+"/local.settings.json", data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("REDIS_URL", "redis://env")
+	lookup, err := WithLocalSettings(LocalSettingsPath(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]string{"LOG_LEVEL": "debug", "REDIS_URL": "redis://env"} {
+		if got, _ := lookup(name); got != want {
+			t.Errorf("%s: got %q, want %q", name, got, want)
+		}
+	}
+}

@@ -1,0 +1,216 @@
+package queue
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/eventmkt/backend/shared/postgres"
+)
+
+// Outbox makes "change state and send a message" atomic: messages are rows
+// written in the caller's transaction, sent right after commit, and sent by
+// Relay (the OutboxRelay timer) if that first send did not happen. Sending
+// locks each row (FOR UPDATE SKIP LOCKED) so two senders never send one
+// message at the same time; a crash between send and mark can resend, which
+// the stable id makes harmless.
+type Outbox struct {
+	db  *postgres.DB
+	pub Publisher
+	log *slog.Logger
+	// SendTimeout bounds one publish, so a dead broker cannot hold row locks long.
+	SendTimeout time.Duration
+}
+
+// NewOutbox wires the outbox to the database and the broker.
+func NewOutbox(db *postgres.DB, pub Publisher, log *slog.Logger) *Outbox {
+	return &Outbox{db: db, pub: pub, log: log, SendTimeout: 5 * time.Second}
+}
+
+type pendingKey struct{}
+
+type pending struct{ ids []string }
+
+// Enqueue writes messages in tx. Inside InTx they are sent right after the
+// commit; otherwise the relay sends them within a minute.
+func (o *Outbox) Enqueue(ctx context.Context, tx pgx.Tx, msgs ...Message) error {
+	for _, m := range msgs {
+		if err := m.validate(); err != nil {
+			return err
+		}
+		available := m.ScheduledAt
+		if available.IsZero() {
+			available = time.Now()
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO outbox.messages (message_id, queue, subject, correlation_id, body, available_at)
+			VALUES ($1, $2, $3, $4, $5, $6)
+			ON CONFLICT (message_id) DO NOTHING`,
+			m.ID, m.Queue, m.Subject, m.CorrelationID, []byte(m.Body), available)
+		if err != nil {
+			return fmt.Errorf("outbox: enqueue %s: %w", m.ID, err)
+		}
+		if p, ok := ctx.Value(pendingKey{}).(*pending); ok {
+			p.ids = append(p.ids, m.ID)
+		}
+	}
+	return nil
+}
+
+// InTx runs fn in a transaction and, once it has committed, sends the
+// messages fn enqueued. A failed send is logged, not returned: the state
+// change stands and the relay will deliver.
+func (o *Outbox) InTx(ctx context.Context, fn func(ctx context.Context, tx pgx.Tx) error) error {
+	p := &pending{}
+	txCtx := context.WithValue(ctx, pendingKey{}, p)
+	if err := o.db.InTx(ctx, func(tx pgx.Tx) error { return fn(txCtx, tx) }); err != nil {
+		return err
+	}
+	if len(p.ids) > 0 {
+		if _, err := o.send(context.WithoutCancel(ctx), p.ids, len(p.ids)); err != nil {
+			o.log.WarnContext(ctx, "outbox: immediate send failed; the relay will retry", "messages", len(p.ids), "error", err)
+		}
+	}
+	return nil
+}
+
+// RelayResult says what one relay run did.
+type RelayResult struct {
+	Sent   int
+	Failed int
+}
+
+// Relay sends unsent messages in batches until none is left, the broker
+// fails, or ctx ends. Safe to run concurrently with itself and with InTx.
+func (o *Outbox) Relay(ctx context.Context, batch int) (RelayResult, error) {
+	var total RelayResult
+	for ctx.Err() == nil {
+		r, err := o.send(ctx, nil, batch)
+		total.Sent += r.Sent
+		total.Failed += r.Failed
+		if err != nil {
+			return total, err
+		}
+		if r.Sent < batch {
+			return total, nil
+		}
+	}
+	return total, ctx.Err()
+}
+
+// Unsent counts messages still waiting, for health and logs.
+func (o *Outbox) Unsent(ctx context.Context) (int, error) {
+	var n int
+	err := o.db.QueryRow(ctx, "SELECT count(*) FROM outbox.messages WHERE sent_at IS NULL").Scan(&n)
+	return n, err
+}
+
+// send publishes up to limit unsent messages (only ids, when given) in one
+// transaction holding their row locks. It stops at the first broker failure,
+// records it on that message, and reports the error.
+func (o *Outbox) send(ctx context.Context, ids []string, limit int) (RelayResult, error) {
+	var res RelayResult
+	var sendErr error
+	err := o.db.InTx(ctx, func(tx pgx.Tx) error {
+		query := `SELECT id, message_id, queue, subject, correlation_id, body, available_at
+			FROM outbox.messages WHERE sent_at IS NULL`
+		args := []any{limit}
+		if ids != nil {
+			query += ` AND message_id = ANY($2)`
+			args = append(args, ids)
+		}
+		query += ` ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`
+		rows, err := tx.Query(ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		type row struct {
+			id  int64
+			msg Message
+		}
+		batch, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (row, error) {
+			var x row
+			var body []byte
+			err := r.Scan(&x.id, &x.msg.ID, &x.msg.Queue, &x.msg.Subject, &x.msg.CorrelationID, &body, &x.msg.ScheduledAt)
+			x.msg.Body = body
+			return x, err
+		})
+		if err != nil {
+			return err
+		}
+		var sent []int64
+		for _, r := range batch {
+			if !r.msg.ScheduledAt.After(time.Now()) {
+				r.msg.ScheduledAt = time.Time{}
+			}
+			pctx, cancel := context.WithTimeout(ctx, o.SendTimeout)
+			err := o.pub.Publish(pctx, r.msg)
+			cancel()
+			if err != nil {
+				res.Failed++
+				sendErr = err
+				if _, uerr := tx.Exec(ctx, `UPDATE outbox.messages SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, r.id, err.Error()); uerr != nil {
+					return uerr
+				}
+				break
+			}
+			sent = append(sent, r.id)
+		}
+		if len(sent) > 0 {
+			if _, err := tx.Exec(ctx, `UPDATE outbox.messages SET sent_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = ANY($1)`, sent); err != nil {
+				return err
+			}
+		}
+		res.Sent = len(sent)
+		return nil
+	})
+	if err != nil {
+		return RelayResult{}, fmt.Errorf("outbox: send: %w", err)
+	}
+	if sendErr != nil {
+		return res, fmt.Errorf("outbox: broker: %w", sendErr)
+	}
+	return res, nil
+}
+
+// Purge deletes sent messages older than keep, so the table stays small.
+func (o *Outbox) Purge(ctx context.Context, keep time.Duration) (int64, error) {
+	tag, err := o.db.Exec(ctx, `DELETE FROM outbox.messages WHERE sent_at < now() - make_interval(secs => $1)`, keep.Seconds())
+	if err != nil {
+		return 0, fmt.Errorf("outbox: purge: %w", err)
+	}
+	return tag.RowsAffected(), nil
+}
+
+// Once applies a message's effect exactly once per consumer: the message id
+// is recorded in the same transaction as fn's writes, so a redelivery (or a
+// concurrent duplicate, which waits on the key) finds it and skips fn. It
+// reports whether fn ran.
+func Once(ctx context.Context, db *postgres.DB, consumer, messageID string, fn func(tx pgx.Tx) error) (bool, error) {
+	if messageID == "" {
+		return false, errors.New("queue: message without an id cannot be processed once")
+	}
+	applied := false
+	err := db.InTx(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, `INSERT INTO outbox.processed_messages (consumer, message_id) VALUES ($1, $2)
+			ON CONFLICT DO NOTHING`, consumer, messageID)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return nil
+		}
+		if err := fn(tx); err != nil {
+			return err
+		}
+		applied = true
+		return nil
+	})
+	if err != nil {
+		return false, fmt.Errorf("queue: %s processing %s: %w", consumer, messageID, err)
+	}
+	return applied, nil
+}

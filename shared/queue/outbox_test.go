@@ -1,0 +1,247 @@
+package queue_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/eventmkt/backend/shared/postgres"
+	"github.com/eventmkt/backend/shared/queue"
+	"github.com/eventmkt/backend/shared/redis"
+	"github.com/eventmkt/backend/shared/testenv"
+)
+
+// countingPublisher wraps the real broker to count sends per message id.
+type countingPublisher struct {
+	queue.Publisher
+	mu    sync.Mutex
+	sends map[string]int
+}
+
+func (c *countingPublisher) Publish(ctx context.Context, m queue.Message) error {
+	c.mu.Lock()
+	c.sends[m.ID]++
+	c.mu.Unlock()
+	return c.Publisher.Publish(ctx, m)
+}
+
+func msg(t *testing.T, i int) queue.Message {
+	t.Helper()
+	m, err := queue.NewMessage(fmt.Sprintf("m-%04d", i), queue.AnalyticsEvents, "EventCreated", "ev", map[string]int{"n": i})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func unsent(t *testing.T, db *postgres.DB) (n int) {
+	t.Helper()
+	if err := db.QueryRow(context.Background(), "SELECT count(*) FROM outbox.messages WHERE sent_at IS NULL").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func TestOutboxRollbackSendsNothing(t *testing.T) {
+	t.Parallel()
+	db := testenv.Postgres(t)
+	rdb, prefix := testenv.Redis(t)
+	broker := queue.NewRedisStreams(rdb, prefix)
+	ob := queue.NewOutbox(db, broker, testenv.Logger(t))
+	ctx := context.Background()
+
+	boom := errors.New("boom")
+	err := ob.InTx(ctx, func(ctx context.Context, tx pgx.Tx) error {
+		if err := ob.Enqueue(ctx, tx, msg(t, 1)); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("got %v, want the callback's error", err)
+	}
+	if r, err := ob.Relay(ctx, 100); err != nil || r.Sent != 0 {
+		t.Fatalf("relay after rollback: %+v %v", r, err)
+	}
+	var rows int
+	_ = db.QueryRow(ctx, "SELECT count(*) FROM outbox.messages").Scan(&rows)
+	if n := rdb.XLen(ctx, broker.Stream(queue.AnalyticsEvents)).Val(); rows != 0 || n != 0 {
+		t.Errorf("after rollback: %d outbox rows, %d stream entries; want 0 and 0", rows, n)
+	}
+}
+
+func TestOutboxCommitSendsImmediately(t *testing.T) {
+	t.Parallel()
+	db := testenv.Postgres(t)
+	rdb, prefix := testenv.Redis(t)
+	broker := queue.NewRedisStreams(rdb, prefix)
+	ob := queue.NewOutbox(db, broker, testenv.Logger(t))
+	ctx := context.Background()
+	err := ob.InTx(ctx, func(ctx context.Context, tx pgx.Tx) error {
+		return ob.Enqueue(ctx, tx, msg(t, 1), msg(t, 2))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rdb.XLen(ctx, broker.Stream(queue.AnalyticsEvents)).Val(); got != 2 {
+		t.Errorf("stream holds %d messages, want 2", got)
+	}
+	if n := unsent(t, db); n != 0 {
+		t.Errorf("%d unsent after commit, want 0", n)
+	}
+}
+
+func TestOutboxRelaySendsAfterBrokerReturns(t *testing.T) {
+	t.Parallel()
+	db := testenv.Postgres(t)
+	rdb, prefix := testenv.Redis(t)
+	ctx := context.Background()
+
+	// A broker nobody listens on: the commit must stand, the send must wait.
+	deadClient, _ := redis.Open("redis://127.0.0.1:1/0")
+	defer deadClient.Close()
+	down := queue.NewOutbox(db, queue.NewRedisStreams(deadClient, prefix), testenv.Logger(t))
+	down.SendTimeout = 500 * time.Millisecond
+	if err := down.InTx(ctx, func(ctx context.Context, tx pgx.Tx) error {
+		return down.Enqueue(ctx, tx, msg(t, 1))
+	}); err != nil {
+		t.Fatalf("commit must succeed while the broker is down: %v", err)
+	}
+	if n := unsent(t, db); n != 1 {
+		t.Fatalf("%d unsent, want 1", n)
+	}
+	if _, err := down.Relay(ctx, 10); err == nil {
+		t.Fatal("relay against a dead broker reported success")
+	}
+	var attempts int
+	var lastErr string
+	_ = db.QueryRow(ctx, "SELECT attempts, last_error FROM outbox.messages").Scan(&attempts, &lastErr)
+	if attempts != 2 || lastErr == "" {
+		t.Errorf("attempts %d, last error %q: want 2 attempts recorded with the error", attempts, lastErr)
+	}
+
+	broker := queue.NewRedisStreams(rdb, prefix)
+	up := queue.NewOutbox(db, broker, testenv.Logger(t))
+	r, err := up.Relay(ctx, 10)
+	if err != nil || r.Sent != 1 {
+		t.Fatalf("relay once the broker is back: %+v %v", r, err)
+	}
+	if r, _ := up.Relay(ctx, 10); r.Sent != 0 {
+		t.Errorf("a second relay sent %d again", r.Sent)
+	}
+	if got := rdb.XLen(ctx, broker.Stream(queue.AnalyticsEvents)).Val(); got != 1 {
+		t.Errorf("stream holds %d, want 1", got)
+	}
+}
+
+func TestConcurrentRelaysSendEachMessageOnce(t *testing.T) {
+	t.Parallel()
+	db := testenv.Postgres(t)
+	rdb, prefix := testenv.Redis(t)
+	ctx := context.Background()
+	broker := queue.NewRedisStreams(rdb, prefix)
+	counter := &countingPublisher{Publisher: broker, sends: map[string]int{}}
+
+	const total = 300
+	// Enqueued outside InTx: nothing sent until a relay runs.
+	ob := queue.NewOutbox(db, counter, testenv.Logger(t))
+	err := db.InTx(ctx, func(tx pgx.Tx) error {
+		for i := range total {
+			if err := ob.Enqueue(ctx, tx, msg(t, i)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	var sent atomic.Int64
+	for range 3 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			relay := queue.NewOutbox(db, counter, testenv.Logger(t))
+			r, err := relay.Relay(ctx, 25)
+			if err != nil {
+				t.Error(err)
+			}
+			sent.Add(int64(r.Sent))
+		}()
+	}
+	wg.Wait()
+	if sent.Load() != total || len(counter.sends) != total {
+		t.Errorf("relays sent %d (%d distinct), want %d", sent.Load(), len(counter.sends), total)
+	}
+	for id, n := range counter.sends {
+		if n != 1 {
+			t.Errorf("message %s published %d times", id, n)
+		}
+	}
+	if got := rdb.XLen(ctx, broker.Stream(queue.AnalyticsEvents)).Val(); got != total {
+		t.Errorf("stream holds %d, want %d", got, total)
+	}
+}
+
+func TestOnceAppliesADuplicateOnce(t *testing.T) {
+	t.Parallel()
+	db := testenv.Postgres(t)
+	ctx := context.Background()
+	if _, err := db.Exec(ctx, "CREATE TABLE public.counter (n int NOT NULL); INSERT INTO public.counter VALUES (0)"); err != nil {
+		t.Fatal(err)
+	}
+	apply := func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, "UPDATE public.counter SET n = n + 1")
+		return err
+	}
+	// The same message delivered twice in a row, then ten times at once.
+	var applied atomic.Int64
+	for range 2 {
+		ok, err := queue.Once(ctx, db, "test", "dup-1", apply)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok {
+			applied.Add(1)
+		}
+	}
+	var wg sync.WaitGroup
+	for range 10 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ok, err := queue.Once(ctx, db, "test", "dup-2", apply)
+			if err != nil {
+				t.Error(err)
+			}
+			if ok {
+				applied.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	// Another consumer of the same message applies its own effect once.
+	if ok, _ := queue.Once(ctx, db, "other", "dup-1", apply); !ok {
+		t.Error("a second consumer must see the message as new")
+	}
+	var n int
+	_ = db.QueryRow(ctx, "SELECT n FROM public.counter").Scan(&n)
+	if n != 3 || applied.Load() != 2 {
+		t.Errorf("counter %d, applied %d; want 3 and 2", n, applied.Load())
+	}
+	// A failing effect records nothing, so the redelivery tries again.
+	boom := errors.New("boom")
+	if _, err := queue.Once(ctx, db, "test", "dup-3", func(pgx.Tx) error { return boom }); !errors.Is(err, boom) {
+		t.Fatalf("got %v", err)
+	}
+	if ok, err := queue.Once(ctx, db, "test", "dup-3", apply); !ok || err != nil {
+		t.Errorf("retry after failure: applied %v, err %v", ok, err)
+	}
+}

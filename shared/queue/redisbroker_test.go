@@ -1,0 +1,90 @@
+package queue_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	goredis "github.com/redis/go-redis/v9"
+
+	"github.com/eventmkt/backend/shared/queue"
+	"github.com/eventmkt/backend/shared/testenv"
+)
+
+func TestRedisStreamsPublish(t *testing.T) {
+	t.Parallel()
+	rdb, prefix := testenv.Redis(t)
+	b := queue.NewRedisStreams(rdb, prefix)
+	ctx := context.Background()
+
+	m := msg(t, 7)
+	m.CorrelationID = "ev-7"
+	for range 3 { // the duplicate window drops resends of one id
+		if err := b.Publish(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	entries, err := rdb.XRange(ctx, b.Stream(queue.AnalyticsEvents), "-", "+").Result()
+	if err != nil || len(entries) != 1 {
+		t.Fatalf("got %d entries (%v), want 1", len(entries), err)
+	}
+	got, enq, deliveries, err := queue.DecodeFields(entries[0].Values)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.ID != m.ID || got.Subject != m.Subject || got.CorrelationID != "ev-7" || string(got.Body) != string(m.Body) || deliveries != 0 || time.Since(enq) > time.Minute {
+		t.Errorf("round trip: got %+v (enqueued %v), want %+v", got, enq, m)
+	}
+}
+
+func TestRedisStreamsScheduled(t *testing.T) {
+	t.Parallel()
+	rdb, prefix := testenv.Redis(t)
+	b := queue.NewRedisStreams(rdb, prefix)
+	ctx := context.Background()
+
+	later := msg(t, 1)
+	later.ScheduledAt = time.Now().Add(time.Hour)
+	soon := msg(t, 2)
+	soon.ScheduledAt = time.Now().Add(300 * time.Millisecond)
+	for _, m := range []queue.Message{later, soon} {
+		if err := b.Publish(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stream := b.Stream(queue.AnalyticsEvents)
+	if n, _ := b.PromoteDue(ctx, queue.AnalyticsEvents); n != 0 || rdb.XLen(ctx, stream).Val() != 0 {
+		t.Fatalf("nothing is due yet, promoted %d", n)
+	}
+	time.Sleep(400 * time.Millisecond)
+	if n, err := b.PromoteDue(ctx, queue.AnalyticsEvents); n != 1 || err != nil {
+		t.Fatalf("promoted %d (%v), want 1", n, err)
+	}
+	entries, _ := rdb.XRange(ctx, stream, "-", "+").Result()
+	got, _, _, err := queue.DecodeFields(entries[0].Values)
+	if err != nil || got.ID != soon.ID {
+		t.Errorf("promoted %+v (%v), want %s", got, err, soon.ID)
+	}
+	if n := rdb.ZCard(ctx, b.ScheduledKey(queue.AnalyticsEvents)).Val(); n != 1 {
+		t.Errorf("%d still scheduled, want 1", n)
+	}
+}
+
+func TestPublishRefusesInvalidMessages(t *testing.T) {
+	t.Parallel()
+	b := queue.NewRedisStreams(goredis.NewClient(&goredis.Options{Addr: "127.0.0.1:1"}), "x:")
+	tests := []struct {
+		name string
+		m    queue.Message
+	}{
+		{"no id", queue.Message{Queue: "q", Body: []byte(`{}`)}},
+		{"no queue", queue.Message{ID: "a", Body: []byte(`{}`)}},
+		{"not json", queue.Message{ID: "a", Queue: "q", Body: []byte(`{`)}},
+		{"id too long", queue.Message{ID: string(make([]byte, 129)), Queue: "q", Body: []byte(`{}`)}},
+	}
+	for _, tt := range tests {
+		if err := b.Publish(context.Background(), tt.m); err == nil {
+			t.Errorf("%s: accepted", tt.name)
+		}
+	}
+}

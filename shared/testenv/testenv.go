@@ -1,0 +1,265 @@
+// Package testenv gives each test its own isolated slice of the real local
+// services: a fresh Postgres database cloned from a migrated template, a Redis
+// key prefix, and uniquely named storage containers and tables. Tests run in
+// parallel and never see each other's data.
+//
+// Addresses come from TEST_POSTGRES_URL (a maintenance database URL),
+// TEST_REDIS_URL and TEST_STORAGE_CONNECTION_STRING, defaulting to the local
+// services that `make test` starts.
+package testenv
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/data/aztables"
+	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob"
+	"github.com/jackc/pgx/v5"
+	goredis "github.com/redis/go-redis/v9"
+
+	"github.com/eventmkt/backend/shared/blob"
+	"github.com/eventmkt/backend/shared/postgres"
+	"github.com/eventmkt/backend/shared/redis"
+	"github.com/eventmkt/backend/shared/tables"
+)
+
+// AzuriteConnectionString is Azurite's well-known development account.
+const AzuriteConnectionString = "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;" +
+	"AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;" +
+	"BlobEndpoint=http://127.0.0.1:10000/devstoreaccount1;QueueEndpoint=http://127.0.0.1:10001/devstoreaccount1;" +
+	"TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;"
+
+func env(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+// PostgresAdminURL is the maintenance database tests create their databases from.
+func PostgresAdminURL() string {
+	return env("TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable")
+}
+
+// RedisURL is the Redis tests use (database 1, away from a local run's 0).
+func RedisURL() string { return env("TEST_REDIS_URL", "redis://127.0.0.1:6379/1") }
+
+// StorageConnectionString is the storage account tests use.
+func StorageConnectionString() string {
+	return env("TEST_STORAGE_CONNECTION_STRING", AzuriteConnectionString)
+}
+
+// Name returns a short random name with the given prefix, safe for databases,
+// containers (lower-case) and tables (alphanumeric).
+func Name(prefix string) string {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return prefix + hex.EncodeToString(b)
+}
+
+// Logger returns a logger for code under test; set TEST_LOG=1 to see it.
+func Logger(t testing.TB) *slog.Logger {
+	if os.Getenv("TEST_LOG") != "" {
+		return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	return slog.New(slog.NewTextHandler(io.Discard, nil))
+}
+
+var (
+	templateOnce sync.Once
+	templateName string
+	templateErr  error
+)
+
+// withDatabase returns the admin URL pointed at another database.
+func withDatabase(admin, db string) string {
+	u, err := url.Parse(admin)
+	if err != nil {
+		panic("testenv: TEST_POSTGRES_URL must be a URL: " + err.Error())
+	}
+	u.Path = "/" + db
+	return u.String()
+}
+
+// template builds (once per migration set, across processes) a database with
+// every migration applied, for tests to clone.
+func template(ctx context.Context) (string, error) {
+	templateOnce.Do(func() {
+		migrations, err := postgres.Migrations()
+		if err != nil {
+			templateErr = err
+			return
+		}
+		h := sha256.New()
+		for _, m := range migrations {
+			fmt.Fprintf(h, "%s\n%s\n", m.Name, m.SQL)
+		}
+		sum := h.Sum(nil)
+		templateName = "eventmkt_tmpl_" + hex.EncodeToString(sum[:6])
+		templateErr = buildTemplate(ctx, templateName, int64(binary.BigEndian.Uint64(sum[:8])))
+	})
+	return templateName, templateErr
+}
+
+func buildTemplate(ctx context.Context, name string, lockKey int64) error {
+	admin, err := pgx.Connect(ctx, PostgresAdminURL())
+	if err != nil {
+		return fmt.Errorf("testenv: Postgres is not reachable at %s (run `make services`): %w", PostgresAdminURL(), err)
+	}
+	defer admin.Close(ctx)
+	// Parallel test processes build the template once.
+	if _, err := admin.Exec(ctx, "SELECT pg_advisory_lock($1)", lockKey); err != nil {
+		return err
+	}
+	defer admin.Exec(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", lockKey)
+	var exists bool
+	if err := admin.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", name).Scan(&exists); err != nil {
+		return err
+	}
+	if exists {
+		return nil
+	}
+	// Templates of older migration sets are dead weight.
+	rows, err := admin.Query(ctx, "SELECT datname FROM pg_database WHERE datname LIKE 'eventmkt_tmpl_%'")
+	if err == nil {
+		old, _ := pgx.CollectRows(rows, pgx.RowTo[string])
+		for _, db := range old {
+			_, _ = admin.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{db}.Sanitize()+" WITH (FORCE)")
+		}
+	}
+	building := name + "_build"
+	_, _ = admin.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{building}.Sanitize()+" WITH (FORCE)")
+	if _, err := admin.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{building}.Sanitize()); err != nil {
+		return err
+	}
+	conn, err := pgx.Connect(ctx, withDatabase(PostgresAdminURL(), building))
+	if err != nil {
+		return err
+	}
+	_, err = postgres.Migrate(ctx, conn, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	conn.Close(ctx)
+	if err != nil {
+		return fmt.Errorf("testenv: migrate template: %w", err)
+	}
+	_, err = admin.Exec(ctx, "ALTER DATABASE "+pgx.Identifier{building}.Sanitize()+" RENAME TO "+pgx.Identifier{name}.Sanitize())
+	return err
+}
+
+// PostgresURL creates a fresh, fully migrated database for this test and
+// returns its URL; the database is dropped when the test ends.
+func PostgresURL(t testing.TB) string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	tmpl, err := template(ctx)
+	if err != nil {
+		t.Fatalf("testenv: %v", err)
+	}
+	name := Name("eventmkt_t_")
+	admin, err := pgx.Connect(ctx, PostgresAdminURL())
+	if err != nil {
+		t.Fatalf("testenv: Postgres is not reachable (run `make services`): %v", err)
+	}
+	defer admin.Close(ctx)
+	if _, err := admin.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()+" TEMPLATE "+pgx.Identifier{tmpl}.Sanitize()); err != nil {
+		t.Fatalf("testenv: create database: %v", err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		admin, err := pgx.Connect(ctx, PostgresAdminURL())
+		if err != nil {
+			t.Errorf("testenv: drop %s: %v", name, err)
+			return
+		}
+		defer admin.Close(ctx)
+		if _, err := admin.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)"); err != nil {
+			t.Errorf("testenv: drop %s: %v", name, err)
+		}
+	})
+	return withDatabase(PostgresAdminURL(), name)
+}
+
+// Postgres returns a pool on a fresh, fully migrated database for this test.
+func Postgres(t testing.TB) *postgres.DB {
+	t.Helper()
+	db, err := postgres.Open(context.Background(), PostgresURL(t), 20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(db.Close) // registered after the drop, so it runs before it
+	return db
+}
+
+// Redis returns a client and a key prefix unique to this test; keys under the
+// prefix are deleted when the test ends.
+func Redis(t testing.TB) (*goredis.Client, string) {
+	t.Helper()
+	rdb, err := redis.Open(RedisURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := rdb.Ping(ctx).Err(); err != nil {
+		t.Fatalf("testenv: Redis is not reachable at %s (run `make services`): %v", RedisURL(), err)
+	}
+	prefix := Name("t") + ":"
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		iter := rdb.Scan(ctx, 0, prefix+"*", 500).Iterator()
+		for iter.Next(ctx) {
+			rdb.Del(ctx, iter.Val())
+		}
+		rdb.Close()
+	})
+	return rdb, prefix
+}
+
+// Blob returns a client for the test storage account, after checking it answers.
+func Blob(t testing.TB) *azblob.Client {
+	t.Helper()
+	c, err := blob.Open(StorageConnectionString(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := blob.Ping(ctx, c); err != nil {
+		t.Fatalf("testenv: Blob storage is not reachable (run `make services`): %v", err)
+	}
+	return c
+}
+
+// Tables returns a client for the test storage account, after checking it answers.
+func Tables(t testing.TB) *aztables.ServiceClient {
+	t.Helper()
+	c, err := tables.Open(StorageConnectionString(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := tables.Ping(ctx, c); err != nil {
+		t.Fatalf("testenv: Table storage is not reachable (run `make services`): %v", err)
+	}
+	return c
+}
+
+// TableName returns a unique, valid table name for this test.
+func TableName(prefix string) string {
+	return strings.ReplaceAll(Name(prefix), "_", "")
+}
