@@ -101,6 +101,17 @@ func (o *Outbox) Relay(ctx context.Context, batch int) (RelayResult, error) {
 	return total, ctx.Err()
 }
 
+// RelayTick is the OutboxRelay timer's work: send what is left, then drop
+// sent messages older than a week (kept that long for investigations).
+func (o *Outbox) RelayTick(ctx context.Context) (RelayResult, int64, error) {
+	res, err := o.Relay(ctx, 100)
+	if err != nil {
+		return res, 0, err
+	}
+	purged, err := o.Purge(ctx, 7*24*time.Hour)
+	return res, purged, err
+}
+
 // Unsent counts messages still waiting, for health and logs.
 func (o *Outbox) Unsent(ctx context.Context) (int, error) {
 	var n int
@@ -213,4 +224,15 @@ func Once(ctx context.Context, db *postgres.DB, consumer, messageID string, fn f
 		return false, fmt.Errorf("queue: %s processing %s: %w", consumer, messageID, err)
 	}
 	return applied, nil
+}
+
+// RecordPoison keeps a message that can never succeed, so it can be
+// acknowledged (not retried forever) without being lost.
+func RecordPoison(ctx context.Context, db *postgres.DB, consumer, messageID string, body []byte, reason string) error {
+	_, err := db.Exec(ctx, `INSERT INTO outbox.poison_messages (consumer, message_id, reason, body) VALUES ($1, $2, $3, $4)`,
+		consumer, messageID, reason, string(body))
+	if err != nil {
+		return fmt.Errorf("queue: record poison %s: %w", messageID, err)
+	}
+	return nil
 }

@@ -22,6 +22,9 @@ type RedisStreams struct {
 	now         func() time.Time
 }
 
+// LocalPrefix namespaces the app's queue keys in Redis.
+const LocalPrefix = "queue:"
+
 // NewRedisStreams returns the local broker. prefix namespaces the keys
 // ("queue:" in the app; tests use their own).
 func NewRedisStreams(rdb *goredis.Client, prefix string) *RedisStreams {

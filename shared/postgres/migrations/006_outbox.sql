@@ -31,3 +31,15 @@ CREATE TABLE outbox.processed_messages (
     PRIMARY KEY (consumer, message_id)
 );
 CREATE INDEX idx_processed_messages_at ON outbox.processed_messages (processed_at);
+
+-- Messages a consumer can never process (malformed, unknown type): recorded
+-- here and acknowledged, so they neither block the queue nor vanish.
+CREATE TABLE outbox.poison_messages (
+    id          bigserial PRIMARY KEY,
+    consumer    varchar(100) NOT NULL,
+    message_id  varchar(200) NOT NULL,
+    reason      text NOT NULL,
+    body        text NOT NULL,
+    received_at timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX idx_poison_messages_consumer ON outbox.poison_messages (consumer, received_at);

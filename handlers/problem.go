@@ -1,0 +1,143 @@
+package handlers
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/eventmkt/backend/shared/apperr"
+)
+
+// statusOf is the one place where an error kind becomes an HTTP status.
+var statusOf = map[apperr.Kind]int{
+	apperr.Internal:     http.StatusInternalServerError,
+	apperr.Invalid:      http.StatusBadRequest,
+	apperr.Unauthorized: http.StatusUnauthorized,
+	apperr.Forbidden:    http.StatusForbidden,
+	apperr.NotFound:     http.StatusNotFound,
+	apperr.Conflict:     http.StatusConflict,
+	apperr.TooLarge:     http.StatusRequestEntityTooLarge,
+	apperr.TooMany:      http.StatusTooManyRequests,
+	apperr.Unavailable:  http.StatusServiceUnavailable,
+}
+
+// Codes for failures that are not any domain's (see API.md for the domains').
+const (
+	codeBadRequest       = "REQUEST_001" // malformed or missing body
+	codeNotFound         = "REQUEST_404" // no such route
+	codeMethodNotAllowed = "REQUEST_405"
+	codeTooLarge         = "REQUEST_413"
+	codeTimeout          = "REQUEST_504"
+	codeInternal         = "SERVER_500"
+)
+
+// Problem is an RFC 9457 problem document plus our stable code.
+type Problem struct {
+	Type         string `json:"type"`
+	Title        string `json:"title"`
+	Status       int    `json:"status"`
+	Detail       string `json:"detail,omitempty"`
+	Code         string `json:"code"`
+	Instance     string `json:"instance,omitempty"`
+	InvocationID string `json:"invocationId,omitempty"`
+}
+
+// writeError answers with the problem for err and logs it: server faults with
+// their cause at error level, client mistakes at info.
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	e := apperr.As(err)
+	status := statusOf[e.Kind]
+	code, detail := e.Code, e.Detail
+	if e.Kind == apperr.Internal {
+		code, detail = codeInternal, "The server failed to handle the request; it has been logged."
+	}
+	if code == "" {
+		code = fmt.Sprintf("HTTP_%d", status)
+	}
+	if status >= 500 {
+		s.log.ErrorContext(r.Context(), "request failed", "status", status, "code", code, "error", err)
+	} else {
+		s.log.InfoContext(r.Context(), "request refused", "status", status, "code", code, "detail", detail)
+	}
+	if e.Kind == apperr.Unauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="api"`)
+	}
+	writeProblem(w, r, status, code, detail, e.Extra)
+}
+
+func writeProblem(w http.ResponseWriter, r *http.Request, status int, code, detail string, extra map[string]any) {
+	p := Problem{
+		Type:         "about:blank",
+		Title:        http.StatusText(status),
+		Status:       status,
+		Detail:       detail,
+		Code:         code,
+		Instance:     r.URL.Path,
+		InvocationID: invocationID(r.Context()),
+	}
+	var body any = p
+	if len(extra) > 0 {
+		m := map[string]any{}
+		for k, v := range extra {
+			m[k] = v
+		}
+		raw, _ := json.Marshal(p)
+		_ = json.Unmarshal(raw, &m) // the standard members win over extensions
+		body = m
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(body)
+}
+
+// writeJSON answers with a JSON body.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// decodeJSON reads a JSON request body into v, classifying every way it can
+// be wrong as a client error with a message that says what to fix.
+func decodeJSON(r *http.Request, v any) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.Contains(strings.ToLower(ct), "json") {
+		return apperr.New(apperr.Invalid, codeBadRequest, "Content-Type must be application/json")
+	}
+	dec := json.NewDecoder(r.Body)
+	err := dec.Decode(v)
+	if err == nil {
+		if dec.More() {
+			return apperr.New(apperr.Invalid, codeBadRequest, "request body must hold a single JSON value")
+		}
+		return nil
+	}
+	var maxErr *http.MaxBytesError
+	var syntaxErr *json.SyntaxError
+	var typeErr *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &maxErr):
+		return apperr.New(apperr.TooLarge, codeTooLarge, fmt.Sprintf("request body exceeds %d bytes", maxErr.Limit))
+	case errors.Is(err, io.EOF):
+		return apperr.New(apperr.Invalid, codeBadRequest, "request body is required")
+	case errors.As(err, &syntaxErr):
+		return apperr.New(apperr.Invalid, codeBadRequest, fmt.Sprintf("malformed JSON at byte %d", syntaxErr.Offset))
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return apperr.New(apperr.Invalid, codeBadRequest, "malformed JSON: body ends early")
+	case errors.As(err, &typeErr):
+		field := typeErr.Field
+		if field == "" {
+			field = "body"
+		}
+		return apperr.New(apperr.Invalid, codeBadRequest, fmt.Sprintf("field %q must be %s", field, typeErr.Type.String()))
+	default:
+		return apperr.Wrap(err, apperr.Invalid, codeBadRequest, "malformed JSON")
+	}
+}
+
+// logValue keeps an error's text on one line in logs.
+func logValue(err error) slog.Attr { return slog.String("error", err.Error()) }

@@ -1,0 +1,160 @@
+// Package handlers is the only code that knows HTTP, JSON and the Azure
+// Functions custom-handler protocol. Each handler decodes, validates the
+// shape, makes one service call and encodes; the domains decide.
+package handlers
+
+import (
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/eventmkt/backend/shared/health"
+	"github.com/eventmkt/backend/shared/queue"
+)
+
+// RoutePrefix is host.json's extensions.http.routePrefix.
+const RoutePrefix = "/api/v1"
+
+// Trigger kinds of the functions this handler serves.
+const (
+	TriggerHTTP  = "http"
+	TriggerTimer = "timer"
+	TriggerQueue = "queue"
+)
+
+// Function describes one Azure Function the handler serves; a test checks it
+// against functions/<Name>/function.json.
+type Function struct {
+	Name    string
+	Trigger string
+	Method  string // HTTP only
+	Route   string // HTTP only, relative to RoutePrefix, as in function.json
+	Queue   string // queue only
+}
+
+// Deps are the services the handlers call. main wires them.
+type Deps struct {
+	Log            *slog.Logger
+	MaxBodyBytes   int64
+	RequestTimeout time.Duration
+	Health         *health.Checker
+	Outbox         *queue.Outbox
+}
+
+// Server routes forwarded HTTP requests (/api/v1/...) and invocations of
+// timer and queue functions (POST /<FunctionName>).
+type Server struct {
+	log     *slog.Logger
+	maxBody int64
+	timeout time.Duration
+
+	health *health.Checker
+	outbox *queue.Outbox
+
+	mux       *http.ServeMux
+	functions []Function
+	handler   http.Handler
+}
+
+// New builds the server and its routes.
+func New(d Deps) *Server {
+	s := &Server{
+		log:     d.Log,
+		maxBody: d.MaxBodyBytes,
+		timeout: d.RequestTimeout,
+		health:  d.Health,
+		outbox:  d.Outbox,
+		mux:     http.NewServeMux(),
+	}
+	s.routes()
+	s.handler = s.withInvocation(s.recoverPanics(s.limitBody(s.withTimeout(http.HandlerFunc(s.dispatch)))))
+	return s
+}
+
+// routes is the table of every function: find a function's code from here.
+func (s *Server) routes() {
+	s.httpFunc("Health", http.MethodGet, "health", s.getHealth)
+	s.timerFunc("OutboxRelay", s.relayOutbox)
+}
+
+// Functions lists the functions the server handles.
+func (s *Server) Functions() []Function { return s.functions }
+
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// httpFunc registers an HTTP function on its forwarded path, plus POST
+// /<Name> for envelope invocations when forwarding is off.
+func (s *Server) httpFunc(name, method, route string, h http.HandlerFunc) {
+	s.functions = append(s.functions, Function{Name: name, Trigger: TriggerHTTP, Method: method, Route: route})
+	s.mux.HandleFunc(method+" "+RoutePrefix+"/"+route, h)
+	s.mux.HandleFunc("POST /"+name, s.envelopeHTTP(name))
+}
+
+func (s *Server) timerFunc(name string, fn invocationFunc) {
+	s.functions = append(s.functions, Function{Name: name, Trigger: TriggerTimer})
+	s.mux.HandleFunc("POST /"+name, s.invoke(name, fn))
+}
+
+func (s *Server) queueFunc(name, queueName string, fn invocationFunc) {
+	s.functions = append(s.functions, Function{Name: name, Trigger: TriggerQueue, Queue: queueName})
+	s.mux.HandleFunc("POST /"+name, s.invoke(name, fn))
+}
+
+// dispatch serves matched routes and turns the mux's own 404 and 405 into
+// problem documents.
+func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) {
+	h, pattern := s.mux.Handler(r)
+	if pattern != "" {
+		s.mux.ServeHTTP(w, r)
+		return
+	}
+	probe := &headerProbe{header: http.Header{}}
+	h.ServeHTTP(probe, r)
+	if probe.status >= 400 || probe.status == 0 {
+		s.log.InfoContext(r.Context(), "request refused: no route", "method", r.Method, "path", r.URL.Path)
+	}
+	switch probe.status {
+	case http.StatusMethodNotAllowed:
+		w.Header().Set("Allow", probe.header.Get("Allow"))
+		writeProblem(w, r, http.StatusMethodNotAllowed, codeMethodNotAllowed, r.Method+" is not allowed on "+r.URL.Path, nil)
+	case http.StatusNotFound, 0:
+		writeProblem(w, r, http.StatusNotFound, codeNotFound, "no endpoint at "+r.URL.Path, nil)
+	default: // a redirect (e.g. a cleaned path): pass it on
+		for k, v := range probe.header {
+			w.Header()[k] = v
+		}
+		w.WriteHeader(probe.status)
+	}
+}
+
+// headerProbe captures what the mux's fallback handler would answer.
+type headerProbe struct {
+	header http.Header
+	status int
+}
+
+func (p *headerProbe) Header() http.Header { return p.header }
+func (p *headerProbe) WriteHeader(code int) {
+	if p.status == 0 {
+		p.status = code
+	}
+}
+func (p *headerProbe) Write(b []byte) (int, error) {
+	if p.status == 0 {
+		p.status = http.StatusOK
+	}
+	return len(b), nil
+}
+
+// HTTPRoutes maps "METHOD /api/v1/route" to function names, for the devhost
+// and for tests.
+func (s *Server) HTTPRoutes() map[string]string {
+	out := map[string]string{}
+	for _, f := range s.functions {
+		if f.Trigger == TriggerHTTP {
+			out[strings.ToUpper(f.Method)+" "+RoutePrefix+"/"+f.Route] = f.Name
+		}
+	}
+	return out
+}

@@ -1,0 +1,403 @@
+package handlers
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/eventmkt/backend/shared/blob"
+	"github.com/eventmkt/backend/shared/health"
+	"github.com/eventmkt/backend/shared/logging"
+	"github.com/eventmkt/backend/shared/queue"
+	"github.com/eventmkt/backend/shared/redis"
+	"github.com/eventmkt/backend/shared/tables"
+	"github.com/eventmkt/backend/shared/testenv"
+)
+
+const fixtures = "../../shared/testdata/functions-host"
+
+// syncBuffer collects log output from concurrent requests.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+type fixture struct {
+	srv    *Server
+	logs   *syncBuffer
+	outbox *queue.Outbox
+}
+
+// newServer wires the server over this test's own slice of the real services.
+func newServer(t *testing.T, probes ...health.Probe) fixture {
+	t.Helper()
+	db := testenv.Postgres(t)
+	rdb, prefix := testenv.Redis(t)
+	logs := &syncBuffer{}
+	log := logging.New(logs, slog.LevelDebug)
+	ob := queue.NewOutbox(db, queue.NewRedisStreams(rdb, prefix), log)
+	if probes == nil {
+		blobs, tbl := testenv.Blob(t), testenv.Tables(t)
+		probes = []health.Probe{
+			{Name: "postgres", Check: db.Ping},
+			{Name: "redis", Check: func(ctx context.Context) error { return rdb.Ping(ctx).Err() }},
+			{Name: "blob", Check: func(ctx context.Context) error { return blob.Ping(ctx, blobs) }},
+			{Name: "table", Check: func(ctx context.Context) error { return tables.Ping(ctx, tbl) }},
+		}
+	}
+	srv := New(Deps{
+		Log:            log,
+		MaxBodyBytes:   1 << 20,
+		RequestTimeout: 5 * time.Second,
+		Health:         health.NewChecker(log, time.Second, probes...),
+		Outbox:         ob,
+	})
+	return fixture{srv: srv, logs: logs, outbox: ob}
+}
+
+func do(t *testing.T, h http.Handler, method, path string, body io.Reader, headers ...string) *httptest.ResponseRecorder {
+	t.Helper()
+	req := httptest.NewRequest(method, path, body)
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	return rec
+}
+
+func decodeProblem(t *testing.T, rec *httptest.ResponseRecorder) Problem {
+	t.Helper()
+	if ct := rec.Header().Get("Content-Type"); ct != "application/problem+json" {
+		t.Errorf("Content-Type %q, want application/problem+json", ct)
+	}
+	var p Problem
+	if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil {
+		t.Fatalf("problem body %q: %v", rec.Body.String(), err)
+	}
+	if p.Status != rec.Code || p.Title == "" || p.Code == "" {
+		t.Errorf("incomplete problem %+v for status %d", p, rec.Code)
+	}
+	return p
+}
+
+func TestHealth(t *testing.T) {
+	t.Parallel()
+	f := newServer(t)
+	rec := do(t, f.srv, "GET", "/api/v1/health", nil)
+	var got health.Report
+	if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil {
+		t.Fatal(err)
+	}
+	if rec.Code != 200 || got.Status != "ok" || len(got.Checks) != 4 {
+		t.Fatalf("got %d %s", rec.Code, rec.Body)
+	}
+	for _, name := range []string{"postgres", "redis", "blob", "table"} {
+		if got.Checks[name].Status != "ok" {
+			t.Errorf("%s: %+v", name, got.Checks[name])
+		}
+	}
+}
+
+func TestHealthReportsWhatIsDown(t *testing.T) {
+	t.Parallel()
+	dead, _ := redis.Open("redis://127.0.0.1:1/0")
+	f := newServer(t,
+		health.Probe{Name: "redis", Check: func(ctx context.Context) error { return dead.Ping(ctx).Err() }},
+		health.Probe{Name: "postgres", Check: func(context.Context) error { return nil }},
+	)
+	rec := do(t, f.srv, "GET", "/api/v1/health", nil)
+	var got health.Report
+	_ = json.Unmarshal(rec.Body.Bytes(), &got)
+	if rec.Code != http.StatusServiceUnavailable || got.Checks["redis"].Status != "down" || got.Checks["postgres"].Status != "ok" {
+		t.Errorf("got %d %s", rec.Code, rec.Body)
+	}
+	if strings.Contains(rec.Body.String(), "refused") {
+		t.Error("the anonymous health body must not carry error text")
+	}
+}
+
+func TestBadInput(t *testing.T) {
+	t.Parallel()
+	f := newServer(t)
+	big := strings.Repeat("x", 1<<20+1)
+	tests := []struct {
+		name     string
+		method   string
+		path     string
+		body     io.Reader
+		want     int
+		wantCode string
+	}{
+		{"unknown path", "GET", "/api/v1/nope", nil, 404, codeNotFound},
+		{"unknown function", "POST", "/NoSuchFunction", strings.NewReader(`{}`), 404, codeNotFound},
+		{"wrong method", "DELETE", "/api/v1/health", nil, 405, codeMethodNotAllowed},
+		{"malformed JSON", "POST", "/OutboxRelay", strings.NewReader(`{"Data":`), 400, codeBadRequest},
+		{"not JSON at all", "POST", "/OutboxRelay", strings.NewReader(`hello`), 400, codeBadRequest},
+		{"empty body", "POST", "/OutboxRelay", strings.NewReader(``), 400, codeBadRequest},
+		{"wrong type", "POST", "/OutboxRelay", strings.NewReader(`{"Data":[]}`), 400, codeBadRequest},
+		{"body over the limit", "POST", "/OutboxRelay", strings.NewReader(big), 413, codeTooLarge},
+		// No Content-Length: the limit bites while reading.
+		{"streamed body over the limit", "POST", "/OutboxRelay", io.MultiReader(strings.NewReader(`{"Data":{"timer":"`), strings.NewReader(big)), 413, codeTooLarge},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			rec := do(t, f.srv, tt.method, tt.path, tt.body)
+			if rec.Code != tt.want {
+				t.Fatalf("got %d %s, want %d", rec.Code, rec.Body, tt.want)
+			}
+			if p := decodeProblem(t, rec); p.Code != tt.wantCode {
+				t.Errorf("code %s, want %s", p.Code, tt.wantCode)
+			}
+			if tt.want == 405 && rec.Header().Get("Allow") == "" {
+				t.Error("405 without Allow")
+			}
+		})
+	}
+}
+
+func TestPanicIsContained(t *testing.T) {
+	t.Parallel()
+	f := newServer(t)
+	f.srv.mux.HandleFunc("GET /api/v1/boom", func(http.ResponseWriter, *http.Request) { panic("kaboom") })
+	rec := do(t, f.srv, "GET", "/api/v1/boom", nil)
+	if rec.Code != 500 {
+		t.Fatalf("got %d", rec.Code)
+	}
+	if p := decodeProblem(t, rec); strings.Contains(p.Detail, "kaboom") {
+		t.Errorf("panic value leaked to the client: %+v", p)
+	}
+	if !strings.Contains(f.logs.String(), "kaboom") {
+		t.Error("the panic is not logged")
+	}
+	if rec := do(t, f.srv, "GET", "/api/v1/health", nil); rec.Code != 200 {
+		t.Errorf("next request: %d", rec.Code)
+	}
+}
+
+func TestInvocationIDOnEveryLogLine(t *testing.T) {
+	t.Parallel()
+	f := newServer(t)
+	do(t, f.srv, "GET", "/api/v1/nope", nil, invocationHeader, "inv-123")
+	lines := strings.Split(strings.TrimSpace(f.logs.String()), "\n")
+	if len(lines) < 2 {
+		t.Fatalf("expected a refusal and an access line, got %q", lines)
+	}
+	for _, line := range lines {
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatalf("log line is not JSON: %q", line)
+		}
+		if rec["invocationId"] != "inv-123" {
+			t.Errorf("line without the invocation id: %q", line)
+		}
+	}
+}
+
+func readFixture(t *testing.T, name string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(fixtures, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
+func fixtureInvocation(t *testing.T, name string) *Invocation {
+	t.Helper()
+	req := httptest.NewRequest("POST", "/X", bytes.NewReader(readFixture(t, name)))
+	inv, err := decodeInvocation(req, "X")
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return inv
+}
+
+// Every fixture must decode; a new fixture without a case here fails.
+func TestEveryFixtureDecodes(t *testing.T) {
+	t.Parallel()
+	entries, err := os.ReadDir(fixtures)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checks := map[string]func(t *testing.T, inv *Invocation){
+		"timer.json": func(t *testing.T, inv *Invocation) {
+			got, err := inv.Timer()
+			want := TimerInfo{Last: time.Date(2026, 11, 22, 3, 10, 0, 1635300, time.UTC), Next: time.Date(2026, 11, 22, 3, 15, 0, 0, time.UTC)}
+			if err != nil || got != want {
+				t.Errorf("got %+v %v, want %+v", got, err, want)
+			}
+		},
+		"timer-past-due-no-status.json": func(t *testing.T, inv *Invocation) {
+			got, err := inv.Timer()
+			if err != nil || got != (TimerInfo{IsPastDue: true}) {
+				t.Errorf("got %+v %v", got, err)
+			}
+		},
+		"servicebus-analytics-event.json": func(t *testing.T, inv *Invocation) {
+			m, err := inv.Message()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var body map[string]any
+			if err := json.Unmarshal(m.Body, &body); err != nil || body["participantId"] != "20261122-000042" || body["storeVisited"] != true {
+				t.Errorf("body %s: %v", m.Body, err)
+			}
+			want := QueueMessage{MessageID: "c1d2e3f4-0000-4000-8000-00000000a042", DeliveryCount: 1,
+				EnqueuedTime: time.Date(2026, 11, 22, 3, 14, 15, 0, time.UTC), Subject: "ParticipantRegistered",
+				CorrelationID: "5f0c1a52-3d4e-4f8a-9b7c-2a1d6e9f0b11", ContentType: "application/json"}
+			m.Body, want.Body = nil, nil
+			if m.Properties["type"] != "ParticipantRegistered" {
+				t.Errorf("properties %v", m.Properties)
+			}
+			m.Properties = nil
+			if !equalMessage(m, want) {
+				t.Errorf("got %+v, want %+v", m, want)
+			}
+		},
+		"servicebus-redelivered.json": func(t *testing.T, inv *Invocation) {
+			m, err := inv.Message()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m.DeliveryCount != 4 || m.MessageID != "dist-5f0c1a52-3d4e-4f8a-9b7c-2a1d6e9f0b11-INSTAGRAM" ||
+				string(m.Body) != `{"eventId":"5f0c1a52-3d4e-4f8a-9b7c-2a1d6e9f0b11","channel":"INSTAGRAM","attempt":3}` {
+				t.Errorf("got %+v body %s", m, m.Body)
+			}
+		},
+		"http-envelope.json": func(t *testing.T, inv *Invocation) {
+			req, err := inv.Request()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if req.Method != "GET" || req.URL.Path != "/api/v1/health" || req.URL.Query().Get("deep") != "1" || req.Header.Get("X-Forwarded-For") != "203.0.113.7:51432" {
+				t.Errorf("got %s %s %v", req.Method, req.URL, req.Header)
+			}
+		},
+	}
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".json") {
+			continue
+		}
+		t.Run(e.Name(), func(t *testing.T) {
+			check, ok := checks[e.Name()]
+			if !ok {
+				t.Fatalf("no decoding check for fixture %s", e.Name())
+			}
+			check(t, fixtureInvocation(t, e.Name()))
+		})
+	}
+}
+
+func equalMessage(a, b QueueMessage) bool {
+	return a.MessageID == b.MessageID && a.DeliveryCount == b.DeliveryCount && a.EnqueuedTime.Equal(b.EnqueuedTime) &&
+		a.Subject == b.Subject && a.CorrelationID == b.CorrelationID && a.ContentType == b.ContentType
+}
+
+// A timer invocation, as the host sends it, answers 200 with the reply shape.
+func TestTimerInvocationReply(t *testing.T) {
+	t.Parallel()
+	f := newServer(t)
+	for _, name := range []string{"timer.json", "timer-past-due-no-status.json"} {
+		rec := do(t, f.srv, "POST", "/OutboxRelay", bytes.NewReader(readFixture(t, name)),
+			"Content-Type", "application/json", invocationHeader, "6c1d2e3f-0000-4000-8000-000000000001")
+		if rec.Code != 200 {
+			t.Fatalf("%s: got %d %s", name, rec.Code, rec.Body)
+		}
+		var reply map[string]json.RawMessage
+		if err := json.Unmarshal(rec.Body.Bytes(), &reply); err != nil {
+			t.Fatal(err)
+		}
+		var logs []string
+		_ = json.Unmarshal(reply["Logs"], &logs)
+		if string(reply["Outputs"]) != "{}" || string(reply["ReturnValue"]) != "null" || len(logs) == 0 || !strings.Contains(logs[0], "outbox relay") {
+			t.Errorf("%s: reply %s", name, rec.Body)
+		}
+	}
+}
+
+// With forwarding off, an HTTP function arrives as an envelope and answers
+// through the "res" output.
+func TestHTTPEnvelopeInvocation(t *testing.T) {
+	t.Parallel()
+	f := newServer(t)
+	rec := do(t, f.srv, "POST", "/Health", bytes.NewReader(readFixture(t, "http-envelope.json")), "Content-Type", "application/json")
+	var reply struct {
+		Outputs struct {
+			Res struct {
+				StatusCode int               `json:"statusCode"`
+				Headers    map[string]string `json:"headers"`
+				Body       string            `json:"body"`
+			} `json:"res"`
+		}
+	}
+	if err := json.Unmarshal(rec.Body.Bytes(), &reply); err != nil || rec.Code != 200 {
+		t.Fatalf("got %d %s", rec.Code, rec.Body)
+	}
+	if reply.Outputs.Res.StatusCode != 200 || !strings.Contains(reply.Outputs.Res.Body, `"postgres"`) || reply.Outputs.Res.Headers["Content-Type"] == "" {
+		t.Errorf("res %+v", reply.Outputs.Res)
+	}
+}
+
+// A queue message that fails transiently answers 500 (redelivery); one that
+// can never succeed is acknowledged.
+func TestQueueInvocationRetryRules(t *testing.T) {
+	t.Parallel()
+	f := newServer(t)
+	fail := map[string]error{}
+	var mu sync.Mutex
+	f.srv.queueFunc("TestConsumer", "test-queue", func(w http.ResponseWriter, r *http.Request, inv *Invocation) error {
+		m, err := inv.Message()
+		if err != nil {
+			return err
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		return fail[m.MessageID]
+	})
+	body := readFixture(t, "servicebus-redelivered.json")
+	send := func() int {
+		return do(t, f.srv, "POST", "/TestConsumer", bytes.NewReader(body), "Content-Type", "application/json").Code
+	}
+	id := "dist-5f0c1a52-3d4e-4f8a-9b7c-2a1d6e9f0b11-INSTAGRAM"
+	tests := []struct {
+		name string
+		err  error
+		want int
+	}{
+		{"success completes", nil, 200},
+		{"transient failure is retried", context.DeadlineExceeded, 500},
+		{"poison is acknowledged", errInvalidForTest, 200},
+	}
+	for _, tt := range tests {
+		mu.Lock()
+		fail[id] = tt.err
+		mu.Unlock()
+		if got := send(); got != tt.want {
+			t.Errorf("%s: got %d, want %d", tt.name, got, tt.want)
+		}
+	}
+}

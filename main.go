@@ -1,0 +1,246 @@
+// Command handler is the whole event-marketing backend as one Azure Functions
+// custom handler, plus the tools that run beside it.
+//
+//	handler              serve the functions on 127.0.0.1:$FUNCTIONS_CUSTOMHANDLER_PORT
+//	handler migrate      apply the embedded schema migrations (once per release)
+//	handler package      zip the deployable package (host.json, handler, function folders)
+//	handler stage        lay the same files out as a script root folder
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/eventmkt/backend/handlers"
+	"github.com/eventmkt/backend/shared/bench"
+	"github.com/eventmkt/backend/shared/blob"
+	"github.com/eventmkt/backend/shared/config"
+	"github.com/eventmkt/backend/shared/deploy"
+	"github.com/eventmkt/backend/shared/health"
+	"github.com/eventmkt/backend/shared/logging"
+	"github.com/eventmkt/backend/shared/postgres"
+	"github.com/eventmkt/backend/shared/queue"
+	"github.com/eventmkt/backend/shared/redis"
+	"github.com/eventmkt/backend/shared/tables"
+)
+
+const usage = `usage: handler [command]
+
+commands:
+  (none)    serve the functions on 127.0.0.1:$FUNCTIONS_CUSTOMHANDLER_PORT (the Functions host starts it so)
+  serve -local   the same, reading settings missing from the environment from local.settings.json(.example)
+  migrate   apply pending schema migrations to POSTGRES_URL, creating the database if missing
+  package   -exe PATH -out dist/app.zip: zip host.json, the linux handler and functions/* for a zip deploy
+  stage     -exe PATH -dir dist/stage: the same layout as a folder, for func start or the devhost
+  bench     run the performance suites against the local services and print the table
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "handler:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cmd := ""
+	if len(args) > 0 {
+		cmd = args[0]
+	}
+	switch cmd {
+	case "", "serve":
+		local := len(args) > 1 && args[1] == "-local"
+		return serve(ctx, stdout, local)
+	case "migrate":
+		return migrate(ctx, stdout)
+	case "package", "stage":
+		return pack(cmd, args[1:], stdout)
+	case "bench":
+		return bench.Run(ctx, stdout)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	default:
+		fmt.Fprint(stderr, usage)
+		return fmt.Errorf("unknown command %q", cmd)
+	}
+}
+
+// serve runs the custom handler. Nothing here waits for a dependency: the
+// port is open within milliseconds and Health reports what is down.
+func serve(ctx context.Context, stdout io.Writer, local bool) error {
+	port, err := strconv.Atoi(os.Getenv("FUNCTIONS_CUSTOMHANDLER_PORT"))
+	if err != nil || port <= 0 || port > 65535 {
+		return errors.New("setting FUNCTIONS_CUSTOMHANDLER_PORT: missing or not a port (the Functions host sets it)")
+	}
+	lookup := config.Env()
+	if local {
+		if lookup, err = config.WithLocalSettings(config.LocalSettingsPath(".")); err != nil {
+			return err
+		}
+	}
+	cfg, err := config.Load(lookup)
+	if err != nil {
+		return err
+	}
+	log := logging.New(stdout, cfg.LogLevel)
+	app, err := wire(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer app.close()
+
+	ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	srv := &http.Server{
+		Handler:           app.server,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	log.Info("handler listening", "addr", ln.Addr().String(), "functions", len(app.server.Functions()), "broker", cfg.QueueBroker)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing in-flight requests")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 4*time.Second)
+	defer cancel()
+	return srv.Shutdown(shutdownCtx)
+}
+
+// app holds what serve wires together.
+type app struct {
+	server *handlers.Server
+	close  func()
+}
+
+// wire builds every client and service explicitly; nothing is global.
+func wire(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error) {
+	db, err := postgres.Open(ctx, cfg.PostgresURL, cfg.PostgresMaxConns)
+	if err != nil {
+		return nil, err
+	}
+	rdb, err := redis.Open(cfg.RedisURL)
+	if err != nil {
+		return nil, err
+	}
+	blobs, err := blob.Open(cfg.StorageConnectionString, cfg.StorageAccountName)
+	if err != nil {
+		return nil, err
+	}
+	tbl, err := tables.Open(cfg.StorageConnectionString, cfg.StorageAccountName)
+	if err != nil {
+		return nil, err
+	}
+	var pub queue.Publisher
+	switch cfg.QueueBroker {
+	case config.BrokerServiceBus:
+		pub, err = queue.NewServiceBus(cfg.ServiceBusConnectionString, cfg.ServiceBusNamespace)
+		if err != nil {
+			return nil, err
+		}
+	default:
+		pub = queue.NewRedisStreams(rdb, queue.LocalPrefix)
+	}
+	outbox := queue.NewOutbox(db, pub, log)
+	checker := health.NewChecker(log, 3*time.Second,
+		health.Probe{Name: "postgres", Check: db.Ping},
+		health.Probe{Name: "redis", Check: func(ctx context.Context) error { return rdb.Ping(ctx).Err() }},
+		health.Probe{Name: "blob", Check: func(ctx context.Context) error { return blob.Ping(ctx, blobs) }},
+		health.Probe{Name: "table", Check: func(ctx context.Context) error { return tables.Ping(ctx, tbl) }},
+	)
+	server := handlers.New(handlers.Deps{
+		Log:            log,
+		MaxBodyBytes:   cfg.MaxBodyBytes,
+		RequestTimeout: cfg.RequestTimeout,
+		Health:         checker,
+		Outbox:         outbox,
+	})
+	return &app{server: server, close: func() {
+		_ = pub.Close(context.Background())
+		_ = rdb.Close()
+		db.Close()
+	}}, nil
+}
+
+// migrate applies the migrations. Settings come from the environment, then
+// local.settings.json (or its example) in the working directory.
+func migrate(ctx context.Context, stdout io.Writer) error {
+	lookup, err := config.WithLocalSettings(config.LocalSettingsPath("."))
+	if err != nil {
+		lookup = config.Env()
+	}
+	url, ok := lookup("POSTGRES_URL")
+	if !ok || url == "" {
+		return errors.New("setting POSTGRES_URL: missing")
+	}
+	log := logging.New(stdout, slog.LevelInfo)
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+	defer cancel()
+	if err := postgres.EnsureDatabase(ctx, url); err != nil {
+		return err
+	}
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		return fmt.Errorf("migrate: connect: %w", err)
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	applied, err := postgres.Migrate(ctx, conn, log)
+	if err != nil {
+		return err
+	}
+	log.Info("migrations up to date", "applied", len(applied))
+	return nil
+}
+
+// pack writes the deployable zip or the staged script root from the
+// repository in the working directory and a built executable.
+func pack(cmd string, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
+	exe := fs.String("exe", "", "the linux/amd64 handler executable to include")
+	out := fs.String("out", "dist/app.zip", "zip to write (package)")
+	dir := fs.String("dir", "dist/stage", "folder to write (stage)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *exe == "" {
+		return errors.New(cmd + ": -exe is required")
+	}
+	entries, err := deploy.Layout(".", *exe)
+	if err != nil {
+		return err
+	}
+	if cmd == "stage" {
+		if err := deploy.Stage(entries, *dir); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "staged %d files in %s\n", len(entries), *dir)
+		return nil
+	}
+	if err := deploy.Zip(entries, *out); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %s (%d files)\n", *out, len(entries))
+	return nil
+}

@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# Makes sure Postgres, Redis and Azurite answer on their local addresses.
+# Services already running are used as they are; otherwise private instances
+# are started from the installed binaries under .local/ (Debian packages are
+# installed when a binary is missing). Safe to run again: it only starts what
+# is down.
+#
+#   scripts/services.sh          ensure all three
+#   scripts/services.sh stop     stop the private instances this script started
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+LOCAL="$ROOT/.local"
+PG_PORT=${PG_PORT:-5432}
+REDIS_PORT=${REDIS_PORT:-6379}
+BLOB_PORT=10000 QUEUE_PORT=10001 TABLE_PORT=10002
+mkdir -p "$LOCAL"
+
+say() { printf '[services] %s\n' "$*" >&2; }
+die() { say "ERROR: $*"; exit 1; }
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+wait_port() { # port seconds name
+  for _ in $(seq 1 $(($2 * 5))); do port_open "$1" && return 0; sleep 0.2; done
+  die "$3 did not open port $1 within $2 s (see $LOCAL/*.log)"
+}
+
+apt_updated=""
+apt_install() {
+  [ "$(id -u)" = 0 ] || die "$* is missing and installing it needs root: apt-get install $*"
+  if [ -z "$apt_updated" ]; then
+    say "apt-get update"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2 || die "apt-get update failed"
+    apt_updated=1
+  fi
+  say "installing $*"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >&2 || die "apt-get install $* failed"
+}
+
+pg_bin() {
+  local d
+  for d in /usr/lib/postgresql/*/bin; do [ -x "$d/initdb" ] && { echo "$d"; return; }; done
+  command -v initdb >/dev/null && dirname "$(readlink -f "$(command -v initdb)")"
+}
+
+ensure_postgres() {
+  if port_open "$PG_PORT"; then say "postgres: using the server on 127.0.0.1:$PG_PORT"; return; fi
+  local bin; bin=$(pg_bin || true)
+  if [ -z "$bin" ]; then
+    # Stop the package from starting its own cluster; we start a private one.
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+    apt_install postgresql
+    rm -f /usr/sbin/policy-rc.d
+    bin=$(pg_bin) || die "postgres binaries not found after install"
+  fi
+  local data="$LOCAL/pg/data" run=(env)
+  if [ "$(id -u)" = 0 ]; then # postgres refuses to run as root
+    id postgres >/dev/null 2>&1 || useradd --system --home "$LOCAL/pg" postgres
+    run=(runuser -u postgres --)
+  fi
+  mkdir -p "$LOCAL/pg"
+  [ "$(id -u)" = 0 ] && chown -R postgres "$LOCAL/pg"
+  if [ ! -f "$data/PG_VERSION" ]; then
+    say "postgres: initialising a private cluster in $data"
+    "${run[@]}" "$bin/initdb" -D "$data" -U postgres -A trust -E UTF8 --locale=C.UTF-8 >"$LOCAL/pg/initdb.log" 2>&1 \
+      || die "initdb failed (see $LOCAL/pg/initdb.log)"
+  fi
+  say "postgres: starting a private server on 127.0.0.1:$PG_PORT"
+  "${run[@]}" "$bin/pg_ctl" -D "$data" -l "$LOCAL/pg/server.log" -w -t 30 \
+    -o "-c listen_addresses=127.0.0.1 -p $PG_PORT -k $LOCAL/pg -c fsync=off -c max_connections=300" start >/dev/null \
+    || die "postgres did not start (see $LOCAL/pg/server.log)"
+  wait_port "$PG_PORT" 30 postgres
+}
+
+ensure_redis() {
+  if port_open "$REDIS_PORT"; then say "redis: using the server on 127.0.0.1:$REDIS_PORT"; return; fi
+  command -v redis-server >/dev/null || apt_install redis-server
+  say "redis: starting a private server on 127.0.0.1:$REDIS_PORT"
+  redis-server --daemonize yes --bind 127.0.0.1 --port "$REDIS_PORT" --save "" --appendonly no \
+    --dir "$LOCAL" --logfile "$LOCAL/redis.log" --pidfile "$LOCAL/redis.pid" >/dev/null \
+    || die "redis-server did not start (see $LOCAL/redis.log)"
+  wait_port "$REDIS_PORT" 15 redis
+}
+
+ensure_azurite() {
+  if port_open "$BLOB_PORT" && port_open "$TABLE_PORT"; then say "azurite: using the emulator on 127.0.0.1:$BLOB_PORT/$TABLE_PORT"; return; fi
+  command -v npm >/dev/null || apt_install nodejs npm
+  if [ ! -x "$ROOT/node_modules/.bin/azurite" ] || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
+    say "azurite: npm ci"
+    (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error >&2) || die "npm ci failed: is the npm registry reachable?"
+  fi
+  say "azurite: starting on 127.0.0.1:$BLOB_PORT (blob) and :$TABLE_PORT (table)"
+  mkdir -p "$LOCAL/azurite"
+  nohup "$ROOT/node_modules/.bin/azurite" --silent --skipApiVersionCheck --disableTelemetry \
+    --location "$LOCAL/azurite" --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 \
+    --blobPort "$BLOB_PORT" --queuePort "$QUEUE_PORT" --tablePort "$TABLE_PORT" \
+    >"$LOCAL/azurite.log" 2>&1 &
+  echo $! >"$LOCAL/azurite.pid"
+  wait_port "$BLOB_PORT" 30 azurite
+  wait_port "$TABLE_PORT" 30 azurite
+}
+
+stop_private() {
+  [ -f "$LOCAL/azurite.pid" ] && kill "$(cat "$LOCAL/azurite.pid")" 2>/dev/null && say "azurite stopped"
+  [ -f "$LOCAL/redis.pid" ] && kill "$(cat "$LOCAL/redis.pid")" 2>/dev/null && say "redis stopped"
+  if [ -f "$LOCAL/pg/data/postmaster.pid" ]; then
+    local bin; bin=$(pg_bin)
+    if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$bin/pg_ctl" -D "$LOCAL/pg/data" stop -m fast >/dev/null
+    else "$bin/pg_ctl" -D "$LOCAL/pg/data" stop -m fast >/dev/null; fi
+    say "postgres stopped"
+  fi
+  rm -f "$LOCAL/azurite.pid" "$LOCAL/redis.pid"
+}
+
+case "${1:-up}" in
+  up) ensure_postgres; ensure_redis; ensure_azurite ;;
+  stop) stop_private ;;
+  *) die "usage: $0 [up|stop]" ;;
+esac

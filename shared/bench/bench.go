@@ -1,0 +1,50 @@
+// Package bench measures the performance targets of the issues against the
+// local services, each figure beside a baseline measured in the same run, so
+// the ratio means something on whatever machine runs it. `make bench` prints
+// the table; no unit test is timed.
+package bench
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"text/tabwriter"
+)
+
+// Row is one measured figure.
+type Row struct {
+	Suite    string
+	Figure   string
+	Value    string
+	Baseline string
+	Ratio    string
+	Target   string
+}
+
+// Suite measures one area and returns its rows.
+type Suite struct {
+	Name string
+	Run  func(ctx context.Context) ([]Row, error)
+}
+
+// suites is filled as the issues that set performance targets land.
+var suites = []Suite{}
+
+// Run runs every suite and prints one table.
+func Run(ctx context.Context, w io.Writer) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "suite\tfigure\tvalue\tbaseline\tratio\ttarget")
+	for _, s := range suites {
+		rows, err := s.Run(ctx)
+		if err != nil {
+			return fmt.Errorf("bench %s: %w", s.Name, err)
+		}
+		for _, r := range rows {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Suite, r.Figure, r.Value, r.Baseline, r.Ratio, r.Target)
+		}
+	}
+	if len(suites) == 0 {
+		fmt.Fprintln(tw, "(no suites yet)\t\t\t\t\t")
+	}
+	return tw.Flush()
+}
