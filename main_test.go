@@ -8,23 +8,12 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/eventmkt/backend/shared/config"
+	"github.com/eventmkt/backend/shared/testenv"
 )
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
 
 func freePort(t *testing.T) int {
 	t.Helper()
@@ -54,7 +43,7 @@ func TestServeStartsFastWithDependenciesDown(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	out := &lockedBuffer{}
+	out := &testenv.Buffer{}
 	start := time.Now()
 	go func() { done <- run(ctx, nil, out, out) }()
 

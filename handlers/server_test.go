@@ -26,27 +26,9 @@ import (
 
 const fixtures = "../../shared/testdata/functions-host"
 
-// syncBuffer collects log output from concurrent requests.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 type fixture struct {
 	srv    *Server
-	logs   *syncBuffer
+	logs   *testenv.Buffer
 	outbox *queue.Outbox
 }
 
@@ -55,7 +37,7 @@ func newServer(t *testing.T, probes ...health.Probe) fixture {
 	t.Helper()
 	db := testenv.Postgres(t)
 	rdb, prefix := testenv.Redis(t)
-	logs := &syncBuffer{}
+	logs := &testenv.Buffer{}
 	log := logging.New(logs, slog.LevelDebug)
 	ob := queue.NewOutbox(db, queue.NewRedisStreams(rdb, prefix), log)
 	if probes == nil {

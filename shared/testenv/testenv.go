@@ -263,3 +263,22 @@ func Tables(t testing.TB) *aztables.ServiceClient {
 func TableName(prefix string) string {
 	return strings.ReplaceAll(Name(prefix), "_", "")
 }
+
+// Buffer is a goroutine-safe bytes.Buffer for capturing log output of code
+// that serves requests concurrently.
+type Buffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *Buffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *Buffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
