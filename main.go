@@ -2,6 +2,7 @@
 // custom handler, plus the tools that run beside it.
 //
 //	handler              serve the functions on 127.0.0.1:$FUNCTIONS_CUSTOMHANDLER_PORT
+//	handler devhost      run the whole app locally like the Functions host (shared/funchost)
 //	handler migrate      apply the embedded schema migrations (once per release)
 //	handler package      zip the deployable package (host.json, handler, function folders)
 //	handler stage        lay the same files out as a script root folder
@@ -19,6 +20,7 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -29,6 +31,7 @@ import (
 	"github.com/eventmkt/backend/shared/blob"
 	"github.com/eventmkt/backend/shared/config"
 	"github.com/eventmkt/backend/shared/deploy"
+	"github.com/eventmkt/backend/shared/funchost"
 	"github.com/eventmkt/backend/shared/health"
 	"github.com/eventmkt/backend/shared/logging"
 	"github.com/eventmkt/backend/shared/postgres"
@@ -42,6 +45,7 @@ const usage = `usage: handler [command]
 commands:
   (none)    serve the functions on 127.0.0.1:$FUNCTIONS_CUSTOMHANDLER_PORT (the Functions host starts it so)
   serve -local   the same, reading settings missing from the environment from local.settings.json(.example)
+  devhost   run the app locally the way Azure Functions does (HTTP on :7071, timers, queues)
   migrate   apply pending schema migrations to POSTGRES_URL, creating the database if missing
   package   -exe PATH -out dist/app.zip: zip host.json, the linux handler and functions/* for a zip deploy
   stage     -exe PATH -dir dist/stage: the same layout as a folder, for func start or the devhost
@@ -70,6 +74,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return migrate(ctx, stdout)
 	case "package", "stage":
 		return pack(cmd, args[1:], stdout)
+	case "devhost":
+		return devhost(ctx, args[1:], stdout)
 	case "bench":
 		return bench.Run(ctx, stdout)
 	case "help", "-h", "--help":
@@ -243,4 +249,87 @@ func pack(cmd string, args []string, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "wrote %s (%d files)\n", *out, len(entries))
 	return nil
+}
+
+// devhost runs the local Functions host over the script root, starting this
+// same binary as the custom handler. The handler's environment is
+// local.settings.json's Values (the example's when there is none) with the
+// process environment laid over them, as with Core Tools.
+func devhost(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("devhost", flag.ContinueOnError)
+	root := fs.String("root", ".", "script root: host.json and functions/")
+	addr := fs.String("addr", "127.0.0.1:7071", "HTTP listen address")
+	exe := fs.String("handler", "", "custom handler executable (default: this binary)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stdout, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	values, err := config.ReadLocalSettings(config.LocalSettingsPath(*root))
+	if err != nil {
+		return err
+	}
+	env := make([]string, 0, len(values)+len(os.Environ()))
+	for k, v := range values {
+		env = append(env, k+"="+v)
+	}
+	env = append(env, os.Environ()...) // later entries win
+	get := func(name string) string {
+		if v, ok := os.LookupEnv(name); ok {
+			return v
+		}
+		return values[name]
+	}
+	rdb, err := redis.Open(get("REDIS_URL"))
+	if err != nil {
+		return fmt.Errorf("devhost: setting REDIS_URL: %w", err)
+	}
+	defer rdb.Close()
+	handlerExe := *exe
+	if handlerExe == "" {
+		if handlerExe, err = os.Executable(); err != nil {
+			return err
+		}
+	}
+	intSetting := func(name string, def int) (int, error) {
+		v := get(name)
+		if v == "" {
+			return def, nil
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			return 0, fmt.Errorf("devhost: setting %s: %q is not a positive whole number", name, v)
+		}
+		return n, nil
+	}
+	maxDelivery, err := intSetting("DEVHOST_MAX_DELIVERY_COUNT", 10)
+	if err != nil {
+		return err
+	}
+	lockSeconds, err := intSetting("DEVHOST_LOCK_DURATION_SECONDS", 60)
+	if err != nil {
+		return err
+	}
+	var functionKeys []string
+	for _, k := range strings.Split(get("DEVHOST_FUNCTION_KEYS"), ",") {
+		if k = strings.TrimSpace(k); k != "" {
+			functionKeys = append(functionKeys, k)
+		}
+	}
+	host, err := funchost.New(funchost.Options{
+		Root:             *root,
+		Handler:          handlerExe,
+		Addr:             *addr,
+		Env:              env,
+		Redis:            rdb,
+		QueuePrefix:      queue.LocalPrefix,
+		MaxDeliveryCount: maxDelivery,
+		LockDuration:     time.Duration(lockSeconds) * time.Second,
+		FunctionKeys:     functionKeys,
+		MasterKey:        get("DEVHOST_MASTER_KEY"),
+		Log:              log,
+	})
+	if err != nil {
+		return err
+	}
+	return host.Run(ctx)
 }

@@ -37,7 +37,12 @@ func (b *RedisStreams) Stream(queue string) string { return b.prefix + queue }
 // ScheduledKey names the sorted set of a queue's messages not yet due.
 func (b *RedisStreams) ScheduledKey(queue string) string { return b.prefix + queue + ":scheduled" }
 
+// DeadLetterStream names the stream holding a queue's dead-lettered messages.
+func (b *RedisStreams) DeadLetterStream(queue string) string { return b.prefix + queue + ":deadletter" }
+
 func (b *RedisStreams) dedupKey(queue, id string) string { return b.prefix + queue + ":dedup:" + id }
+
+func (b *RedisStreams) sequenceKey(queue string) string { return b.prefix + queue + ":seq" }
 
 // Stream entry fields; the devhost reads the same names.
 const (
@@ -47,7 +52,8 @@ const (
 	FieldContentType   = "contentType"
 	FieldBody          = "body"
 	FieldEnqueuedAt    = "enqueuedAt"
-	FieldDeliveryCount = "deliveryCount" // set by the devhost when it redelivers
+	FieldSequence      = "sequenceNumber"
+	FieldDeliveryCount = "deliveryCount" // deliveries so far; the devhost raises it on redelivery
 )
 
 // Fields encodes a message as stream entry fields.
@@ -64,19 +70,22 @@ func Fields(m Message, enqueuedAt time.Time) map[string]any {
 
 // publishScript adds the message unless its id is inside the duplicate
 // window, atomically, so two senders of one message never both succeed.
-// KEYS: dedup key, stream (or scheduled set). ARGV: window ms, due ms (0 =
-// now), then field/value pairs.
+// It also assigns the queue's next sequence number, as Service Bus does at
+// enqueue. KEYS: dedup key, stream (or scheduled set), sequence counter.
+// ARGV: window ms, due ms (0 = now), then field/value pairs.
 var publishScript = goredis.NewScript(`
 if redis.call('SET', KEYS[1], '1', 'NX', 'PX', ARGV[1]) == false then
   return 0
 end
+local fields = {}
+for i = 3, #ARGV do fields[#fields + 1] = ARGV[i] end
+fields[#fields + 1] = 'sequenceNumber'
+fields[#fields + 1] = tostring(redis.call('INCR', KEYS[3]))
 local due = tonumber(ARGV[2])
 if due > 0 then
-  local fields = {}
-  for i = 3, #ARGV do fields[#fields + 1] = ARGV[i] end
   redis.call('ZADD', KEYS[2], due, cjson.encode(fields))
 else
-  redis.call('XADD', KEYS[2], '*', unpack(ARGV, 3))
+  redis.call('XADD', KEYS[2], '*', unpack(fields))
 end
 return 1
 `)
@@ -96,7 +105,7 @@ func (b *RedisStreams) Publish(ctx context.Context, m Message) error {
 	for k, v := range Fields(m, now) {
 		args = append(args, k, v)
 	}
-	if err := publishScript.Run(ctx, b.rdb, []string{b.dedupKey(m.Queue, m.ID), target}, args...).Err(); err != nil {
+	if err := publishScript.Run(ctx, b.rdb, []string{b.dedupKey(m.Queue, m.ID), target, b.sequenceKey(m.Queue)}, args...).Err(); err != nil {
 		return fmt.Errorf("queue: publish %s to %s: %w", m.ID, m.Queue, err)
 	}
 	return nil
@@ -123,21 +132,30 @@ func (b *RedisStreams) PromoteDue(ctx context.Context, queue string) (int, error
 	return n, nil
 }
 
+// Entry is a message as the local broker stores it.
+type Entry struct {
+	Message
+	EnqueuedAt     time.Time
+	SequenceNumber int64
+	Deliveries     int // how many times it was delivered before
+}
+
 // DecodeFields turns a stream entry back into a message.
-func DecodeFields(values map[string]any) (Message, time.Time, int, error) {
+func DecodeFields(values map[string]any) (Entry, error) {
 	str := func(k string) string { s, _ := values[k].(string); return s }
-	m := Message{
+	e := Entry{Message: Message{
 		ID:            str(FieldMessageID),
 		Subject:       str(FieldSubject),
 		CorrelationID: str(FieldCorrelationID),
 		Body:          json.RawMessage(str(FieldBody)),
+	}}
+	e.EnqueuedAt, _ = time.Parse(time.RFC3339Nano, str(FieldEnqueuedAt))
+	e.SequenceNumber, _ = strconv.ParseInt(str(FieldSequence), 10, 64)
+	e.Deliveries, _ = strconv.Atoi(str(FieldDeliveryCount))
+	if e.ID == "" || !json.Valid(e.Body) {
+		return e, fmt.Errorf("queue: malformed stream entry (id %q)", e.ID)
 	}
-	enq, _ := time.Parse(time.RFC3339Nano, str(FieldEnqueuedAt))
-	deliveries, _ := strconv.Atoi(str(FieldDeliveryCount))
-	if m.ID == "" || !json.Valid(m.Body) {
-		return m, enq, deliveries, fmt.Errorf("queue: malformed stream entry (id %q)", m.ID)
-	}
-	return m, enq, deliveries, nil
+	return e, nil
 }
 
 // Close does nothing: the Redis client belongs to the caller.

@@ -28,12 +28,13 @@ func TestRedisStreamsPublish(t *testing.T) {
 	if err != nil || len(entries) != 1 {
 		t.Fatalf("got %d entries (%v), want 1", len(entries), err)
 	}
-	got, enq, deliveries, err := queue.DecodeFields(entries[0].Values)
+	got, err := queue.DecodeFields(entries[0].Values)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.ID != m.ID || got.Subject != m.Subject || got.CorrelationID != "ev-7" || string(got.Body) != string(m.Body) || deliveries != 0 || time.Since(enq) > time.Minute {
-		t.Errorf("round trip: got %+v (enqueued %v), want %+v", got, enq, m)
+	if got.ID != m.ID || got.Subject != m.Subject || got.CorrelationID != "ev-7" || string(got.Body) != string(m.Body) ||
+		got.Deliveries != 0 || got.SequenceNumber != 1 || time.Since(got.EnqueuedAt) > time.Minute {
+		t.Errorf("round trip: got %+v, want %+v", got, m)
 	}
 }
 
@@ -61,8 +62,8 @@ func TestRedisStreamsScheduled(t *testing.T) {
 		t.Fatalf("promoted %d (%v), want 1", n, err)
 	}
 	entries, _ := rdb.XRange(ctx, stream, "-", "+").Result()
-	got, _, _, err := queue.DecodeFields(entries[0].Values)
-	if err != nil || got.ID != soon.ID {
+	got, err := queue.DecodeFields(entries[0].Values)
+	if err != nil || got.ID != soon.ID || got.SequenceNumber != 2 {
 		t.Errorf("promoted %+v (%v), want %s", got, err, soon.ID)
 	}
 	if n := rdb.ZCard(ctx, b.ScheduledKey(queue.AnalyticsEvents)).Val(); n != 1 {
