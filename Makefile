@@ -27,10 +27,11 @@ services-stop:
 migrate: build services
 	bin/handler migrate
 
-# Until the local Functions host exists, the handler itself listens on :7071.
+# The local Functions host (shared/funchost) on :7071 runs bin/handler as the
+# custom handler, fires the timers and delivers the queues from Redis.
 run: migrate
-	@echo "serving on http://127.0.0.1:$(PORT)/api/v1/health (Ctrl-C to stop)"
-	@FUNCTIONS_CUSTOMHANDLER_PORT=$(PORT) exec bin/handler serve -local
+	@echo "devhost on http://127.0.0.1:$(PORT)/api/v1/health (Ctrl-C to stop)"
+	@exec bin/handler devhost -addr 127.0.0.1:$(PORT)
 
 test: deps services
 	$(GO) vet ./...

@@ -24,25 +24,25 @@ import (
 
 // HostConfig is the part of host.json the host honours.
 type HostConfig struct {
-	RoutePrefix       string
-	FunctionTimeout   time.Duration
+	RoutePrefix        string
+	FunctionTimeout    time.Duration
 	MaxConcurrentCalls int
-	Forwarding        bool
-	Executable        string
+	Forwarding         bool
+	Executable         string
 }
 
 // Function is one functions/<Name>/function.json.
 type Function struct {
-	Name      string
-	Kind      string // http, timer, queue
-	Binding   string // the trigger binding's name (Data key)
-	AuthLevel string // http: anonymous, function, admin
-	Methods   []string
-	Route     *Route
-	Schedule  cron.Schedule
-	Spec      string // timer schedule as written
+	Name         string
+	Kind         string // http, timer, queue
+	Binding      string // the trigger binding's name (Data key)
+	AuthLevel    string // http: anonymous, function, admin
+	Methods      []string
+	Route        *Route
+	Schedule     cron.Schedule
+	Spec         string // timer schedule as written
 	RunOnStartup bool
-	Queue     string
+	Queue        string
 }
 
 // App is a script root: host.json plus its functions.

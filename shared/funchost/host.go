@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"sort"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/google/uuid"
@@ -224,7 +225,7 @@ type invokeResult struct {
 func (h *Host) invoke(ctx context.Context, fn *Function, body any) (invokeResult, error) {
 	ctx, cancel := context.WithTimeout(ctx, h.app.Host.FunctionTimeout)
 	defer cancel()
-	addr, err := h.worker.addr(ctx)
+	addr, gen, err := h.worker.current(ctx)
 	if err != nil {
 		return invokeResult{}, err
 	}
@@ -233,17 +234,28 @@ func (h *Host) invoke(ctx context.Context, fn *Function, body any) (invokeResult
 		return invokeResult{}, err
 	}
 	id := uuid.NewString()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+addr+"/"+fn.Name, bytes.NewReader(data))
-	if err != nil {
-		return invokeResult{}, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("X-Azure-Functions-InvocationId", id)
-	req.Header.Set("X-Azure-Functions-HostVersion", "4.x")
-	req.Header.Set("User-Agent", "Azure-Functions-Host/4.x (devhost)")
 	start := time.Now()
-	resp, err := h.client.Do(req)
-	if err != nil {
+	var resp *http.Response
+	for {
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+addr+"/"+fn.Name, bytes.NewReader(data))
+		if err != nil {
+			return invokeResult{}, err
+		}
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("X-Azure-Functions-InvocationId", id)
+		req.Header.Set("X-Azure-Functions-HostVersion", "4.x")
+		req.Header.Set("User-Agent", "Azure-Functions-Host/4.x (devhost)")
+		resp, err = h.client.Do(req)
+		if err == nil {
+			break
+		}
+		// Refused: the invocation never reached a handler (it died and is
+		// being restarted), so it is safe to wait for the new one and retry.
+		if errors.Is(err, syscall.ECONNREFUSED) && ctx.Err() == nil {
+			if addr, gen, err = h.worker.after(ctx, gen); err == nil {
+				continue
+			}
+		}
 		h.log.Warn("devhost: executed", "function", fn.Name, "invocationId", id, "result", "Failed", "error", err.Error(), "durationMs", time.Since(start).Milliseconds())
 		return invokeResult{}, err
 	}

@@ -49,6 +49,10 @@ func (h *Host) consume(ctx context.Context, fn *Function) {
 			h.drain(slots)
 			return
 		}
+		if ctx.Err() != nil { // do not take new messages while stopping
+			<-slots
+			continue
+		}
 		res, err := rdb.XReadGroup(ctx, &goredis.XReadGroupArgs{
 			Group: consumerGroup, Consumer: h.consumerName, Streams: []string{stream, ">"}, Count: 1, Block: 500 * time.Millisecond,
 		}).Result()
@@ -61,6 +65,13 @@ func (h *Host) consume(ctx context.Context, fn *Function) {
 			continue
 		}
 		msg := res[0].Messages[0]
+		if ctx.Err() != nil {
+			// Read while stopping: put it back untouched, it was never delivered.
+			e, _ := queue.DecodeFields(msg.Values)
+			h.settle(bg, fn, msg, e.Deliveries, "HostShutdown", "returned unread while the host stopped", false)
+			<-slots
+			continue
+		}
 		h.inflight.Store(msg.ID, struct{}{})
 		go func() {
 			defer func() { h.inflight.Delete(msg.ID); <-slots }()

@@ -5,7 +5,8 @@ import (
 	"time"
 )
 
-// pastDueAfter is how late a tick may fire and still count as on time.
+// pastDueAfter is how late a tick may fire, for reasons other than a run
+// in progress, and still count as on time.
 const pastDueAfter = time.Second
 
 // runTimer fires fn on its schedule, in UTC, one run at a time. Ticks missed
@@ -18,15 +19,18 @@ func (h *Host) runTimer(ctx context.Context, fn *Function) {
 		h.fireTimer(ctx, fn, nil, false)
 	}
 	next := fn.Schedule.Next(time.Now().UTC())
+	var lastEnd time.Time
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-time.After(time.Until(next)):
 		}
-		pastDue := time.Since(next) > pastDueAfter
+		// Past due: the tick came while the previous run still ran, or late.
+		pastDue := lastEnd.After(next) || time.Since(next) > pastDueAfter
 		h.fireTimer(ctx, fn, status, pastDue)
 		now := time.Now().UTC()
+		lastEnd = now
 		status = &timerStatus{Last: next, LastUpdated: now}
 		next = fn.Schedule.Next(next)
 		for n := fn.Schedule.Next(next); !n.After(now); n = fn.Schedule.Next(n) {

@@ -45,14 +45,44 @@ func freePort() (int, error) {
 // addr waits until the handler answers and returns its address. It fails
 // when ctx ends first.
 func (w *worker) addr(ctx context.Context) (string, error) {
-	w.mu.Lock()
-	ready, port := w.ready, w.port
-	w.mu.Unlock()
-	select {
-	case <-ready:
-		return "127.0.0.1:" + strconv.Itoa(port), nil
-	case <-ctx.Done():
-		return "", fmt.Errorf("the handler is not ready: %w", ctx.Err())
+	a, _, err := w.current(ctx)
+	return a, err
+}
+
+// current is addr plus the process generation, which changes on restart.
+func (w *worker) current(ctx context.Context) (string, int, error) {
+	for {
+		w.mu.Lock()
+		ready, port, gen := w.ready, w.port, w.gen
+		w.mu.Unlock()
+		select {
+		case <-ready:
+			w.mu.Lock()
+			same := w.ready == ready
+			w.mu.Unlock()
+			if same {
+				return "127.0.0.1:" + strconv.Itoa(port), gen, nil
+			}
+		case <-ctx.Done():
+			return "", 0, fmt.Errorf("the handler is not ready: %w", ctx.Err())
+		}
+	}
+}
+
+// after waits for a process newer than generation gen: a request that could
+// not even connect is held until the restarted handler answers, as the host
+// holds invocations while its worker restarts.
+func (w *worker) after(ctx context.Context, gen int) (string, int, error) {
+	for {
+		a, g, err := w.current(ctx)
+		if err != nil || g != gen {
+			return a, g, err
+		}
+		select {
+		case <-time.After(20 * time.Millisecond):
+		case <-ctx.Done():
+			return "", 0, fmt.Errorf("the handler did not come back: %w", ctx.Err())
+		}
 	}
 }
 
