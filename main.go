@@ -38,6 +38,7 @@ import (
 	"github.com/eventmkt/backend/shared/queue"
 	"github.com/eventmkt/backend/shared/redis"
 	"github.com/eventmkt/backend/shared/tables"
+	"github.com/eventmkt/backend/shared/user"
 )
 
 const usage = `usage: handler [command]
@@ -176,12 +177,22 @@ func wire(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error
 		health.Probe{Name: "blob", Check: func(ctx context.Context) error { return blob.Ping(ctx, blobs) }},
 		health.Probe{Name: "table", Check: func(ctx context.Context) error { return tables.Ping(ctx, tbl) }},
 	)
+	users, err := user.NewService(db, rdb, log, user.Config{
+		Tokens: user.TokenConfig{Key: cfg.JWTSigningKey, Issuer: cfg.JWTIssuer, Audience: cfg.JWTAudience,
+			AccessTTL: cfg.AccessTokenTTL, RefreshTTL: cfg.RefreshTokenTTL},
+		BcryptCost:     cfg.BcryptCost,
+		LoginRatePerIP: cfg.LoginRatePerIP,
+	}, time.Now)
+	if err != nil {
+		return nil, err
+	}
 	server := handlers.New(handlers.Deps{
 		Log:            log,
 		MaxBodyBytes:   cfg.MaxBodyBytes,
 		RequestTimeout: cfg.RequestTimeout,
 		Health:         checker,
 		Outbox:         outbox,
+		Users:          users,
 	})
 	return &app{server: server, close: func() {
 		_ = pub.Close(context.Background())

@@ -11,6 +11,7 @@ import (
 
 	"github.com/eventmkt/backend/shared/health"
 	"github.com/eventmkt/backend/shared/queue"
+	"github.com/eventmkt/backend/shared/user"
 )
 
 // RoutePrefix is host.json's extensions.http.routePrefix.
@@ -40,6 +41,7 @@ type Deps struct {
 	RequestTimeout time.Duration
 	Health         *health.Checker
 	Outbox         *queue.Outbox
+	Users          *user.Service
 }
 
 // Server routes forwarded HTTP requests (/api/v1/...) and invocations of
@@ -51,6 +53,7 @@ type Server struct {
 
 	health *health.Checker
 	outbox *queue.Outbox
+	users  *user.Service
 
 	mux       *http.ServeMux
 	functions []Function
@@ -65,6 +68,7 @@ func New(d Deps) *Server {
 		timeout: d.RequestTimeout,
 		health:  d.Health,
 		outbox:  d.Outbox,
+		users:   d.Users,
 		mux:     http.NewServeMux(),
 	}
 	s.routes()
@@ -76,6 +80,15 @@ func New(d Deps) *Server {
 func (s *Server) routes() {
 	s.httpFunc("Health", http.MethodGet, "health", s.getHealth)
 	s.timerFunc("OutboxRelay", s.relayOutbox)
+
+	s.httpFunc("UserRegister", http.MethodPost, "users/register", s.register)
+	s.httpFunc("UserLogin", http.MethodPost, "users/login", s.login)
+	s.httpFunc("UserRefresh", http.MethodPost, "users/refresh", s.refresh)
+	s.httpFunc("UserLogout", http.MethodPost, "users/logout", s.owner(s.logout))
+	s.httpFunc("UserProfileGet", http.MethodGet, "users/profile", s.owner(s.getProfile))
+	s.httpFunc("UserProfileUpdate", http.MethodPut, "users/profile", s.owner(s.updateProfile))
+	s.httpFunc("UserPasswordChange", http.MethodPut, "users/password", s.owner(s.changePassword))
+	s.httpFunc("UserStoreGet", http.MethodGet, "users/{userId}/store", s.owner(s.getStore))
 }
 
 // Functions lists the functions the server handles.

@@ -15,13 +15,17 @@ import (
 	"testing"
 	"time"
 
+	goredis "github.com/redis/go-redis/v9"
+
 	"github.com/eventmkt/backend/shared/blob"
 	"github.com/eventmkt/backend/shared/health"
 	"github.com/eventmkt/backend/shared/logging"
+	"github.com/eventmkt/backend/shared/postgres"
 	"github.com/eventmkt/backend/shared/queue"
 	"github.com/eventmkt/backend/shared/redis"
 	"github.com/eventmkt/backend/shared/tables"
 	"github.com/eventmkt/backend/shared/testenv"
+	"github.com/eventmkt/backend/shared/user"
 )
 
 const fixtures = "../../shared/testdata/functions-host"
@@ -30,16 +34,59 @@ type fixture struct {
 	srv    *Server
 	logs   *testenv.Buffer
 	outbox *queue.Outbox
+	users  *user.Service
+	clock  *clock
+	db     *postgres.DB
+}
+
+// clock is a settable time source for rules that depend on time.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// testUserConfig signs with a per-test key at bcrypt's minimum cost.
+func testUserConfig() user.Config {
+	return user.Config{
+		Tokens:     user.TokenConfig{Key: []byte(testenv.Name("signing-key-for-tests-only-")), Issuer: "eventmkt", Audience: "eventmkt-api", AccessTTL: 15 * time.Minute, RefreshTTL: 14 * 24 * time.Hour},
+		BcryptCost: 4,
+	}
 }
 
 // newServer wires the server over this test's own slice of the real services.
 func newServer(t *testing.T, probes ...health.Probe) fixture {
+	t.Helper()
+	return newServerWith(t, testUserConfig(), nil, probes...)
+}
+
+func newServerWith(t *testing.T, ucfg user.Config, rdbOverride *goredis.Client, probes ...health.Probe) fixture {
 	t.Helper()
 	db := testenv.Postgres(t)
 	rdb, prefix := testenv.Redis(t)
 	logs := &testenv.Buffer{}
 	log := logging.New(logs, slog.LevelDebug)
 	ob := queue.NewOutbox(db, queue.NewRedisStreams(rdb, prefix), log)
+	clk := &clock{t: time.Date(2026, 11, 22, 3, 0, 0, 0, time.UTC)}
+	userRedis := rdb
+	if rdbOverride != nil {
+		userRedis = rdbOverride
+	}
+	users, err := user.NewService(db, userRedis, log, ucfg, clk.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if probes == nil {
 		blobs, tbl := testenv.Blob(t), testenv.Tables(t)
 		probes = []health.Probe{
@@ -55,8 +102,9 @@ func newServer(t *testing.T, probes ...health.Probe) fixture {
 		RequestTimeout: 5 * time.Second,
 		Health:         health.NewChecker(log, time.Second, probes...),
 		Outbox:         ob,
+		Users:          users,
 	})
-	return fixture{srv: srv, logs: logs, outbox: ob}
+	return fixture{srv: srv, logs: logs, outbox: ob, users: users, clock: clk, db: db}
 }
 
 func do(t *testing.T, h http.Handler, method, path string, body io.Reader, headers ...string) *httptest.ResponseRecorder {

@@ -5,6 +5,7 @@
 package config
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -43,6 +44,16 @@ type Config struct {
 	ServiceBusConnectionString string
 	ServiceBusNamespace        string
 
+	// Sign-in. JWT_SIGNING_KEY is base64 (32+ bytes decoded); on Azure it is a
+	// Key Vault reference.
+	JWTSigningKey   []byte        // JWT_SIGNING_KEY
+	JWTIssuer       string        // JWT_ISSUER
+	JWTAudience     string        // JWT_AUDIENCE
+	AccessTokenTTL  time.Duration // ACCESS_TOKEN_MINUTES
+	RefreshTokenTTL time.Duration // REFRESH_TOKEN_DAYS
+	BcryptCost      int           // BCRYPT_COST: 10 or more in production
+	LoginRatePerIP  int           // LOGIN_RATE_PER_IP: login attempts per address per minute, 0 = off
+
 	LogLevel       slog.Level    // LOG_LEVEL: debug, info, warn, error
 	RequestTimeout time.Duration // REQUEST_TIMEOUT_SECONDS: per-request deadline, below host.json functionTimeout
 	MaxBodyBytes   int64         // MAX_BODY_BYTES: larger request bodies get 413
@@ -55,6 +66,7 @@ var Names = []string{
 	"STORAGE_CONNECTION_STRING", "STORAGE_ACCOUNT_NAME",
 	"QUEUE_BROKER", "ServiceBusConnection", "ServiceBusConnection__fullyQualifiedNamespace",
 	"LOG_LEVEL", "REQUEST_TIMEOUT_SECONDS", "MAX_BODY_BYTES",
+	"JWT_SIGNING_KEY", "JWT_ISSUER", "JWT_AUDIENCE", "ACCESS_TOKEN_MINUTES", "REFRESH_TOKEN_DAYS", "BCRYPT_COST", "LOGIN_RATE_PER_IP",
 }
 
 // Lookup returns a setting's value and whether it is set (os.LookupEnv's shape).
@@ -73,6 +85,13 @@ func Load(lookup Lookup) (Config, error) {
 		QueueBroker:                r.oneOf("QUEUE_BROKER", "", BrokerRedis, BrokerServiceBus),
 		ServiceBusConnectionString: r.optional("ServiceBusConnection", nil),
 		ServiceBusNamespace:        r.optional("ServiceBusConnection__fullyQualifiedNamespace", nil),
+		JWTSigningKey:              r.key("JWT_SIGNING_KEY", 32),
+		JWTIssuer:                  r.text("JWT_ISSUER", "eventmkt"),
+		JWTAudience:                r.text("JWT_AUDIENCE", "eventmkt-api"),
+		AccessTokenTTL:             time.Duration(r.intIn("ACCESS_TOKEN_MINUTES", 15, 1, 60)) * time.Minute,
+		RefreshTokenTTL:            time.Duration(r.intIn("REFRESH_TOKEN_DAYS", 14, 1, 90)) * 24 * time.Hour,
+		BcryptCost:                 r.intIn("BCRYPT_COST", 12, 4, 14),
+		LoginRatePerIP:             r.intIn("LOGIN_RATE_PER_IP", 20, 0, 100000),
 		LogLevel:                   r.level("LOG_LEVEL"),
 		RequestTimeout:             time.Duration(r.intIn("REQUEST_TIMEOUT_SECONDS", 25, 1, 600)) * time.Second,
 		MaxBodyBytes:               int64(r.intIn("MAX_BODY_BYTES", 1<<20, 1024, 64<<20)),
@@ -185,6 +204,32 @@ func (r *reader) intIn(name string, def, lo, hi int) int {
 		return def
 	}
 	return n
+}
+
+func (r *reader) text(name, def string) string {
+	if v, ok := r.get(name); ok {
+		return v
+	}
+	return def
+}
+
+// key reads a base64 secret of at least min bytes.
+func (r *reader) key(name string, min int) []byte {
+	v, ok := r.get(name)
+	if !ok {
+		r.fail(name, "missing")
+		return nil
+	}
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+		if b, err := enc.DecodeString(v); err == nil {
+			if len(b) < min {
+				r.fail(name, fmt.Sprintf("malformed: decodes to %d bytes, needs at least %d", len(b), min))
+			}
+			return b
+		}
+	}
+	r.fail(name, "malformed: not base64")
+	return nil
 }
 
 func (r *reader) oneOf(name, def string, allowed ...string) string {

@@ -48,7 +48,7 @@ func TestExampleListsEverySetting(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, line := range strings.Split(string(src), "\n") {
-		for _, fn := range []string{"r.required(\"", "r.optional(\"", "r.intIn(\"", "r.oneOf(\"", "r.level(\""} {
+		for _, fn := range []string{"r.required(\"", "r.optional(\"", "r.intIn(\"", "r.oneOf(\"", "r.level(\"", "r.key(\"", "r.text(\""} {
 			if i := strings.Index(line, fn); i >= 0 {
 				name := strings.SplitN(line[i+len(fn):], "\"", 2)[0]
 				if !slices.Contains(Names, name) {
@@ -75,6 +75,9 @@ func TestLoadNamesEveryProblem(t *testing.T) {
 		{"servicebus without connection", map[string]string{"QUEUE_BROKER": "servicebus"}, []string{"setting ServiceBusConnection: missing"}},
 		{"bad timeout", map[string]string{"REQUEST_TIMEOUT_SECONDS": "0"}, []string{"setting REQUEST_TIMEOUT_SECONDS: malformed"}},
 		{"bad level", map[string]string{"LOG_LEVEL": "loud"}, []string{"setting LOG_LEVEL: malformed"}},
+		{"no signing key", map[string]string{"JWT_SIGNING_KEY": ""}, []string{"setting JWT_SIGNING_KEY: missing"}},
+		{"short signing key", map[string]string{"JWT_SIGNING_KEY": "c2hvcnQ="}, []string{"JWT_SIGNING_KEY: malformed: decodes to 5 bytes"}},
+		{"bcrypt cost too low", map[string]string{"BCRYPT_COST": "3"}, []string{"setting BCRYPT_COST: malformed"}},
 		{"two at once", map[string]string{"REDIS_URL": "", "MAX_BODY_BYTES": "x"}, []string{"REDIS_URL: missing", "MAX_BODY_BYTES: malformed"}},
 	}
 	for _, tt := range tests {

@@ -1,0 +1,30 @@
+package handlers
+
+import (
+	"net/http/httptest"
+	"testing"
+)
+
+func TestClientIP(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		xff, remote, want string
+	}{
+		{"", "192.0.2.1:5555", "192.0.2.1"},
+		{"203.0.113.7:51432", "127.0.0.1:1", "203.0.113.7"},
+		{"198.51.100.1, 203.0.113.7", "127.0.0.1:1", "203.0.113.7"},
+		{"198.51.100.1, [2001:db8::1]:443", "127.0.0.1:1", "2001:db8::1"},
+		{"2001:db8::2", "127.0.0.1:1", "2001:db8::2"},
+		{" , ", "192.0.2.9:1", "192.0.2.9"},
+	}
+	for _, tt := range tests {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.RemoteAddr = tt.remote
+		if tt.xff != "" {
+			r.Header.Set("X-Forwarded-For", tt.xff)
+		}
+		if got := clientIP(r); got != tt.want {
+			t.Errorf("xff %q remote %q: got %q, want %q", tt.xff, tt.remote, got, tt.want)
+		}
+	}
+}
