@@ -343,7 +343,7 @@ func (s *Service) Logout(ctx context.Context, c Caller) error {
 
 // Profile returns the caller's profile.
 func (s *Service) Profile(ctx context.Context, c Caller) (Profile, error) {
-	u, err := getUserDB(ctx, s.db, "u.id = $1", c.UserID)
+	u, err := getUser(ctx, s.db, "u.id = $1", c.UserID, false)
 	if err != nil {
 		return Profile{}, err
 	}
@@ -439,7 +439,7 @@ func (s *Service) Store(ctx context.Context, c Caller, userID uuid.UUID) (Store,
 	if c.UserID != userID && !c.IsAdmin() {
 		return Store{}, apperr.New(apperr.Forbidden, CodeForbidden, "you may read only your own store")
 	}
-	u, err := getUserDB(ctx, s.db, "u.id = $1", userID)
+	u, err := getUser(ctx, s.db, "u.id = $1", userID, false)
 	if err != nil {
 		return Store{}, err
 	}

@@ -23,25 +23,19 @@ func scanUser(row pgx.Row) (userRow, error) {
 	return u, err
 }
 
-// getUser loads a user with their store; lock takes a row lock for an update.
-func getUser(ctx context.Context, q pgx.Tx, where string, arg any, lock bool) (userRow, error) {
+// rowQuerier is a pool or a transaction.
+type rowQuerier interface {
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// getUser loads a user with their store; lock takes row locks for an update
+// (q must then be a transaction).
+func getUser(ctx context.Context, q rowQuerier, where string, arg any, lock bool) (userRow, error) {
 	sql := `SELECT ` + userColumns + ` FROM users.users u JOIN users.stores s ON s.user_id = u.id WHERE ` + where
 	if lock {
 		sql += ` FOR UPDATE OF u, s`
 	}
 	u, err := scanUser(q.QueryRow(ctx, sql, arg))
-	if errors.Is(err, pgx.ErrNoRows) {
-		return userRow{}, apperr.New(apperr.NotFound, CodeNotFound, "no such user")
-	}
-	if err != nil {
-		return userRow{}, fmt.Errorf("user: load: %w", err)
-	}
-	return u, nil
-}
-
-func getUserDB(ctx context.Context, db *postgres.DB, where string, arg any) (userRow, error) {
-	sql := `SELECT ` + userColumns + ` FROM users.users u JOIN users.stores s ON s.user_id = u.id WHERE ` + where
-	u, err := scanUser(db.QueryRow(ctx, sql, arg))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return userRow{}, apperr.New(apperr.NotFound, CodeNotFound, "no such user")
 	}
