@@ -24,27 +24,33 @@ type Row struct {
 // Suite measures one area and returns its rows.
 type Suite struct {
 	Name string
-	Run  func(ctx context.Context) ([]Row, error)
+	Run  func(ctx context.Context, env *Env) ([]Row, error)
 }
 
-// suites is filled as the issues that set performance targets land.
-var suites = []Suite{}
+// suites lists every measured area; issues with performance targets add theirs.
+func suites() []Suite {
+	return []Suite{
+		{Name: "login", Run: loginSuite},
+	}
+}
 
-// Run runs every suite and prints one table.
+// Run runs every suite against a scratch database and prints one table.
 func Run(ctx context.Context, w io.Writer) error {
+	env, err := newEnv(ctx)
+	if err != nil {
+		return err
+	}
+	defer env.Close(context.WithoutCancel(ctx))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "suite\tfigure\tvalue\tbaseline\tratio\ttarget")
-	for _, s := range suites {
-		rows, err := s.Run(ctx)
+	for _, s := range suites() {
+		rows, err := s.Run(ctx, env)
 		if err != nil {
 			return fmt.Errorf("bench %s: %w", s.Name, err)
 		}
 		for _, r := range rows {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Suite, r.Figure, r.Value, r.Baseline, r.Ratio, r.Target)
 		}
-	}
-	if len(suites) == 0 {
-		fmt.Fprintln(tw, "(no suites yet)\t\t\t\t\t")
 	}
 	return tw.Flush()
 }
