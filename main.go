@@ -23,6 +23,7 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	_ "time/tzdata" // event time zones must resolve on any host image
 
 	"github.com/jackc/pgx/v5"
 
@@ -31,9 +32,11 @@ import (
 	"github.com/eventmkt/backend/shared/blob"
 	"github.com/eventmkt/backend/shared/config"
 	"github.com/eventmkt/backend/shared/deploy"
+	"github.com/eventmkt/backend/shared/event"
 	"github.com/eventmkt/backend/shared/funchost"
 	"github.com/eventmkt/backend/shared/health"
 	"github.com/eventmkt/backend/shared/logging"
+	"github.com/eventmkt/backend/shared/participation"
 	"github.com/eventmkt/backend/shared/postgres"
 	"github.com/eventmkt/backend/shared/queue"
 	"github.com/eventmkt/backend/shared/redis"
@@ -186,6 +189,9 @@ func wire(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error
 	if err != nil {
 		return nil, err
 	}
+	events := event.NewService(db, rdb, outbox, log, users, participation.NewCounter(db, rdb), event.Config{
+		TimeZone: cfg.TimeZone, JobTimeout: cfg.JobTimeout, PublicWebURL: cfg.PublicWebURL,
+	}, time.Now)
 	server := handlers.New(handlers.Deps{
 		Log:            log,
 		MaxBodyBytes:   cfg.MaxBodyBytes,
@@ -193,6 +199,7 @@ func wire(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error
 		Health:         checker,
 		Outbox:         outbox,
 		Users:          users,
+		Events:         events,
 	})
 	return &app{server: server, close: func() {
 		_ = pub.Close(context.Background())

@@ -102,6 +102,19 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
+var errBodyRequired = apperr.New(apperr.Invalid, codeBadRequest, "request body is required")
+
+// decodeOptionalJSON is decodeJSON for endpoints whose body may be absent.
+func decodeOptionalJSON(r *http.Request, v any) error {
+	if r.ContentLength == 0 {
+		return nil
+	}
+	if err := decodeJSON(r, v); err != errBodyRequired {
+		return err
+	}
+	return nil
+}
+
 // decodeJSON reads a JSON request body into v, classifying every way it can
 // be wrong as a client error with a message that says what to fix.
 func decodeJSON(r *http.Request, v any) error {
@@ -123,7 +136,7 @@ func decodeJSON(r *http.Request, v any) error {
 	case errors.As(err, &maxErr):
 		return apperr.New(apperr.TooLarge, codeTooLarge, fmt.Sprintf("request body exceeds %d bytes", maxErr.Limit))
 	case errors.Is(err, io.EOF):
-		return apperr.New(apperr.Invalid, codeBadRequest, "request body is required")
+		return errBodyRequired
 	case errors.As(err, &syntaxErr):
 		return apperr.New(apperr.Invalid, codeBadRequest, fmt.Sprintf("malformed JSON at byte %d", syntaxErr.Offset))
 	case errors.Is(err, io.ErrUnexpectedEOF):

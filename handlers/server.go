@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/eventmkt/backend/shared/event"
 	"github.com/eventmkt/backend/shared/health"
 	"github.com/eventmkt/backend/shared/queue"
 	"github.com/eventmkt/backend/shared/user"
@@ -42,6 +43,7 @@ type Deps struct {
 	Health         *health.Checker
 	Outbox         *queue.Outbox
 	Users          *user.Service
+	Events         *event.Service
 }
 
 // Server routes forwarded HTTP requests (/api/v1/...) and invocations of
@@ -54,6 +56,7 @@ type Server struct {
 	health *health.Checker
 	outbox *queue.Outbox
 	users  *user.Service
+	events *event.Service
 
 	mux       *http.ServeMux
 	functions []Function
@@ -69,6 +72,7 @@ func New(d Deps) *Server {
 		health:  d.Health,
 		outbox:  d.Outbox,
 		users:   d.Users,
+		events:  d.Events,
 		mux:     http.NewServeMux(),
 	}
 	s.routes()
@@ -89,6 +93,24 @@ func (s *Server) routes() {
 	s.httpFunc("UserProfileUpdate", http.MethodPut, "users/profile", s.owner(s.updateProfile))
 	s.httpFunc("UserPasswordChange", http.MethodPut, "users/password", s.owner(s.changePassword))
 	s.httpFunc("UserStoreGet", http.MethodGet, "users/{userId}/store", s.owner(s.getStore))
+
+	s.httpFunc("EventList", http.MethodGet, "events", s.owner(s.listEvents))
+	s.httpFunc("EventCreate", http.MethodPost, "events/objectives", s.owner(s.createEvent))
+	s.httpFunc("EventGet", http.MethodGet, "events/{eventId}", s.owner(s.getEvent))
+	s.httpFunc("EventUpdate", http.MethodPut, "events/{eventId}", s.owner(s.updateEvent))
+	s.httpFunc("EventDelete", http.MethodDelete, "events/{eventId}", s.owner(s.deleteEvent))
+	s.httpFunc("RecommendationRequest", http.MethodPost, "events/{eventId}/ai-recommendations", s.owner(s.requestRecommendations))
+	s.httpFunc("RecommendationSelect", http.MethodPut, "events/{eventId}/recommendations", s.owner(s.selectRecommendation))
+	s.httpFunc("ImageRequest", http.MethodPost, "events/{eventId}/images", s.owner(s.requestImages))
+	s.httpFunc("ImageList", http.MethodGet, "events/{eventId}/images", s.owner(s.listImages))
+	s.httpFunc("ImageSelect", http.MethodPut, "events/{eventId}/images/{imageId}/select", s.owner(s.selectImage))
+	s.httpFunc("ImageEdit", http.MethodPut, "events/{eventId}/images/{imageId}/edit", s.owner(s.editImage))
+	s.httpFunc("ChannelSelect", http.MethodPut, "events/{eventId}/channels", s.owner(s.selectChannels))
+	s.httpFunc("EventPublish", http.MethodPost, "events/{eventId}/publish", s.owner(s.publishEvent))
+	s.httpFunc("EventEnd", http.MethodPost, "events/{eventId}/end", s.owner(s.endEvent))
+	s.httpFunc("JobGet", http.MethodGet, "jobs/{jobId}", s.owner(s.getJob))
+	s.httpFunc("EventPublicGet", http.MethodGet, "public/events/{eventId}", s.publicEvent)
+	s.timerFunc("EventAutoEnd", s.autoEndEvents)
 }
 
 // Functions lists the functions the server handles.

@@ -18,8 +18,10 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/eventmkt/backend/shared/blob"
+	"github.com/eventmkt/backend/shared/event"
 	"github.com/eventmkt/backend/shared/health"
 	"github.com/eventmkt/backend/shared/logging"
+	"github.com/eventmkt/backend/shared/participation"
 	"github.com/eventmkt/backend/shared/postgres"
 	"github.com/eventmkt/backend/shared/queue"
 	"github.com/eventmkt/backend/shared/redis"
@@ -35,8 +37,12 @@ type fixture struct {
 	logs   *testenv.Buffer
 	outbox *queue.Outbox
 	users  *user.Service
+	events *event.Service
 	clock  *clock
 	db     *postgres.DB
+	rdb    *goredis.Client
+	prefix string
+	pgq    *testenv.QueryCounter
 }
 
 // clock is a settable time source for rules that depend on time.
@@ -73,7 +79,8 @@ func newServer(t *testing.T, probes ...health.Probe) fixture {
 
 func newServerWith(t *testing.T, ucfg user.Config, rdbOverride *goredis.Client, probes ...health.Probe) fixture {
 	t.Helper()
-	db := testenv.Postgres(t)
+	pgq := &testenv.QueryCounter{}
+	db := testenv.Postgres(t, postgres.WithTracer(pgq))
 	rdb, prefix := testenv.Redis(t)
 	logs := &testenv.Buffer{}
 	log := logging.New(logs, slog.LevelDebug)
@@ -87,6 +94,9 @@ func newServerWith(t *testing.T, ucfg user.Config, rdbOverride *goredis.Client, 
 	if err != nil {
 		t.Fatal(err)
 	}
+	seoul, _ := time.LoadLocation("Asia/Seoul")
+	events := event.NewService(db, rdb, ob, log, users, participation.NewCounter(db, rdb),
+		event.Config{TimeZone: seoul, JobTimeout: 10 * time.Minute, PublicWebURL: "https://app.example"}, clk.Now)
 	if probes == nil {
 		blobs, tbl := testenv.Blob(t), testenv.Tables(t)
 		probes = []health.Probe{
@@ -103,8 +113,9 @@ func newServerWith(t *testing.T, ucfg user.Config, rdbOverride *goredis.Client, 
 		Health:         health.NewChecker(log, time.Second, probes...),
 		Outbox:         ob,
 		Users:          users,
+		Events:         events,
 	})
-	return fixture{srv: srv, logs: logs, outbox: ob, users: users, clock: clk, db: db}
+	return fixture{srv: srv, logs: logs, outbox: ob, users: users, events: events, clock: clk, db: db, rdb: rdb, prefix: prefix, pgq: pgq}
 }
 
 func do(t *testing.T, h http.Handler, method, path string, body io.Reader, headers ...string) *httptest.ResponseRecorder {

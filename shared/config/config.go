@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -54,6 +55,11 @@ type Config struct {
 	BcryptCost      int           // BCRYPT_COST: 10 or more in production
 	LoginRatePerIP  int           // LOGIN_RATE_PER_IP: login attempts per address per minute, 0 = off
 
+	// Events.
+	TimeZone     *time.Location // EVENT_TIME_ZONE: what "today" means for event dates
+	JobTimeout   time.Duration  // JOB_TIMEOUT_MINUTES: AI jobs not done by then are failed
+	PublicWebURL string         // PUBLIC_WEB_URL: the web app, for participation links
+
 	LogLevel       slog.Level    // LOG_LEVEL: debug, info, warn, error
 	RequestTimeout time.Duration // REQUEST_TIMEOUT_SECONDS: per-request deadline, below host.json functionTimeout
 	MaxBodyBytes   int64         // MAX_BODY_BYTES: larger request bodies get 413
@@ -67,6 +73,7 @@ var Names = []string{
 	"QUEUE_BROKER", "ServiceBusConnection", "ServiceBusConnection__fullyQualifiedNamespace",
 	"LOG_LEVEL", "REQUEST_TIMEOUT_SECONDS", "MAX_BODY_BYTES",
 	"JWT_SIGNING_KEY", "JWT_ISSUER", "JWT_AUDIENCE", "ACCESS_TOKEN_MINUTES", "REFRESH_TOKEN_DAYS", "BCRYPT_COST", "LOGIN_RATE_PER_IP",
+	"EVENT_TIME_ZONE", "JOB_TIMEOUT_MINUTES", "PUBLIC_WEB_URL",
 }
 
 // Lookup returns a setting's value and whether it is set (os.LookupEnv's shape).
@@ -92,6 +99,9 @@ func Load(lookup Lookup) (Config, error) {
 		RefreshTokenTTL:            time.Duration(r.intIn("REFRESH_TOKEN_DAYS", 14, 1, 90)) * 24 * time.Hour,
 		BcryptCost:                 r.intIn("BCRYPT_COST", 12, 4, 14),
 		LoginRatePerIP:             r.intIn("LOGIN_RATE_PER_IP", 20, 0, 100000),
+		TimeZone:                   r.location("EVENT_TIME_ZONE", "Asia/Seoul"),
+		JobTimeout:                 time.Duration(r.intIn("JOB_TIMEOUT_MINUTES", 10, 1, 120)) * time.Minute,
+		PublicWebURL:               strings.TrimRight(r.optional("PUBLIC_WEB_URL", checkHTTPURL), "/"),
 		LogLevel:                   r.level("LOG_LEVEL"),
 		RequestTimeout:             time.Duration(r.intIn("REQUEST_TIMEOUT_SECONDS", 25, 1, 600)) * time.Second,
 		MaxBodyBytes:               int64(r.intIn("MAX_BODY_BYTES", 1<<20, 1024, 64<<20)),
@@ -206,6 +216,19 @@ func (r *reader) intIn(name string, def, lo, hi int) int {
 	return n
 }
 
+func (r *reader) location(name, def string) *time.Location {
+	v, ok := r.get(name)
+	if !ok {
+		v = def
+	}
+	loc, err := time.LoadLocation(v)
+	if err != nil {
+		r.fail(name, fmt.Sprintf("malformed: %q is not an IANA time zone such as Asia/Seoul", v))
+		return time.UTC
+	}
+	return loc
+}
+
 func (r *reader) text(name, def string) string {
 	if v, ok := r.get(name); ok {
 		return v
@@ -266,6 +289,14 @@ func checkPostgresURL(v string) error {
 	if err != nil {
 		// pgconn's message may echo the password; say only what is wrong.
 		return errors.New("not a PostgreSQL connection URL or keyword string")
+	}
+	return nil
+}
+
+func checkHTTPURL(v string) error {
+	u, err := url.Parse(v)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return errors.New("not an http(s) URL")
 	}
 	return nil
 }

@@ -48,7 +48,7 @@ func TestExampleListsEverySetting(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, line := range strings.Split(string(src), "\n") {
-		for _, fn := range []string{"r.required(\"", "r.optional(\"", "r.intIn(\"", "r.oneOf(\"", "r.level(\"", "r.key(\"", "r.text(\""} {
+		for _, fn := range []string{"r.required(\"", "r.optional(\"", "r.intIn(\"", "r.oneOf(\"", "r.level(\"", "r.key(\"", "r.text(\"", "r.location(\""} {
 			if i := strings.Index(line, fn); i >= 0 {
 				name := strings.SplitN(line[i+len(fn):], "\"", 2)[0]
 				if !slices.Contains(Names, name) {
@@ -78,6 +78,8 @@ func TestLoadNamesEveryProblem(t *testing.T) {
 		{"no signing key", map[string]string{"JWT_SIGNING_KEY": ""}, []string{"setting JWT_SIGNING_KEY: missing"}},
 		{"short signing key", map[string]string{"JWT_SIGNING_KEY": "c2hvcnQ="}, []string{"JWT_SIGNING_KEY: malformed: decodes to 5 bytes"}},
 		{"bcrypt cost too low", map[string]string{"BCRYPT_COST": "3"}, []string{"setting BCRYPT_COST: malformed"}},
+		{"bad time zone", map[string]string{"EVENT_TIME_ZONE": "Mars/Olympus"}, []string{"setting EVENT_TIME_ZONE: malformed"}},
+		{"bad web URL", map[string]string{"PUBLIC_WEB_URL": "ftp://x"}, []string{"setting PUBLIC_WEB_URL: malformed"}},
 		{"two at once", map[string]string{"REDIS_URL": "", "MAX_BODY_BYTES": "x"}, []string{"REDIS_URL: missing", "MAX_BODY_BYTES: malformed"}},
 	}
 	for _, tt := range tests {

@@ -19,8 +19,16 @@ type DB struct {
 	*pgxpool.Pool
 }
 
+// Option adjusts the pool configuration.
+type Option func(*pgxpool.Config)
+
+// WithTracer traces every query (tests count them).
+func WithTracer(t pgx.QueryTracer) Option {
+	return func(c *pgxpool.Config) { c.ConnConfig.Tracer = t }
+}
+
 // Open builds a pool from a connection URL without connecting.
-func Open(ctx context.Context, url string, maxConns int32) (*DB, error) {
+func Open(ctx context.Context, url string, maxConns int32, opts ...Option) (*DB, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
 		return nil, errors.New("postgres: cannot parse the connection URL")
@@ -32,6 +40,9 @@ func Open(ctx context.Context, url string, maxConns int32) (*DB, error) {
 	cfg.MaxConnIdleTime = 5 * time.Minute
 	// A dial that hangs must not hold a request past its deadline.
 	cfg.ConnConfig.ConnectTimeout = 5 * time.Second
+	for _, o := range opts {
+		o(cfg)
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: new pool: %w", err)

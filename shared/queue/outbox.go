@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -24,14 +25,15 @@ type Outbox struct {
 	log *slog.Logger
 	// SendTimeout bounds one publish, so a dead broker cannot hold row locks long.
 	SendTimeout time.Duration
+
+	mu      sync.Mutex
+	pending map[pgx.Tx]*pending // messages of transactions opened by InTx
 }
 
 // NewOutbox wires the outbox to the database and the broker.
 func NewOutbox(db *postgres.DB, pub Publisher, log *slog.Logger) *Outbox {
-	return &Outbox{db: db, pub: pub, log: log, SendTimeout: 5 * time.Second}
+	return &Outbox{db: db, pub: pub, log: log, SendTimeout: 5 * time.Second, pending: map[pgx.Tx]*pending{}}
 }
-
-type pendingKey struct{}
 
 type pending struct{ ids []string }
 
@@ -53,20 +55,32 @@ func (o *Outbox) Enqueue(ctx context.Context, tx pgx.Tx, msgs ...Message) error 
 		if err != nil {
 			return fmt.Errorf("outbox: enqueue %s: %w", m.ID, err)
 		}
-		if p, ok := ctx.Value(pendingKey{}).(*pending); ok {
+		o.mu.Lock()
+		if p, ok := o.pending[tx]; ok {
 			p.ids = append(p.ids, m.ID)
 		}
+		o.mu.Unlock()
 	}
 	return nil
 }
 
 // InTx runs fn in a transaction and, once it has committed, sends the
-// messages fn enqueued. A failed send is logged, not returned: the state
-// change stands and the relay will deliver.
+// messages enqueued in that transaction. A failed send is logged, not
+// returned: the state change stands and the relay will deliver.
 func (o *Outbox) InTx(ctx context.Context, fn func(ctx context.Context, tx pgx.Tx) error) error {
 	p := &pending{}
-	txCtx := context.WithValue(ctx, pendingKey{}, p)
-	if err := o.db.InTx(ctx, func(tx pgx.Tx) error { return fn(txCtx, tx) }); err != nil {
+	err := o.db.InTx(ctx, func(tx pgx.Tx) error {
+		o.mu.Lock()
+		o.pending[tx] = p
+		o.mu.Unlock()
+		defer func() {
+			o.mu.Lock()
+			delete(o.pending, tx)
+			o.mu.Unlock()
+		}()
+		return fn(ctx, tx)
+	})
+	if err != nil {
 		return err
 	}
 	if len(p.ids) > 0 {

@@ -21,6 +21,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -193,9 +194,9 @@ func PostgresURL(t testing.TB) string {
 }
 
 // Postgres returns a pool on a fresh, fully migrated database for this test.
-func Postgres(t testing.TB) *postgres.DB {
+func Postgres(t testing.TB, opts ...postgres.Option) *postgres.DB {
 	t.Helper()
-	db, err := postgres.Open(context.Background(), PostgresURL(t), 20)
+	db, err := postgres.Open(context.Background(), PostgresURL(t), 20, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -282,3 +283,18 @@ func (s *Buffer) String() string {
 	defer s.mu.Unlock()
 	return s.b.String()
 }
+
+// QueryCounter is a pgx tracer that counts the queries a pool runs.
+type QueryCounter struct{ n atomic.Int64 }
+
+// TraceQueryStart counts a query.
+func (q *QueryCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
+	q.n.Add(1)
+	return ctx
+}
+
+// TraceQueryEnd does nothing.
+func (q *QueryCounter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEndData) {}
+
+// Count is the number of queries so far.
+func (q *QueryCounter) Count() int64 { return q.n.Load() }

@@ -445,3 +445,13 @@ func (s *Service) Store(ctx context.Context, c Caller, userID uuid.UUID) (Store,
 	}
 	return u.store(), nil
 }
+
+// StoreByID returns a store for other domains (event pages, AI prompts);
+// it is not an owner-facing call and checks no caller.
+func (s *Service) StoreByID(ctx context.Context, storeID uuid.UUID) (Store, error) {
+	u, err := getUser(ctx, s.db, "s.id = $1", storeID, false)
+	if err != nil {
+		return Store{}, err
+	}
+	return u.store(), nil
+}

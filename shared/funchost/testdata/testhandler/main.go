@@ -103,6 +103,7 @@ func main() {
 			}
 			reply(w, 200)
 		case "sleep":
+			record(map[string]any{"kind": "begin", "messageId": id})
 			time.Sleep(time.Duration(msg.Ms) * time.Millisecond)
 			record(rec)
 			reply(w, 200)

@@ -1,0 +1,303 @@
+package handlers
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"github.com/google/uuid"
+
+	"github.com/eventmkt/backend/shared/apperr"
+	"github.com/eventmkt/backend/shared/event"
+	"github.com/eventmkt/backend/shared/user"
+)
+
+// pathID reads a uuid path value; a malformed one is the given not-found.
+func pathID(r *http.Request, name, code, what string) (uuid.UUID, error) {
+	id, err := uuid.Parse(r.PathValue(name))
+	if err != nil {
+		return uuid.Nil, apperr.New(apperr.NotFound, code, "no such "+what)
+	}
+	return id, nil
+}
+
+func eventID(r *http.Request) (uuid.UUID, error) {
+	return pathID(r, "eventId", event.CodeNotFound, "event")
+}
+
+// respondEvent answers with an event or the error.
+func (s *Server) respondEvent(w http.ResponseWriter, r *http.Request, status int, e *event.Event, err error) {
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, status, e)
+}
+
+// withEvent decodes the event id and, when body is non-nil, the JSON body.
+func (s *Server) withEvent(w http.ResponseWriter, r *http.Request, body any) (uuid.UUID, bool) {
+	return s.withEventBody(w, r, body, decodeJSON)
+}
+
+func (s *Server) withEventBody(w http.ResponseWriter, r *http.Request, body any, decode func(*http.Request, any) error) (uuid.UUID, bool) {
+	id, err := eventID(r)
+	if err == nil && body != nil {
+		err = decode(r, body)
+	}
+	if err != nil {
+		s.writeError(w, r, err)
+		return uuid.Nil, false
+	}
+	return id, true
+}
+
+// listEvents is EventList.
+func (s *Server) listEvents(w http.ResponseWriter, r *http.Request, c user.Caller) {
+	page, size, err := pageParams(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	q := r.URL.Query()
+	items, total, err := s.events.List(r.Context(), c, event.Filter{Status: q.Get("status"), Objective: q.Get("objective"), Search: q.Get("search"), Page: page, Size: size})
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, newPage(items, page, size, total))
+}
+
+// createEvent is EventCreate.
+func (s *Server) createEvent(w http.ResponseWriter, r *http.Request, c user.Caller) {
+	var req struct {
+		Objective string `json:"objective"`
+	}
+	if err := decodeJSON(r, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	e, err := s.events.Create(r.Context(), c, req.Objective)
+	s.respondEvent(w, r, http.StatusCreated, e, err)
+}
+
+// getEvent is EventGet.
+func (s *Server) getEvent(w http.ResponseWriter, r *http.Request, c user.Caller) {
+	if id, ok := s.withEvent(w, r, nil); ok {
+		e, err := s.events.Get(r.Context(), c, id)
+		s.respondEvent(w, r, http.StatusOK, e, err)
+	}
+}
+
+// updateEvent is EventUpdate.
+func (s *Server) updateEvent(w http.ResponseWriter, r *http.Request, c user.Caller) {
+	var req struct {
+		EventName   *string `json:"eventName"`
+		Description *string `json:"description"`
+		Prize       *string `json:"prize"`
+		StartDate   *string `json:"startDate"`
+		EndDate     *string `json:"endDate"`
+		WinnerCount *int    `json:"winnerCount"`
+		Budget      *int64  `json:"budget"`
+	}
+	if id, ok := s.withEvent(w, r, &req); ok {
+		e, err := s.events.Update(r.Context(), c, id, event.Update(req))
+		s.respondEvent(w, r, http.StatusOK, e, err)
+	}
+}
+
+// deleteEvent is EventDelete.
+func (s *Server) deleteEvent(w http.ResponseWriter, r *http.Request, c user.Caller) {
+	if id, ok := s.withEvent(w, r, nil); ok {
+		if err := s.events.Delete(r.Context(), c, id); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	}
+}
+
+type jobAccepted struct {
+	JobID  uuid.UUID `json:"jobId"`
+	Status string    `json:"status"`
+}
+
+func (s *Server) respondJob(w http.ResponseWriter, r *http.Request, j event.Job, err error) {
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	w.Header().Set("Location", RoutePrefix+"/jobs/"+j.JobID.String())
+	writeJSON(w, http.StatusAccepted, jobAccepted{JobID: j.JobID, Status: j.Status})
+}
+
+// requestRecommendations is RecommendationRequest.
+func (s *Server) requestRecommendations(w http.ResponseWriter, r *http.Request, c user.Caller) {
+	var req struct {
+		Region *string `json:"region"`
+		Budget *int64  `json:"budget"`
+	}
+	id, ok := s.withEventBody(w, r, &req, decodeOptionalJSON)
+	if !ok {
+		return
+	}
+	j, err := s.events.RequestRecommendations(r.Context(), c, id, req.Region, req.Budget)
+	s.respondJob(w, r, j, err)
+}
+
+// selectRecommendation is RecommendationSelect.
+func (s *Server) selectRecommendation(w http.ResponseWriter, r *http.Request, c user.Caller) {
+	var req struct {
+		RecommendationID string  `json:"recommendationId"`
+		EventName        *string `json:"eventName"`
+		Description      *string `json:"description"`
+		Prize            *string `json:"prize"`
+		StartDate        *string `json:"startDate"`
+		EndDate          *string `json:"endDate"`
+	}
+	id, ok := s.withEvent(w, r, &req)
+	if !ok {
+		return
+	}
+	recID, err := uuid.Parse(req.RecommendationID)
+	if err != nil {
+		var v apperr.Validation
+		v.Addf("recommendationId", "must be the id of one of the event's recommendations")
+		s.writeError(w, r, v.Err())
+		return
+	}
+	e, err := s.events.SelectRecommendation(r.Context(), c, id, event.Selection{RecommendationID: recID, EventName: req.EventName,
+		Description: req.Description, Prize: req.Prize, StartDate: req.StartDate, EndDate: req.EndDate})
+	s.respondEvent(w, r, http.StatusOK, e, err)
+}
+
+// requestImages is ImageRequest.
+func (s *Server) requestImages(w http.ResponseWriter, r *http.Request, c user.Caller) {
+	var req struct {
+		Styles     []string `json:"styles"`
+		Platforms  []string `json:"platforms"`
+		BrandColor *string  `json:"brandColor"`
+	}
+	id, ok := s.withEventBody(w, r, &req, decodeOptionalJSON)
+	if !ok {
+		return
+	}
+	j, err := s.events.RequestImages(r.Context(), c, id, event.ImageRequest(req))
+	s.respondJob(w, r, j, err)
+}
+
+// listImages is ImageList.
+func (s *Server) listImages(w http.ResponseWriter, r *http.Request, c user.Caller) {
+	if id, ok := s.withEvent(w, r, nil); ok {
+		imgs, err := s.events.Images(r.Context(), c, id)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, imgs)
+	}
+}
+
+func imageID(r *http.Request) (uuid.UUID, error) {
+	return pathID(r, "imageId", event.CodeItemNotFound, "image")
+}
+
+// selectImage is ImageSelect.
+func (s *Server) selectImage(w http.ResponseWriter, r *http.Request, c user.Caller) {
+	id, ok := s.withEvent(w, r, nil)
+	if !ok {
+		return
+	}
+	img, err := imageID(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	e, err := s.events.SelectImage(r.Context(), c, id, img)
+	s.respondEvent(w, r, http.StatusOK, e, err)
+}
+
+// editImage is ImageEdit.
+func (s *Server) editImage(w http.ResponseWriter, r *http.Request, c user.Caller) {
+	var req event.ImageEdit
+	id, ok := s.withEvent(w, r, &req)
+	if !ok {
+		return
+	}
+	img, err := imageID(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	j, err := s.events.RequestImageEdit(r.Context(), c, id, img, req)
+	s.respondJob(w, r, j, err)
+}
+
+// selectChannels is ChannelSelect.
+func (s *Server) selectChannels(w http.ResponseWriter, r *http.Request, c user.Caller) {
+	var req struct {
+		Channels []string                   `json:"channels"`
+		Settings map[string]json.RawMessage `json:"settings"`
+	}
+	if id, ok := s.withEvent(w, r, &req); ok {
+		e, err := s.events.SelectChannels(r.Context(), c, id, event.ChannelChoice(req))
+		s.respondEvent(w, r, http.StatusOK, e, err)
+	}
+}
+
+// publishEvent is EventPublish.
+func (s *Server) publishEvent(w http.ResponseWriter, r *http.Request, c user.Caller) {
+	if id, ok := s.withEvent(w, r, nil); ok {
+		e, err := s.events.Publish(r.Context(), c, id)
+		s.respondEvent(w, r, http.StatusOK, e, err)
+	}
+}
+
+// endEvent is EventEnd.
+func (s *Server) endEvent(w http.ResponseWriter, r *http.Request, c user.Caller) {
+	if id, ok := s.withEvent(w, r, nil); ok {
+		e, err := s.events.End(r.Context(), c, id)
+		s.respondEvent(w, r, http.StatusOK, e, err)
+	}
+}
+
+// getJob is JobGet.
+func (s *Server) getJob(w http.ResponseWriter, r *http.Request, c user.Caller) {
+	id, err := pathID(r, "jobId", event.CodeJobNotFound, "job")
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	j, err := s.events.GetJob(r.Context(), c, id)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, j)
+}
+
+// publicEvent is EventPublicGet: anonymous, cached, counts a view.
+func (s *Server) publicEvent(w http.ResponseWriter, r *http.Request) {
+	id, err := eventID(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	p, err := s.events.View(r.Context(), id, r.URL.Query().Get("ch"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-cache") // every view must reach us to be counted
+	writeJSON(w, http.StatusOK, p)
+}
+
+// autoEndEvents is the EventAutoEnd timer.
+func (s *Server) autoEndEvents(w http.ResponseWriter, r *http.Request, inv *Invocation) error {
+	if _, err := inv.Timer(); err != nil {
+		return err
+	}
+	res, err := s.events.AutoEnd(r.Context())
+	inv.Logf("events ended: %d, stale jobs failed: %d", res.Ended, res.JobsFailed)
+	s.log.InfoContext(r.Context(), "auto-end", "ended", res.Ended, "jobsFailed", res.JobsFailed)
+	return err
+}

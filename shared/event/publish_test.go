@@ -1,0 +1,94 @@
+package event
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/eventmkt/backend/shared/participation"
+	"github.com/eventmkt/backend/shared/queue"
+	"github.com/eventmkt/backend/shared/testenv"
+	"github.com/eventmkt/backend/shared/user"
+)
+
+// A failure after the status change rolls everything back: the event stays
+// a draft, no seed is kept and no message is written or sent.
+func TestPublishIsAtomic(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := testenv.Postgres(t)
+	rdb, prefix := testenv.Redis(t)
+	log := testenv.Logger(t)
+	broker := queue.NewRedisStreams(rdb, prefix)
+	ob := queue.NewOutbox(db, broker, log)
+	now := func() time.Time { return time.Date(2026, 11, 22, 3, 0, 0, 0, time.UTC) }
+	users, err := user.NewService(db, rdb, log, user.Config{BcryptCost: 4, Tokens: user.TokenConfig{
+		Key: []byte("0123456789abcdef0123456789abcdef"), Issuer: "i", Audience: "a", AccessTTL: time.Minute, RefreshTTL: time.Hour}}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess, err := users.Register(ctx, user.RegisterInput{Name: "김사장", PhoneNumber: "01012341234", Email: "a@example.com", Password: "pass-word-1!",
+		StoreName: "가게", Industry: "음식점", Address: "서울 마포구 1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := user.Caller{UserID: sess.UserID, StoreID: sess.StoreID, Role: user.RoleOwner}
+	svc := NewService(db, rdb, ob, log, users, participation.NewCounter(db, rdb), Config{PublicWebURL: "https://x"}, now)
+
+	e, err := svc.Create(ctx, c, "REVISIT")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Make it ready by hand: plan, poster, dates, channels.
+	recID, imgID := uuid.New(), uuid.New()
+	for _, q := range []string{
+		`INSERT INTO events.ai_recommendations (recommendation_id, event_id, event_name, description, promotion_type, target_audience, is_selected) VALUES ('` + recID.String() + `', $1, 'n', 'd', 'p', 't', true)`,
+		`INSERT INTO events.generated_images (image_id, event_id, image_url, style, platform, is_selected) VALUES ('` + imgID.String() + `', $1, 'u', 'SIMPLE', 'KAKAO', true)`,
+		`UPDATE events.events SET event_name = 'n', start_date = '2026-11-23', end_date = '2026-11-30', selected_recommendation_id = '` + recID.String() + `',
+			selected_image_id = '` + imgID.String() + `', selected_image_url = 'u', channels = '["KAKAO","NAVER"]' WHERE event_id = $1`,
+	} {
+		if _, err := db.Exec(ctx, q, e.EventID); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	boom := errors.New("injected failure after the update")
+	svc.afterPublishUpdate = func() error { return boom }
+	if _, err := svc.Publish(ctx, c, e.EventID); !errors.Is(err, boom) {
+		t.Fatalf("publish: %v, want the injected failure", err)
+	}
+	var status string
+	var seed []byte
+	var outbox int
+	if err := db.QueryRow(ctx, `SELECT status, draw_seed, (SELECT count(*) FROM outbox.messages) FROM events.events WHERE event_id = $1`, e.EventID).Scan(&status, &seed, &outbox); err != nil {
+		t.Fatal(err)
+	}
+	if status != StatusDraft || seed != nil || outbox != 0 {
+		t.Errorf("after a failed publish: status %s, seed %x, %d outbox rows", status, seed, outbox)
+	}
+	for _, q := range queue.Queues {
+		if n := rdb.XLen(ctx, broker.Stream(q)).Val(); n != 0 {
+			t.Errorf("%d messages on %s", n, q)
+		}
+	}
+
+	// Without the failure it goes through, with exactly its messages.
+	svc.afterPublishUpdate = nil
+	out, err := svc.Publish(ctx, c, e.EventID)
+	if err != nil || out.Status != StatusPublished {
+		t.Fatalf("publish: %v %v", out, err)
+	}
+	if n := rdb.XLen(ctx, broker.Stream(queue.DistributionJobs)).Val(); n != 2 {
+		t.Errorf("%d distribution messages, want 2", n)
+	}
+	msgs, _ := rdb.XRange(ctx, broker.Stream(queue.AnalyticsEvents), "-", "+").Result()
+	entry, _ := queue.DecodeFields(msgs[0].Values)
+	var created EventCreated
+	if err := json.Unmarshal(entry.Body, &created); err != nil || created.EventID != e.EventID || created.Industry != "음식점" || created.Title != "n" {
+		t.Errorf("EventCreated: %+v %v", created, err)
+	}
+}
