@@ -151,10 +151,8 @@ func (s *Service) Publish(ctx context.Context, c user.Caller, id uuid.UUID) (*Ev
 		if err := s.outbox.Enqueue(ctx, tx, msgs...); err != nil {
 			return err
 		}
-		if out, err = loadEvent(ctx, tx, id, false); err != nil {
-			return err
-		}
-		return loadDetails(ctx, tx, out)
+		out, err = loadFull(ctx, tx, id)
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -224,10 +222,8 @@ func (s *Service) End(ctx context.Context, c user.Caller, id uuid.UUID) (*Event,
 		if err := s.endTx(ctx, tx, e, "OWNER", now); err != nil {
 			return err
 		}
-		if out, err = loadEvent(ctx, tx, id, false); err != nil {
-			return err
-		}
-		return loadDetails(ctx, tx, out)
+		out, err = loadFull(ctx, tx, id)
+		return err
 	})
 	if err != nil {
 		return nil, err

@@ -146,10 +146,8 @@ func (s *Service) editDraft(ctx context.Context, c user.Caller, id uuid.UUID, ac
 		if err := fn(tx, e); err != nil {
 			return err
 		}
-		if out, err = loadEvent(ctx, tx, id, false); err != nil {
-			return err
-		}
-		return loadDetails(ctx, tx, out)
+		out, err = loadFull(ctx, tx, id)
+		return err
 	})
 	return out, err
 }

@@ -83,6 +83,15 @@ func loadOwned(ctx context.Context, q querier, c user.Caller, id uuid.UUID, lock
 	return e, nil
 }
 
+// loadFull reads an event with its plans and posters.
+func loadFull(ctx context.Context, q querier, id uuid.UUID) (*Event, error) {
+	e, err := loadEvent(ctx, q, id, false)
+	if err != nil {
+		return nil, err
+	}
+	return e, loadDetails(ctx, q, e)
+}
+
 // loadDetails fills in the event's plans and posters.
 func loadDetails(ctx context.Context, q querier, e *Event) error {
 	rows, err := q.Query(ctx, `SELECT recommendation_id, coalesce(budget_level, ''), event_name, description, coalesce(prize, ''),
