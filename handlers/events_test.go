@@ -69,7 +69,7 @@ func draftWithPlan(t *testing.T, f fixture, acct account) string {
 	if _, err := f.events.BeginJob(ctx, job); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.events.CompleteRecommendations(ctx, job, fakePlans(), "fake"); err != nil {
+	if err := f.events.CompleteRecommendations(ctx, job, fakePlans(), event.Origin{Generator: "fake"}); err != nil {
 		t.Fatal(err)
 	}
 	_, got := call(t, f.srv, "GET", "/api/v1/events/"+id, acct.access, nil)
@@ -86,7 +86,7 @@ func draftWithPlan(t *testing.T, f fixture, acct account) string {
 	for _, st := range event.Styles {
 		imgs = append(imgs, event.NewImage{Style: st, Platform: "INSTAGRAM", URL: "http://blob/" + st + ".png", Width: 1080, Height: 1080})
 	}
-	if err := f.events.CompleteImages(ctx, job, imgs, "fake"); err != nil {
+	if err := f.events.CompleteImages(ctx, job, imgs, event.Origin{Generator: "fake"}); err != nil {
 		t.Fatal(err)
 	}
 	_, list := callList(t, f, "GET", "/api/v1/events/"+id+"/images", acct.access)
@@ -169,10 +169,10 @@ func TestEventWizard(t *testing.T) {
 	// Posters need a chosen plan first.
 	rec, _ = call(t, f.srv, "POST", "/api/v1/events/"+id+"/images", acct.access, nil)
 	wantProblem(t, rec, 409, event.CodeNeedsPlanning)
-	if err := f.events.CompleteRecommendations(ctx, job, fakePlans(), "fake"); err != nil {
+	if err := f.events.CompleteRecommendations(ctx, job, fakePlans(), event.Origin{Generator: "fake"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.events.CompleteRecommendations(ctx, job, fakePlans(), "fake"); err != event.ErrJobSettled {
+	if err := f.events.CompleteRecommendations(ctx, job, fakePlans(), event.Origin{Generator: "fake"}); err != event.ErrJobSettled {
 		t.Errorf("a duplicate completion: %v, want ErrJobSettled", err)
 	}
 	_, j = call(t, f.srv, "GET", "/api/v1/jobs/"+job.String(), acct.access, nil)
@@ -203,7 +203,7 @@ func TestEventWizard(t *testing.T) {
 	if err := f.events.CompleteImages(ctx, job, []event.NewImage{
 		{Style: "SIMPLE", Platform: "INSTAGRAM", URL: "http://blob/a.png", Width: 1080, Height: 1080},
 		{Style: "FANCY", Platform: "INSTAGRAM", URL: "http://blob/b.png", Width: 1080, Height: 1080},
-	}, "fake"); err != nil {
+	}, event.Origin{Generator: "fake"}); err != nil {
 		t.Fatal(err)
 	}
 	_, imgs := callList(t, f, "GET", "/api/v1/events/"+id+"/images", acct.access)

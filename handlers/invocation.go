@@ -255,8 +255,14 @@ func (s *Server) invoke(function string, fn invocationFunc) http.HandlerFunc {
 		if err := fn(w, r, inv); err != nil {
 			kind := apperr.KindOf(err)
 			if kind == apperr.Invalid {
-				s.log.ErrorContext(r.Context(), "invocation input can never succeed; acknowledged", "function", function, logValue(err))
+				s.log.ErrorContext(r.Context(), "invocation input can never succeed; recorded and acknowledged", "function", function, logValue(err))
 				inv.Logf("poison input acknowledged: %v", err)
+				if m, merr := inv.Message(); merr == nil {
+					if perr := s.outbox.RecordPoison(r.Context(), function, m.MessageID, m.Body, err.Error()); perr != nil {
+						s.log.ErrorContext(r.Context(), "poison message not recorded; leaving it to redelivery", "error", perr)
+						status = http.StatusInternalServerError
+					}
+				}
 			} else {
 				s.log.ErrorContext(r.Context(), "invocation failed; the host will retry", "function", function, logValue(err))
 				inv.Logf("failed: %v", err)

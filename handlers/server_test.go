@@ -441,4 +441,11 @@ func TestQueueInvocationRetryRules(t *testing.T) {
 			t.Errorf("%s: got %d, want %d", tt.name, got, tt.want)
 		}
 	}
+	var consumer, reason, kept string
+	if err := f.db.QueryRow(context.Background(), "SELECT consumer, reason, body FROM outbox.poison_messages WHERE message_id = $1", id).Scan(&consumer, &reason, &kept); err != nil {
+		t.Fatalf("the poison message was not recorded: %v", err)
+	}
+	if consumer != "TestConsumer" || !strings.Contains(reason, "can never succeed") || !strings.Contains(kept, "INSTAGRAM") {
+		t.Errorf("recorded %s / %s / %s", consumer, reason, kept)
+	}
 }

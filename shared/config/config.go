@@ -60,6 +60,19 @@ type Config struct {
 	JobTimeout   time.Duration  // JOB_TIMEOUT_MINUTES: AI jobs not done by then are failed
 	PublicWebURL string         // PUBLIC_WEB_URL: the web app, for participation links
 
+	// AI. With AI_BASE_URL empty the built-in planner and poster renderer do
+	// all the work; with it set they are the fallback.
+	AIBaseURL    string        // AI_BASE_URL: OpenAI-compatible endpoint
+	AIAPIKey     string        // AI_API_KEY (Key Vault on Azure)
+	AIFlavor     string        // AI_API_FLAVOR: openai or azure
+	AIAPIVersion string        // AI_API_VERSION: Azure only
+	AIChatModel  string        // AI_CHAT_MODEL: model, or Azure deployment, for plans
+	AIImageModel string        // AI_IMAGE_MODEL: model, or Azure deployment, for poster art ("" = no art)
+	AITimeout    time.Duration // AI_TIMEOUT_SECONDS: per attempt
+
+	ImageContainer string // IMAGE_CONTAINER: blob container of posters (public read)
+	ImageBaseURL   string // IMAGE_BASE_URL: CDN or front door in front of it ("" = the blob URL)
+
 	LogLevel       slog.Level    // LOG_LEVEL: debug, info, warn, error
 	RequestTimeout time.Duration // REQUEST_TIMEOUT_SECONDS: per-request deadline, below host.json functionTimeout
 	MaxBodyBytes   int64         // MAX_BODY_BYTES: larger request bodies get 413
@@ -74,6 +87,8 @@ var Names = []string{
 	"LOG_LEVEL", "REQUEST_TIMEOUT_SECONDS", "MAX_BODY_BYTES",
 	"JWT_SIGNING_KEY", "JWT_ISSUER", "JWT_AUDIENCE", "ACCESS_TOKEN_MINUTES", "REFRESH_TOKEN_DAYS", "BCRYPT_COST", "LOGIN_RATE_PER_IP",
 	"EVENT_TIME_ZONE", "JOB_TIMEOUT_MINUTES", "PUBLIC_WEB_URL",
+	"AI_BASE_URL", "AI_API_KEY", "AI_API_FLAVOR", "AI_API_VERSION", "AI_CHAT_MODEL", "AI_IMAGE_MODEL", "AI_TIMEOUT_SECONDS",
+	"IMAGE_CONTAINER", "IMAGE_BASE_URL",
 }
 
 // Lookup returns a setting's value and whether it is set (os.LookupEnv's shape).
@@ -102,6 +117,15 @@ func Load(lookup Lookup) (Config, error) {
 		TimeZone:                   r.location("EVENT_TIME_ZONE", "Asia/Seoul"),
 		JobTimeout:                 time.Duration(r.intIn("JOB_TIMEOUT_MINUTES", 10, 1, 120)) * time.Minute,
 		PublicWebURL:               strings.TrimRight(r.optional("PUBLIC_WEB_URL", checkHTTPURL), "/"),
+		AIBaseURL:                  strings.TrimRight(r.optional("AI_BASE_URL", checkHTTPURL), "/"),
+		AIAPIKey:                   r.optional("AI_API_KEY", nil),
+		AIFlavor:                   r.oneOf("AI_API_FLAVOR", "openai", "openai", "azure"),
+		AIAPIVersion:               r.text("AI_API_VERSION", "2024-10-21"),
+		AIChatModel:                r.text("AI_CHAT_MODEL", "gpt-4o-mini"),
+		AIImageModel:               r.optional("AI_IMAGE_MODEL", nil),
+		AITimeout:                  time.Duration(r.intIn("AI_TIMEOUT_SECONDS", 30, 1, 300)) * time.Second,
+		ImageContainer:             r.text("IMAGE_CONTAINER", "images"),
+		ImageBaseURL:               strings.TrimRight(r.optional("IMAGE_BASE_URL", checkHTTPURL), "/"),
 		LogLevel:                   r.level("LOG_LEVEL"),
 		RequestTimeout:             time.Duration(r.intIn("REQUEST_TIMEOUT_SECONDS", 25, 1, 600)) * time.Second,
 		MaxBodyBytes:               int64(r.intIn("MAX_BODY_BYTES", 1<<20, 1024, 64<<20)),
@@ -111,6 +135,9 @@ func Load(lookup Lookup) (Config, error) {
 	}
 	if c.QueueBroker == BrokerServiceBus && c.ServiceBusConnectionString == "" && c.ServiceBusNamespace == "" {
 		r.fail("ServiceBusConnection", "missing: QUEUE_BROKER=servicebus needs it or ServiceBusConnection__fullyQualifiedNamespace")
+	}
+	if c.AIBaseURL != "" && c.AIAPIKey == "" {
+		r.fail("AI_API_KEY", "missing: AI_BASE_URL is set")
 	}
 	if len(r.errs) > 0 {
 		return Config{}, fmt.Errorf("invalid settings:\n  %w", errors.Join(r.errs...))

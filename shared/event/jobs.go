@@ -38,6 +38,8 @@ type Job struct {
 	Progress     int        `json:"progress"`
 	ErrorMessage *string    `json:"errorMessage,omitempty"`
 	Generator    *string    `json:"generator,omitempty"`
+	// FallbackReason says why the built-in generator stood in for the AI one.
+	FallbackReason *string `json:"fallbackReason,omitempty"`
 	CreatedAt    time.Time  `json:"createdAt"`
 	UpdatedAt    time.Time  `json:"updatedAt"`
 	CompletedAt  *time.Time `json:"completedAt,omitempty"`
@@ -102,11 +104,11 @@ func jobStatusKey(id uuid.UUID) string { return "job:status:" + id.String() }
 const JobStatusTTL = 10 * time.Minute
 
 const jobColumns = `job_id, event_id, coalesce(user_id, '00000000-0000-0000-0000-000000000000'), job_type, status, progress,
-	error_message, generator, created_at, updated_at, completed_at`
+	error_message, generator, fallback_reason, created_at, updated_at, completed_at`
 
 func scanJob(row pgx.Row) (Job, error) {
 	var j Job
-	err := row.Scan(&j.JobID, &j.EventID, &j.UserID, &j.JobType, &j.Status, &j.Progress, &j.ErrorMessage, &j.Generator, &j.CreatedAt, &j.UpdatedAt, &j.CompletedAt)
+	err := row.Scan(&j.JobID, &j.EventID, &j.UserID, &j.JobType, &j.Status, &j.Progress, &j.ErrorMessage, &j.Generator, &j.FallbackReason, &j.CreatedAt, &j.UpdatedAt, &j.CompletedAt)
 	return j, err
 }
 
@@ -353,8 +355,15 @@ func (s *Service) SetProgress(ctx context.Context, jobID uuid.UUID, progress int
 	return nil
 }
 
+// Origin says which generator produced a job's result and, when the AI one
+// failed, why the built-in one stood in.
+type Origin struct {
+	Generator      string
+	FallbackReason string
+}
+
 // finishJob settles a job inside tx and refreshes the cache after commit.
-func (s *Service) finishJob(ctx context.Context, jobID uuid.UUID, generator string, fn func(tx pgx.Tx, j Job) error) error {
+func (s *Service) finishJob(ctx context.Context, jobID uuid.UUID, origin Origin, fn func(tx pgx.Tx, j Job) error) error {
 	var j Job
 	err := s.db.InTx(ctx, func(tx pgx.Tx) error {
 		var err error
@@ -371,8 +380,12 @@ func (s *Service) finishJob(ctx context.Context, jobID uuid.UUID, generator stri
 		if err := fn(tx, j); err != nil {
 			return err
 		}
-		j, err = scanJob(tx.QueryRow(ctx, `UPDATE events.jobs SET status = 'COMPLETED', progress = 100, generator = $2, completed_at = $3, updated_at = $3,
-			error_message = NULL WHERE job_id = $1 RETURNING `+jobColumns, jobID, generator, s.now()))
+		var fallback *string
+		if origin.FallbackReason != "" {
+			fallback = &origin.FallbackReason
+		}
+		j, err = scanJob(tx.QueryRow(ctx, `UPDATE events.jobs SET status = 'COMPLETED', progress = 100, generator = left($2, 50), fallback_reason = $4,
+			completed_at = $3, updated_at = $3, error_message = NULL WHERE job_id = $1 RETURNING `+jobColumns, jobID, origin.Generator, s.now(), fallback))
 		return err
 	})
 	if err != nil {
@@ -385,8 +398,8 @@ func (s *Service) finishJob(ctx context.Context, jobID uuid.UUID, generator stri
 // CompleteRecommendations stores a planner's plans for the job's event,
 // replacing earlier plans (the owner asked again), and completes the job.
 // A draft that moved on (published, deleted) keeps what it has.
-func (s *Service) CompleteRecommendations(ctx context.Context, jobID uuid.UUID, recs []Recommendation, generator string) error {
-	return s.finishJob(ctx, jobID, generator, func(tx pgx.Tx, j Job) error {
+func (s *Service) CompleteRecommendations(ctx context.Context, jobID uuid.UUID, recs []Recommendation, origin Origin) error {
+	return s.finishJob(ctx, jobID, origin, func(tx pgx.Tx, j Job) error {
 		e, err := loadEvent(ctx, tx, j.EventID, true)
 		if errors.Is(err, errNotFound) {
 			return nil
@@ -429,8 +442,8 @@ type NewImage struct {
 
 // CompleteImages attaches rendered posters to the job's event and
 // completes the job.
-func (s *Service) CompleteImages(ctx context.Context, jobID uuid.UUID, imgs []NewImage, generator string) error {
-	return s.finishJob(ctx, jobID, generator, func(tx pgx.Tx, j Job) error {
+func (s *Service) CompleteImages(ctx context.Context, jobID uuid.UUID, imgs []NewImage, origin Origin) error {
+	return s.finishJob(ctx, jobID, origin, func(tx pgx.Tx, j Job) error {
 		var exists bool
 		if err := tx.QueryRow(ctx, `SELECT true FROM events.events WHERE event_id = $1`, j.EventID).Scan(&exists); errors.Is(err, pgx.ErrNoRows) {
 			return nil

@@ -242,8 +242,8 @@ func Once(ctx context.Context, db *postgres.DB, consumer, messageID string, fn f
 
 // RecordPoison keeps a message that can never succeed, so it can be
 // acknowledged (not retried forever) without being lost.
-func RecordPoison(ctx context.Context, db *postgres.DB, consumer, messageID string, body []byte, reason string) error {
-	_, err := db.Exec(ctx, `INSERT INTO outbox.poison_messages (consumer, message_id, reason, body) VALUES ($1, $2, $3, $4)`,
+func (o *Outbox) RecordPoison(ctx context.Context, consumer, messageID string, body []byte, reason string) error {
+	_, err := o.db.Exec(ctx, `INSERT INTO outbox.poison_messages (consumer, message_id, reason, body) VALUES ($1, $2, $3, $4)`,
 		consumer, messageID, reason, string(body))
 	if err != nil {
 		return fmt.Errorf("queue: record poison %s: %w", messageID, err)
