@@ -116,7 +116,7 @@ func Validate(plans []Plan) error {
 				bad(f.field, "is %d characters, at most %d allowed", n, f.max)
 			}
 		}
-		if p.PromotionType != "" && !isCode(p.PromotionType) {
+		if strings.TrimSpace(p.PromotionType) != "" && !isCode(p.PromotionType) {
 			bad("promotionType", "%q is not an upper-case code like STAMP or SNS_SHARE", p.PromotionType)
 		}
 		if p.EstimatedCost <= 0 {
