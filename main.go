@@ -36,9 +36,11 @@ import (
 	"github.com/eventmkt/backend/shared/funchost"
 	"github.com/eventmkt/backend/shared/health"
 	"github.com/eventmkt/backend/shared/logging"
+	"github.com/eventmkt/backend/shared/openai"
 	"github.com/eventmkt/backend/shared/participation"
 	"github.com/eventmkt/backend/shared/postgres"
 	"github.com/eventmkt/backend/shared/queue"
+	"github.com/eventmkt/backend/shared/recommend"
 	"github.com/eventmkt/backend/shared/redis"
 	"github.com/eventmkt/backend/shared/tables"
 	"github.com/eventmkt/backend/shared/user"
@@ -192,6 +194,18 @@ func wire(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error
 	events := event.NewService(db, rdb, outbox, log, users, participation.NewCounter(db, rdb), event.Config{
 		TimeZone: cfg.TimeZone, JobTimeout: cfg.JobTimeout, PublicWebURL: cfg.PublicWebURL,
 	}, time.Now)
+	var ai *openai.Client
+	if cfg.AIBaseURL != "" {
+		if ai, err = openai.New(openai.Config{BaseURL: cfg.AIBaseURL, APIKey: cfg.AIAPIKey, Flavor: cfg.AIFlavor, APIVersion: cfg.AIAPIVersion,
+			ChatModel: cfg.AIChatModel, ImageModel: cfg.AIImageModel, Timeout: cfg.AITimeout}); err != nil {
+			return nil, err
+		}
+	}
+	var aiPlanner *recommend.AI
+	if ai != nil {
+		aiPlanner = recommend.NewAI(ai)
+	}
+	planner := recommend.NewService(aiPlanner, recommend.NewBuiltin(), rdb, log)
 	server := handlers.New(handlers.Deps{
 		Log:            log,
 		MaxBodyBytes:   cfg.MaxBodyBytes,
@@ -200,6 +214,7 @@ func wire(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error
 		Outbox:         outbox,
 		Users:          users,
 		Events:         events,
+		PlanJobs:       recommend.NewJobs(events, planner, log, cfg.TimeZone, time.Now),
 	})
 	return &app{server: server, close: func() {
 		_ = pub.Close(context.Background())

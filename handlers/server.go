@@ -12,6 +12,7 @@ import (
 	"github.com/eventmkt/backend/shared/event"
 	"github.com/eventmkt/backend/shared/health"
 	"github.com/eventmkt/backend/shared/queue"
+	"github.com/eventmkt/backend/shared/recommend"
 	"github.com/eventmkt/backend/shared/user"
 )
 
@@ -44,6 +45,7 @@ type Deps struct {
 	Outbox         *queue.Outbox
 	Users          *user.Service
 	Events         *event.Service
+	PlanJobs       *recommend.Jobs
 }
 
 // Server routes forwarded HTTP requests (/api/v1/...) and invocations of
@@ -57,6 +59,8 @@ type Server struct {
 	outbox *queue.Outbox
 	users  *user.Service
 	events *event.Service
+
+	planJobs *recommend.Jobs
 
 	mux       *http.ServeMux
 	functions []Function
@@ -73,6 +77,8 @@ func New(d Deps) *Server {
 		outbox:  d.Outbox,
 		users:   d.Users,
 		events:  d.Events,
+
+		planJobs: d.PlanJobs,
 		mux:     http.NewServeMux(),
 	}
 	s.routes()
@@ -111,6 +117,7 @@ func (s *Server) routes() {
 	s.httpFunc("JobGet", http.MethodGet, "jobs/{jobId}", s.owner(s.getJob))
 	s.httpFunc("EventPublicGet", http.MethodGet, "public/events/{eventId}", s.publicEvent)
 	s.timerFunc("EventAutoEnd", s.autoEndEvents)
+	s.queueFunc("RecommendationGenerate", queue.AIRecommendationJobs, s.generateRecommendations)
 }
 
 // Functions lists the functions the server handles.

@@ -21,9 +21,11 @@ import (
 	"github.com/eventmkt/backend/shared/event"
 	"github.com/eventmkt/backend/shared/health"
 	"github.com/eventmkt/backend/shared/logging"
+	"github.com/eventmkt/backend/shared/openai"
 	"github.com/eventmkt/backend/shared/participation"
 	"github.com/eventmkt/backend/shared/postgres"
 	"github.com/eventmkt/backend/shared/queue"
+	"github.com/eventmkt/backend/shared/recommend"
 	"github.com/eventmkt/backend/shared/redis"
 	"github.com/eventmkt/backend/shared/tables"
 	"github.com/eventmkt/backend/shared/testenv"
@@ -43,6 +45,13 @@ type fixture struct {
 	rdb    *goredis.Client
 	prefix string
 	pgq    *testenv.QueryCounter
+}
+
+func aiPlanner(c *openai.Client) *recommend.AI {
+	if c == nil {
+		return nil
+	}
+	return recommend.NewAI(c)
 }
 
 // clock is a settable time source for rules that depend on time.
@@ -79,6 +88,20 @@ func newServer(t *testing.T, probes ...health.Probe) fixture {
 
 func newServerWith(t *testing.T, ucfg user.Config, rdbOverride *goredis.Client, probes ...health.Probe) fixture {
 	t.Helper()
+	return newServerOpts(t, fixtureOpts{users: ucfg, userRedis: rdbOverride, probes: probes})
+}
+
+// fixtureOpts varies the wiring of a test server.
+type fixtureOpts struct {
+	users     user.Config
+	userRedis *goredis.Client // nil: the test's Redis
+	probes    []health.Probe
+	ai        *openai.Client // nil: built-in generators only
+}
+
+func newServerOpts(t *testing.T, o fixtureOpts) fixture {
+	t.Helper()
+	ucfg, rdbOverride, probes := o.users, o.userRedis, o.probes
 	pgq := &testenv.QueryCounter{}
 	db := testenv.Postgres(t, postgres.WithTracer(pgq))
 	rdb, prefix := testenv.Redis(t)
@@ -114,6 +137,7 @@ func newServerWith(t *testing.T, ucfg user.Config, rdbOverride *goredis.Client, 
 		Outbox:         ob,
 		Users:          users,
 		Events:         events,
+		PlanJobs:       recommend.NewJobs(events, recommend.NewService(aiPlanner(o.ai), recommend.NewBuiltin(), rdb, log), log, seoul, clk.Now),
 	})
 	return fixture{srv: srv, logs: logs, outbox: ob, users: users, events: events, clock: clk, db: db, rdb: rdb, prefix: prefix, pgq: pgq}
 }
