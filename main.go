@@ -4,12 +4,14 @@
 //	handler              serve the functions on 127.0.0.1:$FUNCTIONS_CUSTOMHANDLER_PORT
 //	handler devhost      run the whole app locally like the Functions host (shared/funchost)
 //	handler migrate      apply the embedded schema migrations (once per release)
+//	handler verify-draw  check a draw proof bundle (file or URL) anyone can download
 //	handler package      zip the deployable package (host.json, handler, function folders)
 //	handler stage        lay the same files out as a script root folder
 package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -55,6 +57,7 @@ commands:
   migrate   apply pending schema migrations to POSTGRES_URL, creating the database if missing
   package   -exe PATH -out dist/app.zip: zip host.json, the linux handler and functions/* for a zip deploy
   stage     -exe PATH -dir dist/stage: the same layout as a folder, for func start or the devhost
+  verify-draw FILE|URL   recompute a draw proof bundle and print OK or the first mismatch
   bench     run the performance suites against the local services and print the table
 `
 
@@ -82,6 +85,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return pack(cmd, args[1:], stdout)
 	case "devhost":
 		return devhost(ctx, args[1:], stdout)
+	case "verify-draw":
+		return verifyDraw(ctx, args[1:], stdout)
 	case "bench":
 		return bench.Run(ctx, stdout)
 	case "help", "-h", "--help":
@@ -206,6 +211,9 @@ func wire(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error
 		aiPlanner = recommend.NewAI(ai)
 	}
 	planner := recommend.NewService(aiPlanner, recommend.NewBuiltin(), rdb, log)
+	entries := participation.NewService(db, rdb, outbox, blobs, events, log, participation.Config{
+		RatePerClient: cfg.RatePerClient, RatePerPhone: cfg.RatePerPhone, PurgeAfter: cfg.PrivacyRetention, ProofContainer: cfg.DrawProofContainer,
+	}, time.Now)
 	server := handlers.New(handlers.Deps{
 		Log:            log,
 		MaxBodyBytes:   cfg.MaxBodyBytes,
@@ -215,6 +223,7 @@ func wire(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error
 		Users:          users,
 		Events:         events,
 		PlanJobs:       recommend.NewJobs(events, planner, log, cfg.TimeZone, time.Now),
+		Participation:  entries,
 	})
 	return &app{server: server, close: func() {
 		_ = pub.Close(context.Background())
@@ -365,4 +374,45 @@ func devhost(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	return host.Run(ctx)
+}
+
+// verifyDraw checks a proof bundle from a file or a URL (DrawProofGet).
+func verifyDraw(ctx context.Context, args []string, stdout io.Writer) error {
+	if len(args) != 1 {
+		return errors.New("verify-draw: give one proof bundle: a file path or an http(s) URL")
+	}
+	var r io.Reader
+	if strings.HasPrefix(args[0], "http://") || strings.HasPrefix(args[0], "https://") {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, args[0], nil)
+		if err != nil {
+			return err
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return fmt.Errorf("verify-draw: %w", err)
+		}
+		defer resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("verify-draw: %s answered %s", args[0], resp.Status)
+		}
+		r = resp.Body
+	} else {
+		f, err := os.Open(args[0])
+		if err != nil {
+			return fmt.Errorf("verify-draw: %w", err)
+		}
+		defer f.Close()
+		r = f
+	}
+	var p participation.Proof
+	if err := json.NewDecoder(r).Decode(&p); err != nil {
+		return fmt.Errorf("verify-draw: not a proof bundle: %w", err)
+	}
+	if err := participation.Verify(p); err != nil {
+		fmt.Fprintf(stdout, "MISMATCH: %v\n", err)
+		return errors.New("verify-draw: the proof does not verify")
+	}
+	fmt.Fprintf(stdout, "OK: event %s, %s draw (%s) over %d entries; %d winners, %d alternates, %d substitutions; seed matches commitment %s\n",
+		p.EventID, p.Algorithm, p.AlgorithmVersion, len(p.Entries), len(p.Winners), len(p.Alternates), len(p.Substitutions), p.SeedCommitment)
+	return nil
 }

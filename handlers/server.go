@@ -11,6 +11,7 @@ import (
 
 	"github.com/eventmkt/backend/shared/event"
 	"github.com/eventmkt/backend/shared/health"
+	"github.com/eventmkt/backend/shared/participation"
 	"github.com/eventmkt/backend/shared/queue"
 	"github.com/eventmkt/backend/shared/recommend"
 	"github.com/eventmkt/backend/shared/user"
@@ -46,6 +47,7 @@ type Deps struct {
 	Users          *user.Service
 	Events         *event.Service
 	PlanJobs       *recommend.Jobs
+	Participation  *participation.Service
 }
 
 // Server routes forwarded HTTP requests (/api/v1/...) and invocations of
@@ -60,7 +62,8 @@ type Server struct {
 	users  *user.Service
 	events *event.Service
 
-	planJobs *recommend.Jobs
+	planJobs      *recommend.Jobs
+	participation *participation.Service
 
 	mux       *http.ServeMux
 	functions []Function
@@ -78,7 +81,8 @@ func New(d Deps) *Server {
 		users:   d.Users,
 		events:  d.Events,
 
-		planJobs: d.PlanJobs,
+		planJobs:      d.PlanJobs,
+		participation: d.Participation,
 		mux:     http.NewServeMux(),
 	}
 	s.routes()
@@ -118,6 +122,16 @@ func (s *Server) routes() {
 	s.httpFunc("EventPublicGet", http.MethodGet, "public/events/{eventId}", s.publicEvent)
 	s.timerFunc("EventAutoEnd", s.autoEndEvents)
 	s.queueFunc("RecommendationGenerate", queue.AIRecommendationJobs, s.generateRecommendations)
+
+	s.httpFunc("ParticipationSubmit", http.MethodPost, "events/{eventId}/participate", s.submitEntry)
+	s.httpFunc("ParticipantList", http.MethodGet, "events/{eventId}/participants", s.owner(s.listParticipants))
+	s.httpFunc("ParticipantGet", http.MethodGet, "events/{eventId}/participants/{participantId}", s.owner(s.getParticipant))
+	s.httpFunc("ParticipantExport", http.MethodGet, "events/{eventId}/participants/export", s.owner(s.exportParticipants))
+	s.httpFunc("WinnerDraw", http.MethodPost, "events/{eventId}/draw-winners", s.owner(s.drawWinners))
+	s.httpFunc("WinnerList", http.MethodGet, "events/{eventId}/winners", s.owner(s.listWinners))
+	s.httpFunc("WinnerDisqualify", http.MethodPost, "events/{eventId}/winners/{participantId}/disqualify", s.owner(s.disqualifyWinner))
+	s.httpFunc("DrawProofGet", http.MethodGet, "public/events/{eventId}/draw-proof", s.drawProof)
+	s.timerFunc("PrivacyPurge", s.purgePrivacy)
 }
 
 // Functions lists the functions the server handles.

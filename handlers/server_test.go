@@ -97,14 +97,23 @@ type fixtureOpts struct {
 	userRedis *goredis.Client // nil: the test's Redis
 	probes    []health.Probe
 	ai        *openai.Client // nil: built-in generators only
+	db        *postgres.DB   // nil: a fresh database
+	redis     *goredis.Client // nil: the test's Redis; set to a dead client to run without Redis
+	rate      [2]int          // participation limits per client and per phone (0 = off)
 }
 
 func newServerOpts(t *testing.T, o fixtureOpts) fixture {
 	t.Helper()
 	ucfg, rdbOverride, probes := o.users, o.userRedis, o.probes
 	pgq := &testenv.QueryCounter{}
-	db := testenv.Postgres(t, postgres.WithTracer(pgq))
+	db := o.db
+	if db == nil {
+		db = testenv.Postgres(t, postgres.WithTracer(pgq))
+	}
 	rdb, prefix := testenv.Redis(t)
+	if o.redis != nil {
+		rdb = o.redis
+	}
 	logs := &testenv.Buffer{}
 	log := logging.New(logs, slog.LevelDebug)
 	ob := queue.NewOutbox(db, queue.NewRedisStreams(rdb, prefix), log)
@@ -118,6 +127,8 @@ func newServerOpts(t *testing.T, o fixtureOpts) fixture {
 		t.Fatal(err)
 	}
 	seoul, _ := time.LoadLocation("Asia/Seoul")
+	blobs, proofs := testenv.Blob(t), testenv.Name("proofs")
+	t.Cleanup(func() { _, _ = blobs.DeleteContainer(context.Background(), proofs, nil) })
 	events := event.NewService(db, rdb, ob, log, users, participation.NewCounter(db, rdb),
 		event.Config{TimeZone: seoul, JobTimeout: 10 * time.Minute, PublicWebURL: "https://app.example"}, clk.Now)
 	if probes == nil {
@@ -138,6 +149,9 @@ func newServerOpts(t *testing.T, o fixtureOpts) fixture {
 		Users:          users,
 		Events:         events,
 		PlanJobs:       recommend.NewJobs(events, recommend.NewService(aiPlanner(o.ai), recommend.NewBuiltin(), rdb, log), log, seoul, clk.Now),
+		Participation: participation.NewService(db, rdb, ob, blobs, events, log, participation.Config{
+			RatePerClient: o.rate[0], RatePerPhone: o.rate[1], ProofContainer: proofs,
+		}, clk.Now),
 	})
 	return fixture{srv: srv, logs: logs, outbox: ob, users: users, events: events, clock: clk, db: db, rdb: rdb, prefix: prefix, pgq: pgq}
 }

@@ -73,6 +73,12 @@ type Config struct {
 	ImageContainer string // IMAGE_CONTAINER: blob container of posters (public read)
 	ImageBaseURL   string // IMAGE_BASE_URL: CDN or front door in front of it ("" = the blob URL)
 
+	// Participation.
+	RatePerClient      int           // PARTICIPATION_RATE_PER_CLIENT: entries per client address per minute, 0 = off
+	RatePerPhone       int           // PARTICIPATION_RATE_PER_PHONE: entries per phone per minute, 0 = off
+	PrivacyRetention   time.Duration // PRIVACY_RETENTION_DAYS: non-winners' personal data kept after the event ends
+	DrawProofContainer string        // DRAW_PROOF_CONTAINER
+
 	LogLevel       slog.Level    // LOG_LEVEL: debug, info, warn, error
 	RequestTimeout time.Duration // REQUEST_TIMEOUT_SECONDS: per-request deadline, below host.json functionTimeout
 	MaxBodyBytes   int64         // MAX_BODY_BYTES: larger request bodies get 413
@@ -89,6 +95,7 @@ var Names = []string{
 	"EVENT_TIME_ZONE", "JOB_TIMEOUT_MINUTES", "PUBLIC_WEB_URL",
 	"AI_BASE_URL", "AI_API_KEY", "AI_API_FLAVOR", "AI_API_VERSION", "AI_CHAT_MODEL", "AI_IMAGE_MODEL", "AI_TIMEOUT_SECONDS",
 	"IMAGE_CONTAINER", "IMAGE_BASE_URL",
+	"PARTICIPATION_RATE_PER_CLIENT", "PARTICIPATION_RATE_PER_PHONE", "PRIVACY_RETENTION_DAYS", "DRAW_PROOF_CONTAINER",
 }
 
 // Lookup returns a setting's value and whether it is set (os.LookupEnv's shape).
@@ -126,6 +133,10 @@ func Load(lookup Lookup) (Config, error) {
 		AITimeout:                  time.Duration(r.intIn("AI_TIMEOUT_SECONDS", 30, 1, 300)) * time.Second,
 		ImageContainer:             r.text("IMAGE_CONTAINER", "images"),
 		ImageBaseURL:               strings.TrimRight(r.optional("IMAGE_BASE_URL", checkHTTPURL), "/"),
+		RatePerClient:              r.intIn("PARTICIPATION_RATE_PER_CLIENT", 30, 0, 1_000_000),
+		RatePerPhone:               r.intIn("PARTICIPATION_RATE_PER_PHONE", 5, 0, 1_000_000),
+		PrivacyRetention:           time.Duration(r.intIn("PRIVACY_RETENTION_DAYS", 30, 1, 3650)) * 24 * time.Hour,
+		DrawProofContainer:         r.text("DRAW_PROOF_CONTAINER", "draw-proofs"),
 		LogLevel:                   r.level("LOG_LEVEL"),
 		RequestTimeout:             time.Duration(r.intIn("REQUEST_TIMEOUT_SECONDS", 25, 1, 600)) * time.Second,
 		MaxBodyBytes:               int64(r.intIn("MAX_BODY_BYTES", 1<<20, 1024, 64<<20)),

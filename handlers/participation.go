@@ -1,0 +1,201 @@
+package handlers
+
+import (
+	"io"
+	"net/http"
+	"strconv"
+
+	"github.com/eventmkt/backend/shared/apperr"
+	"github.com/eventmkt/backend/shared/participation"
+	"github.com/eventmkt/backend/shared/user"
+)
+
+// submitEntry is ParticipationSubmit: public, anonymous.
+func (s *Server) submitEntry(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Name           string `json:"name"`
+		PhoneNumber    string `json:"phoneNumber"`
+		Email          string `json:"email"`
+		AgreePrivacy   bool   `json:"agreePrivacy"`
+		AgreeMarketing bool   `json:"agreeMarketing"`
+		StoreVisited   bool   `json:"storeVisited"`
+		Channel        string `json:"channel"`
+		Source         string `json:"source"`
+	}
+	id, ok := s.withEvent(w, r, &req)
+	if !ok {
+		return
+	}
+	rec, err := s.participation.Submit(r.Context(), id, participation.Submission{Name: req.Name, PhoneNumber: req.PhoneNumber, Email: req.Email,
+		AgreePrivacy: req.AgreePrivacy, AgreeMarketing: req.AgreeMarketing, StoreVisited: req.StoreVisited, Channel: req.Channel,
+		Source: req.Source, ClientIP: clientIP(r)})
+	if err != nil {
+		if e := apperr.As(err); e.Kind == apperr.TooMany {
+			if secs, ok := e.Extra["retryAfterSeconds"].(int); ok {
+				w.Header().Set("Retry-After", strconv.Itoa(secs))
+			}
+		}
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, rec)
+}
+
+func boolParam(r *http.Request, name string, v *apperr.Validation) *bool {
+	s := r.URL.Query().Get(name)
+	if s == "" {
+		return nil
+	}
+	b, err := strconv.ParseBool(s)
+	v.Check(err == nil, name, "must be true or false")
+	return &b
+}
+
+// listParticipants is ParticipantList.
+func (s *Server) listParticipants(w http.ResponseWriter, r *http.Request, c user.Caller) {
+	id, ok := s.withEvent(w, r, nil)
+	if !ok {
+		return
+	}
+	page, size, err := pageParams(r)
+	var v apperr.Validation
+	f := participation.ListFilter{StoreVisited: boolParam(r, "storeVisited", &v), IsWinner: boolParam(r, "isWinner", &v),
+		Channel: r.URL.Query().Get("channel"), Search: r.URL.Query().Get("search"), Page: page, Size: size}
+	if err == nil {
+		err = v.Err()
+	}
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	items, total, err := s.participation.List(r.Context(), c, id, f)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, newPage(items, page, size, total))
+}
+
+// getParticipant is ParticipantGet.
+func (s *Server) getParticipant(w http.ResponseWriter, r *http.Request, c user.Caller) {
+	if id, ok := s.withEvent(w, r, nil); ok {
+		p, err := s.participation.Get(r.Context(), c, id, r.PathValue("participantId"))
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, p)
+	}
+}
+
+// exportParticipants is ParticipantExport: CSV streamed as it is read.
+func (s *Server) exportParticipants(w http.ResponseWriter, r *http.Request, c user.Caller) {
+	id, ok := s.withEvent(w, r, nil)
+	if !ok {
+		return
+	}
+	if err := s.participation.Authorize(r.Context(), c, id); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="participants-`+id.String()+`.csv"`)
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusOK)
+	fw := flushWriter{w}
+	if n, err := s.participation.Export(r.Context(), c, id, fw); err != nil {
+		// Too late for a status: the log says where the stream stopped.
+		s.log.ErrorContext(r.Context(), "export interrupted", "eventId", id, "rows", n, "error", err)
+	}
+}
+
+type flushWriter struct{ w http.ResponseWriter }
+
+func (f flushWriter) Write(p []byte) (int, error) { return f.w.Write(p) }
+func (f flushWriter) Flush() {
+	if fl, ok := f.w.(http.Flusher); ok {
+		fl.Flush()
+	}
+}
+
+// drawWinners is WinnerDraw.
+func (s *Server) drawWinners(w http.ResponseWriter, r *http.Request, c user.Caller) {
+	var req struct {
+		WinnerCount          int  `json:"winnerCount"`
+		ApplyStoreVisitBonus bool `json:"applyStoreVisitBonus"`
+		AlternateCount       *int `json:"alternateCount"`
+	}
+	if id, ok := s.withEvent(w, r, &req); ok {
+		d, err := s.participation.Draw(r.Context(), c, id, participation.DrawRequest(req))
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusCreated, d)
+	}
+}
+
+// listWinners is WinnerList.
+func (s *Server) listWinners(w http.ResponseWriter, r *http.Request, c user.Caller) {
+	id, ok := s.withEvent(w, r, nil)
+	if !ok {
+		return
+	}
+	page, size, err := pageParams(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	items, total, err := s.participation.Winners(r.Context(), c, id, page, size)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, newPage(items, page, size, total))
+}
+
+// disqualifyWinner is WinnerDisqualify.
+func (s *Server) disqualifyWinner(w http.ResponseWriter, r *http.Request, c user.Caller) {
+	var req struct {
+		Reason string `json:"reason"`
+	}
+	if id, ok := s.withEvent(w, r, &req); ok {
+		rep, err := s.participation.Disqualify(r.Context(), c, id, r.PathValue("participantId"), req.Reason)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, map[string]any{"replacedBy": rep})
+	}
+}
+
+// drawProof is DrawProofGet: public, the bundle as stored.
+func (s *Server) drawProof(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.withEvent(w, r, nil)
+	if !ok {
+		return
+	}
+	body, err := s.participation.OpenProof(r.Context(), id)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	defer body.Close()
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Disposition", `inline; filename="draw-proof-`+id.String()+`.json"`)
+	w.WriteHeader(http.StatusOK)
+	if _, err := io.Copy(w, body); err != nil {
+		s.log.ErrorContext(r.Context(), "proof download interrupted", "eventId", id, "error", err)
+	}
+}
+
+// purgePrivacy is the PrivacyPurge timer.
+func (s *Server) purgePrivacy(w http.ResponseWriter, r *http.Request, inv *Invocation) error {
+	if _, err := inv.Timer(); err != nil {
+		return err
+	}
+	n, err := s.participation.Purge(r.Context())
+	inv.Logf("personal data erased for %d participants", n)
+	s.log.InfoContext(r.Context(), "privacy purge", "participants", n)
+	return err
+}

@@ -1,0 +1,229 @@
+package participation
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/eventmkt/backend/shared/apperr"
+	"github.com/eventmkt/backend/shared/user"
+)
+
+// Participant is an entry as the owner sees it: name and phone masked.
+type Participant struct {
+	ParticipantID  string     `json:"participantId"`
+	EventID        uuid.UUID  `json:"eventId"`
+	Name           string     `json:"name"`
+	PhoneNumber    string     `json:"phoneNumber"`
+	Email          string     `json:"email,omitempty"`
+	Channel        string     `json:"channel"`
+	Source         string     `json:"source"`
+	StoreVisited   bool       `json:"storeVisited"`
+	BonusEntries   int        `json:"bonusEntries"`
+	AgreeMarketing bool       `json:"agreeMarketing"`
+	AgreePrivacy   bool       `json:"agreePrivacy"`
+	IsWinner       bool       `json:"isWinner"`
+	WinnerRank     *int       `json:"winnerRank"`
+	WonAt          *time.Time `json:"wonAt"`
+	Disqualified   bool       `json:"disqualified"`
+	ParticipatedAt time.Time  `json:"participatedAt"`
+}
+
+// ListFilter narrows the owner's participant list.
+type ListFilter struct {
+	StoreVisited *bool
+	Channel      string
+	IsWinner     *bool
+	Search       string // part of a name, or digits of a phone number
+	Page, Size   int
+}
+
+const participantColumns = `participant_id, event_id, name, phone_number, email, channel, coalesce(source, 'DIRECT'), store_visited, bonus_entries,
+	agree_marketing, agree_privacy, is_winner, winner_rank, won_at, disqualified_at IS NOT NULL, created_at`
+
+// row is a participant with the personal data in clear.
+type row struct {
+	Participant
+	name, phone, email *string
+}
+
+func scanRow(r pgx.Row) (row, error) {
+	var x row
+	err := r.Scan(&x.ParticipantID, &x.EventID, &x.name, &x.phone, &x.email, &x.Channel, &x.Source, &x.StoreVisited, &x.BonusEntries,
+		&x.AgreeMarketing, &x.AgreePrivacy, &x.IsWinner, &x.WinnerRank, &x.WonAt, &x.Disqualified, &x.ParticipatedAt)
+	return x, err
+}
+
+// masked is the row as the owner's lists show it.
+func (x row) masked() Participant {
+	p := x.Participant
+	p.Name, p.PhoneNumber, p.Email = MaskName(x.name), MaskPhone(x.phone), maskEmail(x.email)
+	return p
+}
+
+func maskEmail(e *string) string {
+	if e == nil {
+		return ""
+	}
+	local, domain, ok := strings.Cut(*e, "@")
+	if !ok || local == "" {
+		return "***"
+	}
+	return string([]rune(local)[0]) + "***@" + domain
+}
+
+// List returns a page of an event's participants, newest first.
+func (s *Service) List(ctx context.Context, c user.Caller, eventID uuid.UUID, f ListFilter) ([]Participant, int, error) {
+	if _, err := s.events.Owned(ctx, c, eventID); err != nil {
+		return nil, 0, err
+	}
+	var v apperr.Validation
+	v.Check(f.Channel == "" || slices.Contains(EntryChannels, f.Channel), "channel", "must be WEB, MOBILE or INSTORE")
+	v.Check(len([]rune(f.Search)) <= 50, "search", "must be at most 50 characters")
+	if err := v.Err(); err != nil {
+		return nil, 0, err
+	}
+	where := []string{"event_id = $1"}
+	args := []any{eventID}
+	add := func(cond string, val any) {
+		args = append(args, val)
+		where = append(where, fmt.Sprintf(cond, len(args)))
+	}
+	if f.StoreVisited != nil {
+		add("store_visited = $%d", *f.StoreVisited)
+	}
+	if f.Channel != "" {
+		add("channel = $%d", f.Channel)
+	}
+	if f.IsWinner != nil {
+		add("is_winner = $%d", *f.IsWinner)
+	}
+	if q := strings.TrimSpace(f.Search); q != "" {
+		digits := strings.Map(func(r rune) rune {
+			if r >= '0' && r <= '9' {
+				return r
+			}
+			return -1
+		}, q)
+		args = append(args, "%"+strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q)+"%")
+		cond := fmt.Sprintf(`(name ILIKE $%d ESCAPE '\' OR participant_id ILIKE $%d ESCAPE '\'`, len(args), len(args))
+		if len(digits) >= 3 {
+			args = append(args, "%"+digits+"%")
+			cond += fmt.Sprintf(` OR phone_number LIKE $%d`, len(args))
+		}
+		where = append(where, cond+")")
+	}
+	cond := strings.Join(where, " AND ")
+	var total int
+	if err := s.db.QueryRow(ctx, `SELECT count(*) FROM participation.participants WHERE `+cond, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("participation: count: %w", err)
+	}
+	args = append(args, f.Size, f.Page*f.Size)
+	rows, err := s.db.Query(ctx, fmt.Sprintf(`SELECT %s FROM participation.participants WHERE %s ORDER BY created_at DESC, id DESC LIMIT $%d OFFSET $%d`,
+		participantColumns, cond, len(args)-1, len(args)), args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("participation: list: %w", err)
+	}
+	items, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Participant, error) {
+		x, err := scanRow(r)
+		return x.masked(), err
+	})
+	return items, total, err
+}
+
+// Get returns one participant of the event.
+func (s *Service) Get(ctx context.Context, c user.Caller, eventID uuid.UUID, participantID string) (Participant, error) {
+	if _, err := s.events.Owned(ctx, c, eventID); err != nil {
+		return Participant{}, err
+	}
+	x, err := scanRow(s.db.QueryRow(ctx, `SELECT `+participantColumns+` FROM participation.participants WHERE event_id = $1 AND participant_id = $2`, eventID, participantID))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Participant{}, apperr.New(apperr.NotFound, CodeNotFound, "no such participant in this event")
+	}
+	if err != nil {
+		return Participant{}, fmt.Errorf("participation: get: %w", err)
+	}
+	return x.masked(), nil
+}
+
+// Authorize checks the caller may export the event's participants; the
+// handler calls it before committing to a 200 and a CSV body.
+func (s *Service) Authorize(ctx context.Context, c user.Caller, eventID uuid.UUID) error {
+	_, err := s.events.Owned(ctx, c, eventID)
+	return err
+}
+
+// Export writes every participant as CSV (UTF-8 with a BOM so spreadsheet
+// programs show Hangul), row by row from the database cursor: memory stays
+// flat whatever the size. Winners appear in full (the owner must reach
+// them); everyone else masked, as in the lists.
+func (s *Service) Export(ctx context.Context, c user.Caller, eventID uuid.UUID, w io.Writer) (int, error) {
+	if err := s.Authorize(ctx, c, eventID); err != nil {
+		return 0, err
+	}
+	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
+		return 0, err
+	}
+	cw := csv.NewWriter(w)
+	_ = cw.Write([]string{"참여번호", "이름", "전화번호", "이메일", "참여채널", "유입경로", "매장방문", "응모권", "마케팅동의", "당첨", "당첨순위", "참여일시"})
+	rows, err := s.db.Query(ctx, `SELECT `+participantColumns+` FROM participation.participants WHERE event_id = $1 ORDER BY participant_id COLLATE "C"`, eventID)
+	if err != nil {
+		return 0, fmt.Errorf("participation: export: %w", err)
+	}
+	defer rows.Close()
+	n := 0
+	yn := func(b bool) string {
+		if b {
+			return "Y"
+		}
+		return "N"
+	}
+	for rows.Next() {
+		x, err := scanRow(rows)
+		if err != nil {
+			return n, err
+		}
+		p := x.masked()
+		if x.IsWinner {
+			p.Name, p.PhoneNumber = deref(x.name), deref(x.phone)
+			p.Email = deref(x.email)
+		}
+		rank := ""
+		if p.WinnerRank != nil && p.IsWinner {
+			rank = strconv.Itoa(*p.WinnerRank)
+		}
+		_ = cw.Write([]string{p.ParticipantID, p.Name, p.PhoneNumber, p.Email, p.Channel, p.Source, yn(p.StoreVisited), strconv.Itoa(p.BonusEntries),
+			yn(p.AgreeMarketing), yn(p.IsWinner), rank, p.ParticipatedAt.UTC().Format(time.RFC3339)})
+		n++
+		if n%1000 == 0 {
+			cw.Flush()
+			if err := cw.Error(); err != nil {
+				return n, err
+			}
+			if f, ok := w.(interface{ Flush() }); ok {
+				f.Flush()
+			}
+		}
+	}
+	cw.Flush()
+	if err := rows.Err(); err != nil {
+		return n, err
+	}
+	return n, cw.Error()
+}
+
+func deref(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return *p
+}

@@ -1,0 +1,168 @@
+package participation
+
+import (
+	"context"
+	"log/slog"
+	"net/mail"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob"
+	"github.com/go-redis/redis_rate/v10"
+	"github.com/google/uuid"
+	goredis "github.com/redis/go-redis/v9"
+
+	"github.com/eventmkt/backend/shared/apperr"
+	"github.com/eventmkt/backend/shared/event"
+	"github.com/eventmkt/backend/shared/phone"
+	"github.com/eventmkt/backend/shared/postgres"
+	"github.com/eventmkt/backend/shared/queue"
+	"github.com/eventmkt/backend/shared/user"
+)
+
+// Error codes (API.md).
+const (
+	CodeDuplicate    = "PART_001" // one entry per phone
+	CodeOutOfPeriod  = "PART_002" // before or after the event's dates
+	CodeNotFound     = "PART_003" // no such participant
+	CodeClosed       = "PART_005" // ended, or drawn
+	CodeAlreadyDrawn = "PART_006"
+	CodeTooFew       = "PART_007" // fewer participants than winners
+	CodeNotDrawn     = "PART_008"
+	CodeTooFast      = "PART_009"
+	CodeNotWinner    = "PART_010" // disqualifying someone who is not a current winner
+	CodeNoAlternate  = "PART_011" // no alternate left to promote
+)
+
+// Entry channels and sources.
+var (
+	EntryChannels = []string{"WEB", "MOBILE", "INSTORE"}
+)
+
+// Config tunes the domain.
+type Config struct {
+	RatePerClient   int // submits per client address per minute, 0 = off
+	RatePerPhone    int // submits per phone per minute, 0 = off
+	PurgeAfter      time.Duration
+	ProofContainer  string // blob container for draw proofs
+	DefaultAlternates int
+}
+
+// EventReader is the events domain's API this domain relies on.
+type EventReader interface {
+	Snapshot(ctx context.Context, id uuid.UUID) (event.Public, error)
+	Owned(ctx context.Context, c user.Caller, id uuid.UUID) (event.Info, error)
+	RevealSeed(ctx context.Context, c user.Caller, id uuid.UUID) ([]byte, string, error)
+	EndedBefore(ctx context.Context, t time.Time) ([]uuid.UUID, error)
+}
+
+// Service is the participation domain: entries and the draw.
+type Service struct {
+	db      *postgres.DB
+	rdb     *goredis.Client
+	outbox  *queue.Outbox
+	blobs   *azblob.Client
+	events  EventReader
+	limiter *redis_rate.Limiter
+	log     *slog.Logger
+	now     func() time.Time
+	cfg     Config
+}
+
+// NewService wires the domain.
+func NewService(db *postgres.DB, rdb *goredis.Client, outbox *queue.Outbox, blobs *azblob.Client, events EventReader, log *slog.Logger, cfg Config, now func() time.Time) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	if cfg.PurgeAfter <= 0 {
+		cfg.PurgeAfter = 30 * 24 * time.Hour
+	}
+	if cfg.ProofContainer == "" {
+		cfg.ProofContainer = "draw-proofs"
+	}
+	if cfg.DefaultAlternates <= 0 {
+		cfg.DefaultAlternates = 3
+	}
+	return &Service{db: db, rdb: rdb, outbox: outbox, blobs: blobs, events: events, limiter: redis_rate.NewLimiter(rdb), log: log, now: now, cfg: cfg}
+}
+
+// Submission is a customer's entry.
+type Submission struct {
+	Name           string
+	PhoneNumber    string
+	Email          string
+	AgreePrivacy   bool
+	AgreeMarketing bool
+	StoreVisited   bool
+	Channel        string
+	Source         string
+	ClientIP       string
+}
+
+// Receipt is what the customer gets back.
+type Receipt struct {
+	ParticipantID  string    `json:"participantId"`
+	EventID        uuid.UUID `json:"eventId"`
+	BonusEntries   int       `json:"bonusEntries"`
+	ParticipatedAt time.Time `json:"participatedAt"`
+}
+
+// BonusEntries: 1, or 3 for a store visit (+2 bonus).
+func BonusEntries(storeVisited bool) int {
+	if storeVisited {
+		return 3
+	}
+	return 1
+}
+
+func (s *Submission) validate() error {
+	var v apperr.Validation
+	s.Name = strings.TrimSpace(s.Name)
+	n := utf8.RuneCountInString(s.Name)
+	v.Check(n >= 1 && n <= 50, "name", "must be 1 to 50 characters")
+	d, err := phone.Normalize(s.PhoneNumber)
+	v.Check(err == nil, "phoneNumber", "must be a Korean mobile number such as 010-1234-5678")
+	s.PhoneNumber = d
+	if s.Email = strings.TrimSpace(s.Email); s.Email != "" {
+		a, err := mail.ParseAddress(s.Email)
+		v.Check(err == nil && a.Address == s.Email && len(s.Email) <= 100, "email", "must be an email address")
+	}
+	v.Check(s.AgreePrivacy, "agreePrivacy", "consent to the collection of personal data is required")
+	if s.Channel == "" {
+		s.Channel = "WEB"
+	}
+	v.Check(slices.Contains(EntryChannels, s.Channel), "channel", "must be WEB, MOBILE or INSTORE")
+	if s.Source == "" {
+		s.Source = "DIRECT"
+	}
+	v.Check(slices.Contains(event.Sources, s.Source), "source", "must be one of %s", strings.Join(event.Sources, ", "))
+	return v.Err()
+}
+
+// MaskPhone shows 010-****-5678.
+func MaskPhone(p *string) string {
+	if p == nil {
+		return ""
+	}
+	return phone.Mask(*p)
+}
+
+// MaskName shows the first and last character: 김민수 -> 김*수, 김수 -> 김*.
+func MaskName(n *string) string {
+	if n == nil {
+		return ""
+	}
+	r := []rune(*n)
+	switch len(r) {
+	case 0:
+		return ""
+	case 1:
+		return "*"
+	case 2:
+		return string(r[0]) + "*"
+	default:
+		return string(r[0]) + strings.Repeat("*", len(r)-2) + string(r[len(r)-1])
+	}
+}
