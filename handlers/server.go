@@ -83,7 +83,7 @@ func New(d Deps) *Server {
 
 		planJobs:      d.PlanJobs,
 		participation: d.Participation,
-		mux:     http.NewServeMux(),
+		mux:           http.NewServeMux(),
 	}
 	s.routes()
 	s.handler = s.withInvocation(s.recoverPanics(s.limitBody(s.withTimeout(http.HandlerFunc(s.dispatch)))))

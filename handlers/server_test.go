@@ -96,8 +96,8 @@ type fixtureOpts struct {
 	users     user.Config
 	userRedis *goredis.Client // nil: the test's Redis
 	probes    []health.Probe
-	ai        *openai.Client // nil: built-in generators only
-	db        *postgres.DB   // nil: a fresh database
+	ai        *openai.Client  // nil: built-in generators only
+	db        *postgres.DB    // nil: a fresh database
 	redis     *goredis.Client // nil: the test's Redis; set to a dead client to run without Redis
 	rate      [2]int          // participation limits per client and per phone (0 = off)
 }

@@ -30,19 +30,19 @@ const (
 
 // Job is an async piece of work the owner polls.
 type Job struct {
-	JobID        uuid.UUID  `json:"jobId"`
-	EventID      uuid.UUID  `json:"eventId"`
-	UserID       uuid.UUID  `json:"-"`
-	JobType      string     `json:"jobType"`
-	Status       string     `json:"status"`
-	Progress     int        `json:"progress"`
-	ErrorMessage *string    `json:"errorMessage,omitempty"`
-	Generator    *string    `json:"generator,omitempty"`
+	JobID        uuid.UUID `json:"jobId"`
+	EventID      uuid.UUID `json:"eventId"`
+	UserID       uuid.UUID `json:"-"`
+	JobType      string    `json:"jobType"`
+	Status       string    `json:"status"`
+	Progress     int       `json:"progress"`
+	ErrorMessage *string   `json:"errorMessage,omitempty"`
+	Generator    *string   `json:"generator,omitempty"`
 	// FallbackReason says why the built-in generator stood in for the AI one.
-	FallbackReason *string `json:"fallbackReason,omitempty"`
-	CreatedAt    time.Time  `json:"createdAt"`
-	UpdatedAt    time.Time  `json:"updatedAt"`
-	CompletedAt  *time.Time `json:"completedAt,omitempty"`
+	FallbackReason *string    `json:"fallbackReason,omitempty"`
+	CreatedAt      time.Time  `json:"createdAt"`
+	UpdatedAt      time.Time  `json:"updatedAt"`
+	CompletedAt    *time.Time `json:"completedAt,omitempty"`
 }
 
 // cachedJob is the job as kept in Redis (with the owner, for access checks).

@@ -131,10 +131,10 @@ func (r *Ranker) Add(e Entry) {
 
 // DrawResult is the ranked outcome.
 type DrawResult struct {
-	Ranked       []Entry // best first: winners, then alternates
-	Count        int64   // entries drawn from
-	TotalWeight  int64
-	EntriesHash  string
+	Ranked      []Entry // best first: winners, then alternates
+	Count       int64   // entries drawn from
+	TotalWeight int64
+	EntriesHash string
 }
 
 // Result returns the best entries, best first, and the entries hash.

@@ -92,11 +92,11 @@ type Proof struct {
 
 // Substitution is one disqualification.
 type Substitution struct {
-	Rank           int       `json:"rank"`
-	Disqualified   string    `json:"disqualified"`
-	Replacement    string    `json:"replacement"`
-	Reason         string    `json:"reason"`
-	SubstitutedAt  time.Time `json:"substitutedAt"`
+	Rank          int       `json:"rank"`
+	Disqualified  string    `json:"disqualified"`
+	Replacement   string    `json:"replacement"`
+	Reason        string    `json:"reason"`
+	SubstitutedAt time.Time `json:"substitutedAt"`
 }
 
 var errNotDrawn = apperr.New(apperr.NotFound, CodeNotDrawn, "winners have not been drawn for this event yet")

@@ -43,10 +43,10 @@ var (
 
 // Config tunes the domain.
 type Config struct {
-	RatePerClient   int // submits per client address per minute, 0 = off
-	RatePerPhone    int // submits per phone per minute, 0 = off
-	PurgeAfter      time.Duration
-	ProofContainer  string // blob container for draw proofs
+	RatePerClient     int // submits per client address per minute, 0 = off
+	RatePerPhone      int // submits per phone per minute, 0 = off
+	PurgeAfter        time.Duration
+	ProofContainer    string // blob container for draw proofs
 	DefaultAlternates int
 }
 

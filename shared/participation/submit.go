@@ -35,9 +35,11 @@ type ParticipantRegistered struct {
 }
 
 // Redis keys of the hot path (seed participation ERD).
-func sessionKey(id uuid.UUID, phone string) string { return "participation:session:" + id.String() + ":" + phone }
-func seqKey(id uuid.UUID) string                   { return "participation:seq:" + id.String() }
-func closedKey(id uuid.UUID) string                { return "participation:closed:" + id.String() }
+func sessionKey(id uuid.UUID, phone string) string {
+	return "participation:session:" + id.String() + ":" + phone
+}
+func seqKey(id uuid.UUID) string    { return "participation:seq:" + id.String() }
+func closedKey(id uuid.UUID) string { return "participation:closed:" + id.String() }
 
 // DedupTTL keeps the fast duplicate check warm for a week; Postgres's
 // unique key is the truth either way.
