@@ -33,6 +33,7 @@ import (
 	"github.com/eventmkt/backend/shared/bench"
 	"github.com/eventmkt/backend/shared/blob"
 	"github.com/eventmkt/backend/shared/config"
+	"github.com/eventmkt/backend/shared/content"
 	"github.com/eventmkt/backend/shared/deploy"
 	"github.com/eventmkt/backend/shared/event"
 	"github.com/eventmkt/backend/shared/funchost"
@@ -211,6 +212,15 @@ func wire(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error
 		aiPlanner = recommend.NewAI(ai)
 	}
 	planner := recommend.NewService(aiPlanner, recommend.NewBuiltin(), rdb, log)
+	renderer, err := content.NewRenderer()
+	if err != nil {
+		return nil, err
+	}
+	var art content.Art
+	if ai != nil && cfg.AIImageModel != "" {
+		art = content.NewOpenAIArt(ai, cfg.AIImageModel)
+	}
+	posters := content.NewService(renderer, art, blobs, cfg.ImageContainer, cfg.ImageBaseURL, log)
 	entries := participation.NewService(db, rdb, outbox, blobs, events, log, participation.Config{
 		RatePerClient: cfg.RatePerClient, RatePerPhone: cfg.RatePerPhone, PurgeAfter: cfg.PrivacyRetention, ProofContainer: cfg.DrawProofContainer,
 	}, time.Now)
@@ -224,6 +234,7 @@ func wire(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error
 		Events:         events,
 		PlanJobs:       recommend.NewJobs(events, planner, log, cfg.TimeZone, time.Now),
 		Participation:  entries,
+		ImageJobs:      content.NewJobs(events, posters, log),
 	})
 	return &app{server: server, close: func() {
 		_ = pub.Close(context.Background())

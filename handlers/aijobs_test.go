@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -99,3 +100,58 @@ func TestRecommendationGenerateFallbackRecorded(t *testing.T) {
 }
 
 func job0() string { return strconv.FormatInt(time.Now().UnixNano(), 36) }
+
+// Posters: the job renders, stores and attaches them; an edit re-renders one
+// as a new image and keeps the old.
+func TestImageGenerate(t *testing.T) {
+	t.Parallel()
+	f := newServer(t)
+	acct := register(t, f, "poster@example.com", "010-1111-0003")
+	id := draftWithPlan(t, f, acct) // uses fake images; now real ones
+	job := requestJob(t, f, "POST", "/api/v1/events/"+id+"/images", acct.access, map[string]any{"styles": []string{"FANCY"}, "platforms": []string{"KAKAO", "NAVER"}, "brandColor": "#2E86C1"})
+	msgs := streamMessages(t, f, queue.ImageGenerationJobs)
+	if rec := deliver(t, f, "ImageGenerate", msgs[len(msgs)-1], 1); rec.Code != 200 {
+		t.Fatalf("ImageGenerate: %d %s", rec.Code, rec.Body)
+	}
+	_, j := call(t, f.srv, "GET", "/api/v1/jobs/"+job.String(), acct.access, nil)
+	if j["status"] != "COMPLETED" || j["generator"] != "builtin" || j["progress"] != float64(100) {
+		t.Fatalf("job: %v", j)
+	}
+	_, imgs := callList(t, f, "GET", "/api/v1/events/"+id+"/images", acct.access)
+	var made []map[string]any
+	for _, img := range imgs {
+		if strings.HasPrefix(img["imageUrl"].(string), "http://127.0.0.1:10000/") {
+			made = append(made, img)
+		}
+	}
+	if len(made) != 2 || made[0]["style"] != "FANCY" || made[0]["platform"] != "NAVER" || made[0]["height"] != float64(600) || made[1]["height"] != float64(800) {
+		t.Fatalf("images: %v", made)
+	}
+	made[0], made[1] = made[1], made[0] // KAKAO, NAVER
+	resp, err := http.Get(made[0]["imageUrl"].(string))
+	if err != nil || resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/png" {
+		t.Fatalf("fetch poster: %v %v", resp, err)
+	}
+	resp.Body.Close()
+
+	// Edit the NAVER one: a new 800x600 poster from the stored spec.
+	editJob := requestJob(t, f, "PUT", "/api/v1/events/"+id+"/images/"+made[1]["imageId"].(string)+"/edit", acct.access, map[string]any{"title": "수정된 제목", "backgroundColor": "#000000"})
+	msgs = streamMessages(t, f, queue.ImageGenerationJobs)
+	if rec := deliver(t, f, "ImageGenerate", msgs[len(msgs)-1], 1); rec.Code != 200 {
+		t.Fatalf("edit: %d %s", rec.Code, rec.Body)
+	}
+	_, j = call(t, f.srv, "GET", "/api/v1/jobs/"+editJob.String(), acct.access, nil)
+	_, after := callList(t, f, "GET", "/api/v1/events/"+id+"/images", acct.access)
+	if j["status"] != "COMPLETED" || len(after) != len(imgs)+1 {
+		t.Fatalf("edit job %v, images %d -> %d", j, len(imgs), len(after))
+	}
+	var last map[string]any
+	for _, img := range after {
+		if strings.Contains(img["imageUrl"].(string), editJob.String()) {
+			last = img
+		}
+	}
+	if last == nil || last["platform"] != "NAVER" || last["style"] != "FANCY" || last["imageUrl"] == made[1]["imageUrl"] {
+		t.Errorf("edited image: %v", last)
+	}
+}

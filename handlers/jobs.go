@@ -36,3 +36,14 @@ func (s *Server) generateRecommendations(w http.ResponseWriter, r *http.Request,
 	inv.Logf("recommendation job %s, delivery %d", msg.JobID, m.DeliveryCount)
 	return s.planJobs.Run(r.Context(), msg, m.DeliveryCount)
 }
+
+// generateImages is the ImageGenerate queue function.
+func (s *Server) generateImages(w http.ResponseWriter, r *http.Request, inv *Invocation) error {
+	var msg event.ImageJob
+	m, err := decodeMessage(inv, &msg, func() uuid.UUID { return msg.JobID })
+	if err != nil {
+		return err
+	}
+	inv.Logf("image job %s, delivery %d", msg.JobID, m.DeliveryCount)
+	return s.imageJobs.Run(r.Context(), msg, m.DeliveryCount)
+}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/eventmkt/backend/shared/content"
 	"github.com/eventmkt/backend/shared/event"
 	"github.com/eventmkt/backend/shared/health"
 	"github.com/eventmkt/backend/shared/participation"
@@ -47,6 +48,7 @@ type Deps struct {
 	Users          *user.Service
 	Events         *event.Service
 	PlanJobs       *recommend.Jobs
+	ImageJobs      *content.Jobs
 	Participation  *participation.Service
 }
 
@@ -63,6 +65,7 @@ type Server struct {
 	events *event.Service
 
 	planJobs      *recommend.Jobs
+	imageJobs     *content.Jobs
 	participation *participation.Service
 
 	mux       *http.ServeMux
@@ -82,6 +85,7 @@ func New(d Deps) *Server {
 		events:  d.Events,
 
 		planJobs:      d.PlanJobs,
+		imageJobs:     d.ImageJobs,
 		participation: d.Participation,
 		mux:           http.NewServeMux(),
 	}
@@ -122,6 +126,7 @@ func (s *Server) routes() {
 	s.httpFunc("EventPublicGet", http.MethodGet, "public/events/{eventId}", s.publicEvent)
 	s.timerFunc("EventAutoEnd", s.autoEndEvents)
 	s.queueFunc("RecommendationGenerate", queue.AIRecommendationJobs, s.generateRecommendations)
+	s.queueFunc("ImageGenerate", queue.ImageGenerationJobs, s.generateImages)
 
 	s.httpFunc("ParticipationSubmit", http.MethodPost, "events/{eventId}/participate", s.submitEntry)
 	s.httpFunc("ParticipantList", http.MethodGet, "events/{eventId}/participants", s.owner(s.listParticipants))

@@ -18,6 +18,7 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/eventmkt/backend/shared/blob"
+	"github.com/eventmkt/backend/shared/content"
 	"github.com/eventmkt/backend/shared/event"
 	"github.com/eventmkt/backend/shared/health"
 	"github.com/eventmkt/backend/shared/logging"
@@ -45,6 +46,23 @@ type fixture struct {
 	rdb    *goredis.Client
 	prefix string
 	pgq    *testenv.QueryCounter
+}
+
+var (
+	rendererOnce sync.Once
+	sharedRender *content.Renderer
+)
+
+// renderer is shared by the tests of this package (it is safe for concurrent use).
+func renderer(t *testing.T) *content.Renderer {
+	rendererOnce.Do(func() {
+		r, err := content.NewRenderer()
+		if err != nil {
+			panic(err)
+		}
+		sharedRender = r
+	})
+	return sharedRender
 }
 
 func aiPlanner(c *openai.Client) *recommend.AI {
@@ -127,8 +145,11 @@ func newServerOpts(t *testing.T, o fixtureOpts) fixture {
 		t.Fatal(err)
 	}
 	seoul, _ := time.LoadLocation("Asia/Seoul")
-	blobs, proofs := testenv.Blob(t), testenv.Name("proofs")
-	t.Cleanup(func() { _, _ = blobs.DeleteContainer(context.Background(), proofs, nil) })
+	blobs, proofs, images := testenv.Blob(t), testenv.Name("proofs"), testenv.Name("images")
+	t.Cleanup(func() {
+		_, _ = blobs.DeleteContainer(context.Background(), proofs, nil)
+		_, _ = blobs.DeleteContainer(context.Background(), images, nil)
+	})
 	events := event.NewService(db, rdb, ob, log, users, participation.NewCounter(db, rdb),
 		event.Config{TimeZone: seoul, JobTimeout: 10 * time.Minute, PublicWebURL: "https://app.example"}, clk.Now)
 	if probes == nil {
@@ -149,6 +170,7 @@ func newServerOpts(t *testing.T, o fixtureOpts) fixture {
 		Users:          users,
 		Events:         events,
 		PlanJobs:       recommend.NewJobs(events, recommend.NewService(aiPlanner(o.ai), recommend.NewBuiltin(), rdb, log), log, seoul, clk.Now),
+		ImageJobs:      content.NewJobs(events, content.NewService(renderer(t), nil, blobs, images, "", log), log),
 		Participation: participation.NewService(db, rdb, ob, blobs, events, log, participation.Config{
 			RatePerClient: o.rate[0], RatePerPhone: o.rate[1], ProofContainer: proofs,
 		}, clk.Now),

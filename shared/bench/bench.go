@@ -31,6 +31,8 @@ type Suite struct {
 func suites() []Suite {
 	return []Suite{
 		{Name: "login", Run: loginSuite},
+		{Name: "plan", Run: planSuite},
+		{Name: "posters", Run: renderSuite},
 	}
 }
 

@@ -1,4 +1,4 @@
-package event
+package event_test
 
 import (
 	"context"
@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
+	. "github.com/eventmkt/backend/shared/event"
 	"github.com/eventmkt/backend/shared/participation"
 	"github.com/eventmkt/backend/shared/queue"
 	"github.com/eventmkt/backend/shared/testenv"
@@ -57,7 +58,7 @@ func TestPublishIsAtomic(t *testing.T) {
 	}
 
 	boom := errors.New("injected failure after the update")
-	svc.afterPublishUpdate = func() error { return boom }
+	SetAfterPublishUpdate(svc, func() error { return boom })
 	if _, err := svc.Publish(ctx, c, e.EventID); !errors.Is(err, boom) {
 		t.Fatalf("publish: %v, want the injected failure", err)
 	}
@@ -77,7 +78,7 @@ func TestPublishIsAtomic(t *testing.T) {
 	}
 
 	// Without the failure it goes through, with exactly its messages.
-	svc.afterPublishUpdate = nil
+	SetAfterPublishUpdate(svc, nil)
 	out, err := svc.Publish(ctx, c, e.EventID)
 	if err != nil || out.Status != StatusPublished {
 		t.Fatalf("publish: %v %v", out, err)

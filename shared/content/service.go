@@ -1,0 +1,189 @@
+package content
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"image"
+	"image/png"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
+	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob"
+	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/blob"
+	"github.com/google/uuid"
+
+	blobstore "github.com/eventmkt/backend/shared/blob"
+	"github.com/eventmkt/backend/shared/event"
+	"github.com/eventmkt/backend/shared/openai"
+)
+
+// Service renders posters (on AI art when configured, on the style's own
+// background otherwise or when the AI fails) and stores them in Blob.
+type Service struct {
+	renderer  *Renderer
+	art       Art // nil: built-in backgrounds only
+	blobs     *azblob.Client
+	container string
+	baseURL   string // public URL prefix of the container ("" = the blob URL)
+	log       *slog.Logger
+
+	ensure sync.Once
+	ensErr error
+}
+
+// NewService wires the poster service. art may be nil.
+func NewService(renderer *Renderer, art Art, blobs *azblob.Client, container, baseURL string, log *slog.Logger) *Service {
+	return &Service{renderer: renderer, art: art, blobs: blobs, container: container, baseURL: strings.TrimRight(baseURL, "/"), log: log}
+}
+
+// Poster is one stored poster.
+type Poster struct {
+	Style, Platform string
+	URL             string
+	Width, Height   int
+	Spec            PosterSpec
+}
+
+// period formats the event dates for a poster: 2026.11.25 ~ 2026.12.10.
+func period(start, end string) string {
+	if start == "" || end == "" {
+		return ""
+	}
+	return strings.ReplaceAll(start, "-", ".") + " ~ " + strings.ReplaceAll(end, "-", ".")
+}
+
+// SpecsFor lays out the posters an image job asks for.
+func SpecsFor(job event.ImageJob) []PosterSpec {
+	var specs []PosterSpec
+	for _, style := range job.Styles {
+		for _, platform := range job.Platforms {
+			size := event.PlatformSizes[platform]
+			specs = append(specs, PosterSpec{Style: style, Platform: platform, Width: size[0], Height: size[1], Title: job.EventName,
+				Prize: job.Prize, Period: period(job.StartDate, job.EndDate), StoreName: job.StoreName, CallToAction: DefaultCallToAction, BrandColor: job.BrandColor})
+		}
+	}
+	return specs
+}
+
+// ApplyEdit lays the poster editor's changes over a spec.
+func ApplyEdit(spec PosterSpec, e event.ImageEdit) PosterSpec {
+	set := func(dst *string, src *string) {
+		if src != nil {
+			*dst = *src
+		}
+	}
+	set(&spec.Title, e.Title)
+	set(&spec.Prize, e.PrizeText)
+	set(&spec.GuideText, e.GuideText)
+	set(&spec.BackgroundColor, e.BackgroundColor)
+	set(&spec.TextColor, e.TextColor)
+	set(&spec.AccentColor, e.AccentColor)
+	return spec
+}
+
+// Render makes and stores the posters of specs. progress is told after
+// each. The AI backdrop is asked once per style and reused across sizes;
+// when it fails, the remaining posters use the built-in backgrounds and the
+// returned origin says why.
+func (s *Service) Render(ctx context.Context, eventID, jobID uuid.UUID, industry string, specs []PosterSpec, progress func(done int)) ([]Poster, event.Origin, error) {
+	origin := event.Origin{Generator: "builtin"}
+	if s.art != nil {
+		origin.Generator = s.art.Name() + "+builtin-text"
+	}
+	backgrounds := map[string]image.Image{}
+	useArt := s.art != nil
+	var out []Poster
+	for i, spec := range specs {
+		if err := spec.Validate(); err != nil {
+			return nil, origin, err
+		}
+		var bg image.Image
+		if useArt {
+			if bg = backgrounds[spec.Style]; bg == nil {
+				img, err := s.art.Background(ctx, spec, industry)
+				if err != nil {
+					useArt, origin = false, event.Origin{Generator: "builtin", FallbackReason: artReason(err)}
+					s.log.WarnContext(ctx, "AI poster art failed; built-in backgrounds stand in", "reason", origin.FallbackReason, "error", err)
+				} else {
+					backgrounds[spec.Style], bg = img, img
+				}
+			}
+		}
+		r, err := s.renderer.Render(spec, bg)
+		if err != nil {
+			return nil, origin, fmt.Errorf("content: render %s/%s: %w", spec.Style, spec.Platform, err)
+		}
+		name := fmt.Sprintf("%s/%s-%s-%s.png", eventID, jobID, strings.ToLower(spec.Style), strings.ToLower(spec.Platform))
+		url, err := s.upload(ctx, name, r.PNG)
+		if err != nil {
+			return nil, origin, err
+		}
+		out = append(out, Poster{Style: spec.Style, Platform: spec.Platform, URL: url, Width: r.Width, Height: r.Height, Spec: spec})
+		if progress != nil {
+			progress(i + 1)
+		}
+	}
+	return out, origin, nil
+}
+
+func artReason(err error) string {
+	var se *openai.StatusError
+	switch {
+	case errors.Is(err, openai.ErrCircuitOpen):
+		return "AI image endpoint unavailable (circuit open)"
+	case errors.As(err, &se):
+		return fmt.Sprintf("AI image endpoint answered HTTP %d", se.Status)
+	case errors.Is(err, context.DeadlineExceeded):
+		return "AI image endpoint timed out"
+	}
+	msg := err.Error()
+	if len(msg) > 200 {
+		msg = msg[:200]
+	}
+	return "AI image failed: " + msg
+}
+
+// upload stores a poster where browsers can fetch it: a public-read
+// container, image/png, cached for a year (names are unique, never reused).
+func (s *Service) upload(ctx context.Context, name string, png []byte) (string, error) {
+	s.ensure.Do(func() { s.ensErr = blobstore.EnsureContainer(ctx, s.blobs, s.container, true) })
+	if s.ensErr != nil {
+		err := s.ensErr
+		s.ensure = sync.Once{} // try again next time
+		return "", err
+	}
+	_, err := s.blobs.UploadBuffer(ctx, s.container, name, png, &azblob.UploadBufferOptions{
+		HTTPHeaders: &blob.HTTPHeaders{BlobContentType: to.Ptr("image/png"), BlobCacheControl: to.Ptr("public, max-age=31536000, immutable")},
+	})
+	if err != nil {
+		return "", fmt.Errorf("content: upload %s: %w", name, err)
+	}
+	if s.baseURL != "" {
+		return s.baseURL + "/" + name, nil
+	}
+	return s.blobs.URL() + s.container + "/" + name, nil
+}
+
+// specJSON is how a poster's spec is kept with it for later edits.
+func specJSON(spec PosterSpec) json.RawMessage {
+	b, _ := json.Marshal(spec)
+	return b
+}
+
+// EncodeBlank encodes one blank canvas per spec with the renderer's PNG
+// settings: the floor any renderer pays, the baseline of the poster bench.
+func EncodeBlank(specs []PosterSpec) error {
+	for _, s := range specs {
+		img := image.NewRGBA(image.Rect(0, 0, s.Width, s.Height))
+		enc := png.Encoder{CompressionLevel: png.BestSpeed}
+		if err := enc.Encode(io.Discard, img); err != nil {
+			return err
+		}
+	}
+	return nil
+}
