@@ -3,15 +3,19 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
 	"encoding/json"
 	"net"
 	"net/http"
+	"net/http/httptest"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/eventmkt/backend/shared/config"
+	"github.com/eventmkt/backend/shared/participation"
 	"github.com/eventmkt/backend/shared/testenv"
 )
 
@@ -104,5 +108,51 @@ func TestUnknownCommand(t *testing.T) {
 	var stderr bytes.Buffer
 	if err := run(context.Background(), []string{"frobnicate"}, &bytes.Buffer{}, &stderr); err == nil || !strings.Contains(stderr.String(), "usage") {
 		t.Errorf("got %v / %q", err, stderr.String())
+	}
+}
+
+func TestVerifyDrawCommand(t *testing.T) {
+	seed := bytes.Repeat([]byte{7}, 32)
+	entries := []participation.Entry{{ParticipantID: "20261122-000001", Weight: 1}, {ParticipantID: "20261122-000002", Weight: 3},
+		{ParticipantID: "20261122-000003", Weight: 1}, {ParticipantID: "20261122-000004", Weight: 3}}
+	r := participation.NewRanker(seed, 3)
+	for _, e := range entries {
+		r.Add(e)
+	}
+	res, err := r.Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := participation.Proof{Algorithm: participation.AlgorithmWeighted, AlgorithmVersion: participation.AlgorithmVersion,
+		Seed: hex.EncodeToString(seed), SeedCommitment: participation.Commitment(seed), EntriesHash: res.EntriesHash, TotalEntries: 8,
+		WinnerCount: 2, AlternateCount: 1, Entries: entries,
+		Winners:    []participation.Replacement{{Rank: 1, ParticipantID: res.Ranked[0].ParticipantID}, {Rank: 2, ParticipantID: res.Ranked[1].ParticipantID}},
+		Alternates: []participation.Replacement{{Rank: 1, ParticipantID: res.Ranked[2].ParticipantID}}}
+	write := func(p participation.Proof) string {
+		path := t.TempDir() + "/proof.json"
+		b, _ := json.Marshal(p)
+		if err := os.WriteFile(path, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"verify-draw", write(p)}, &out, &out); err != nil || !strings.HasPrefix(out.String(), "OK:") {
+		t.Fatalf("a good bundle: %v %s", err, out.String())
+	}
+	// Served over HTTP, as DrawProofGet does.
+	b, _ := json.Marshal(p)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(b) }))
+	defer srv.Close()
+	out.Reset()
+	if err := run(context.Background(), []string{"verify-draw", srv.URL}, &out, &out); err != nil {
+		t.Fatalf("by URL: %v %s", err, out.String())
+	}
+	bad := p
+	bad.Entries = append([]participation.Entry(nil), entries...)
+	bad.Entries[0].Weight = 2
+	out.Reset()
+	if err := run(context.Background(), []string{"verify-draw", write(bad)}, &out, &out); err == nil || !strings.Contains(out.String(), "MISMATCH: entries hash") {
+		t.Errorf("a tampered bundle: %v %s", err, out.String())
 	}
 }

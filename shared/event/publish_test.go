@@ -9,7 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
-	. "github.com/eventmkt/backend/shared/event"
+	"github.com/eventmkt/backend/shared/event"
 	"github.com/eventmkt/backend/shared/participation"
 	"github.com/eventmkt/backend/shared/queue"
 	"github.com/eventmkt/backend/shared/testenv"
@@ -38,7 +38,7 @@ func TestPublishIsAtomic(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := user.Caller{UserID: sess.UserID, StoreID: sess.StoreID, Role: user.RoleOwner}
-	svc := NewService(db, rdb, ob, log, users, participation.NewCounter(db, rdb), Config{PublicWebURL: "https://x"}, now)
+	svc := event.NewService(db, rdb, ob, log, users, participation.NewCounter(db, rdb), event.Config{PublicWebURL: "https://x"}, now)
 
 	e, err := svc.Create(ctx, c, "REVISIT")
 	if err != nil {
@@ -58,7 +58,7 @@ func TestPublishIsAtomic(t *testing.T) {
 	}
 
 	boom := errors.New("injected failure after the update")
-	SetAfterPublishUpdate(svc, func() error { return boom })
+	event.SetAfterPublishUpdate(svc, func() error { return boom })
 	if _, err := svc.Publish(ctx, c, e.EventID); !errors.Is(err, boom) {
 		t.Fatalf("publish: %v, want the injected failure", err)
 	}
@@ -68,7 +68,7 @@ func TestPublishIsAtomic(t *testing.T) {
 	if err := db.QueryRow(ctx, `SELECT status, draw_seed, (SELECT count(*) FROM outbox.messages) FROM events.events WHERE event_id = $1`, e.EventID).Scan(&status, &seed, &outbox); err != nil {
 		t.Fatal(err)
 	}
-	if status != StatusDraft || seed != nil || outbox != 0 {
+	if status != event.StatusDraft || seed != nil || outbox != 0 {
 		t.Errorf("after a failed publish: status %s, seed %x, %d outbox rows", status, seed, outbox)
 	}
 	for _, q := range queue.Queues {
@@ -78,9 +78,9 @@ func TestPublishIsAtomic(t *testing.T) {
 	}
 
 	// Without the failure it goes through, with exactly its messages.
-	SetAfterPublishUpdate(svc, nil)
+	event.SetAfterPublishUpdate(svc, nil)
 	out, err := svc.Publish(ctx, c, e.EventID)
-	if err != nil || out.Status != StatusPublished {
+	if err != nil || out.Status != event.StatusPublished {
 		t.Fatalf("publish: %v %v", out, err)
 	}
 	if n := rdb.XLen(ctx, broker.Stream(queue.DistributionJobs)).Val(); n != 2 {
@@ -88,8 +88,8 @@ func TestPublishIsAtomic(t *testing.T) {
 	}
 	msgs, _ := rdb.XRange(ctx, broker.Stream(queue.AnalyticsEvents), "-", "+").Result()
 	entry, _ := queue.DecodeFields(msgs[0].Values)
-	var created EventCreated
+	var created event.EventCreated
 	if err := json.Unmarshal(entry.Body, &created); err != nil || created.EventID != e.EventID || created.Industry != "음식점" || created.Title != "n" {
-		t.Errorf("EventCreated: %+v %v", created, err)
+		t.Errorf("event.EventCreated: %+v %v", created, err)
 	}
 }

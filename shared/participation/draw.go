@@ -141,7 +141,7 @@ func (s *Service) Draw(ctx context.Context, c user.Caller, eventID uuid.UUID, re
 		if exists {
 			return apperr.New(apperr.Conflict, CodeAlreadyDrawn, "winners were already drawn for this event; a draw happens once")
 		}
-		res, err := rankEntries(ctx, tx, eventID, seed, algorithm, req.WinnerCount+alternates)
+		res, err := Rank(ctx, tx, eventID, seed, algorithm, req.WinnerCount+alternates)
 		if err != nil {
 			return err
 		}
@@ -194,22 +194,41 @@ func (s *Service) Draw(ctx context.Context, c user.Caller, eventID uuid.UUID, re
 	}
 	s.log.InfoContext(ctx, "winners drawn", "eventId", eventID, "algorithm", algorithm, "participants", d.TotalParticipants,
 		"winners", req.WinnerCount, "alternates", len(d.Alternates), "entriesHash", d.Proof.EntriesHash)
-	if err := s.storeProof(ctx, eventID); err != nil {
-		s.log.ErrorContext(ctx, "draw proof not stored yet; it is rebuilt on first request", "eventId", eventID, "error", err)
-	}
+	s.storeProofLater(ctx, eventID)
 	return d, nil
 }
+
+// storeProofLater uploads the proof without holding up the answer (a large
+// event's bundle is tens of megabytes); if it never lands, OpenProof
+// rebuilds it on the first request.
+func (s *Service) storeProofLater(ctx context.Context, eventID uuid.UUID) {
+	s.proofs.Add(1)
+	go func() {
+		defer s.proofs.Done()
+		ctx := context.WithoutCancel(ctx)
+		if err := s.storeProof(ctx, eventID); err != nil {
+			s.log.ErrorContext(ctx, "draw proof not stored yet; it is rebuilt on first request", "eventId", eventID, "error", err)
+		}
+	}()
+}
+
+// WaitProofs waits for proof uploads in flight (shutdown, tests).
+func (s *Service) WaitProofs() { s.proofs.Wait() }
 
 // entryQuery streams the frozen list: everyone not disqualified before the
 // draw, in byte order of the entry number.
 const entryQuery = `SELECT participant_id, bonus_entries FROM participation.participants
-	WHERE event_id = $1 AND (disqualified_at IS NULL OR disqualified_at > $2)
+	WHERE event_id = $1 AND (disqualified_at IS NULL OR disqualified_at >= $2)
 	ORDER BY participant_id COLLATE "C"`
 
-// rankEntries streams the entries through the ranker.
-func rankEntries(ctx context.Context, q interface {
+// Querier runs queries: a pool or a transaction.
+type Querier interface {
 	Query(context.Context, string, ...any) (pgx.Rows, error)
-}, eventID uuid.UUID, seed []byte, algorithm string, k int) (DrawResult, error) {
+}
+
+// Rank streams an event's frozen entry list through the ranker, keeping the
+// best k: the heart of the draw, exported for the benchmark.
+func Rank(ctx context.Context, q Querier, eventID uuid.UUID, seed []byte, algorithm string, k int) (DrawResult, error) {
 	rows, err := q.Query(ctx, entryQuery, eventID, time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC))
 	if err != nil {
 		return DrawResult{}, fmt.Errorf("participation: entries: %w", err)
@@ -365,9 +384,7 @@ func (s *Service) Disqualify(ctx context.Context, c user.Caller, eventID uuid.UU
 		return Replacement{}, err
 	}
 	s.log.InfoContext(ctx, "winner disqualified; alternate promoted", "eventId", eventID, "rank", rep.Rank, "disqualified", participantID, "replacement", rep.ParticipantID)
-	if err := s.storeProof(ctx, eventID); err != nil {
-		s.log.ErrorContext(ctx, "draw proof not refreshed yet; it is rebuilt on first request", "eventId", eventID, "error", err)
-	}
+	s.storeProofLater(ctx, eventID)
 	return rep, nil
 }
 
@@ -485,11 +502,12 @@ func (s *Service) storeProof(ctx context.Context, eventID uuid.UUID) error {
 }
 
 // OpenProof returns the stored proof bundle, rebuilding it when the blob is
-// missing (a failed upload after the draw).
+// missing (an upload still running or failed after the draw).
 func (s *Service) OpenProof(ctx context.Context, eventID uuid.UUID) (io.ReadCloser, error) {
 	if _, err := s.drawLog(ctx, s.db, eventID); err != nil {
 		return nil, err
 	}
+	s.proofs.Wait() // an upload of this process still running: let it land first
 	resp, err := s.blobs.DownloadStream(ctx, s.cfg.ProofContainer, proofBlobName(eventID), nil)
 	if bloberror.HasCode(err, bloberror.BlobNotFound, bloberror.ContainerNotFound) {
 		if err := s.storeProof(ctx, eventID); err != nil {

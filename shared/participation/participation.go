@@ -6,6 +6,7 @@ import (
 	"net/mail"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -69,6 +70,7 @@ type Service struct {
 	log     *slog.Logger
 	now     func() time.Time
 	cfg     Config
+	proofs  sync.WaitGroup // proof uploads in flight
 }
 
 // NewService wires the domain.
