@@ -59,7 +59,7 @@ commands:
   package   -exe PATH -out dist/app.zip: zip host.json, the linux handler and functions/* for a zip deploy
   stage     -exe PATH -dir dist/stage: the same layout as a folder, for func start or the devhost
   verify-draw FILE|URL   recompute a draw proof bundle and print OK or the first mismatch
-  bench     run the performance suites against the local services and print the table
+  bench [SUITE...]   run the performance suites (login plan posters submit draw) and print the table
 `
 
 func main() {
@@ -89,7 +89,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	case "verify-draw":
 		return verifyDraw(ctx, args[1:], stdout)
 	case "bench":
-		return bench.Run(ctx, stdout)
+		return bench.Run(ctx, stdout, args[1:]...)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -182,6 +182,7 @@ func wire(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error
 		pub = queue.NewRedisStreams(rdb, queue.LocalPrefix)
 	}
 	outbox := queue.NewOutbox(db, pub, log)
+	go outbox.Run(ctx) // batched sends of hot-path messages (entries)
 	checker := health.NewChecker(log, 3*time.Second,
 		health.Probe{Name: "postgres", Check: db.Ping},
 		health.Probe{Name: "redis", Check: func(ctx context.Context) error { return rdb.Ping(ctx).Err() }},

@@ -135,6 +135,7 @@ func newServerOpts(t *testing.T, o fixtureOpts) fixture {
 	logs := &testenv.Buffer{}
 	log := logging.New(logs, slog.LevelDebug)
 	ob := queue.NewOutbox(db, queue.NewRedisStreams(rdb, prefix), log)
+	go ob.Run(t.Context())
 	clk := &clock{t: time.Date(2026, 11, 22, 3, 0, 0, 0, time.UTC)}
 	userRedis := rdb
 	if rdbOverride != nil {

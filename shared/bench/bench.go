@@ -8,6 +8,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"runtime/pprof"
+	"slices"
 	"text/tabwriter"
 )
 
@@ -33,19 +36,36 @@ func suites() []Suite {
 		{Name: "login", Run: loginSuite},
 		{Name: "plan", Run: planSuite},
 		{Name: "posters", Run: renderSuite},
+		{Name: "submit", Run: submitSuite},
+		{Name: "draw", Run: drawSuite},
 	}
 }
 
-// Run runs every suite against a scratch database and prints one table.
-func Run(ctx context.Context, w io.Writer) error {
+// Run runs the named suites (all when none) against a scratch database and
+// prints one table.
+func Run(ctx context.Context, w io.Writer, only ...string) error {
 	env, err := newEnv(ctx)
 	if err != nil {
 		return err
+	}
+	if path := os.Getenv("BENCH_CPUPROFILE"); path != "" { // where the time goes, for tuning
+		f, err := os.Create(path)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	defer env.Close(context.WithoutCancel(ctx))
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "suite\tfigure\tvalue\tbaseline\tratio\ttarget")
 	for _, s := range suites() {
+		if len(only) > 0 && !slices.Contains(only, s.Name) {
+			continue
+		}
 		rows, err := s.Run(ctx, env)
 		if err != nil {
 			return fmt.Errorf("bench %s: %w", s.Name, err)

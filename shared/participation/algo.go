@@ -1,6 +1,7 @@
 package participation
 
 import (
+	"bytes"
 	"container/heap"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -40,8 +41,13 @@ func unitDraw(mac hash.Hash, participantID string) uint64 {
 }
 
 func newRanked(e Entry, m uint64) ranked {
+	return ranked{Entry: e, m: m, key: keyOf(m, e.Weight)}
+}
+
+// keyOf is ln(u)/w for u = (2m+1)/2^54.
+func keyOf(m uint64, w int) float64 {
 	u := (2*float64(m) + 1) / (1 << 54)
-	return ranked{Entry: e, m: m, key: math.Log(u) / float64(e.Weight)}
+	return math.Log(u) / float64(w)
 }
 
 // before reports whether a ranks before b: the larger key u^(1/w) first,
@@ -92,7 +98,9 @@ type Ranker struct {
 	heap    topK
 	count   int64
 	weights int64
-	last    string
+	last    []byte
+	line    []byte
+	sum     [sha256.Size]byte
 	err     error
 }
 
@@ -104,26 +112,44 @@ func NewRanker(seed []byte, k int) *Ranker {
 
 // Add feeds the next entry. Entries must come in strictly ascending
 // participantId byte order, each with a weight of at least 1.
-func (r *Ranker) Add(e Entry) {
+func (r *Ranker) Add(e Entry) { r.AddRaw([]byte(e.ParticipantID), e.Weight) }
+
+// AddRaw is Add for an id still in the database driver's buffer: only the
+// entries that make the top k become strings, so streaming a million rows
+// allocates next to nothing.
+func (r *Ranker) AddRaw(id []byte, weight int) {
 	if r.err != nil {
 		return
 	}
-	if e.Weight < 1 || e.Weight > 1000 {
-		r.err = fmt.Errorf("participation: entry %s has weight %d (1..1000)", e.ParticipantID, e.Weight)
+	if weight < 1 || weight > 1000 {
+		r.err = fmt.Errorf("participation: entry %s has weight %d (1..1000)", id, weight)
 		return
 	}
-	if r.count > 0 && e.ParticipantID <= r.last {
-		r.err = fmt.Errorf("participation: entries out of canonical order at %s", e.ParticipantID)
+	if r.count > 0 && bytes.Compare(id, r.last) <= 0 {
+		r.err = fmt.Errorf("participation: entries out of canonical order at %s", id)
 		return
 	}
-	r.last = e.ParticipantID
+	r.last = append(r.last[:0], id...)
 	r.count++
-	r.weights += int64(e.Weight)
-	r.entries.Write([]byte(e.ParticipantID + "," + strconv.Itoa(e.Weight) + "\n"))
-	x := newRanked(e, unitDraw(r.mac, e.ParticipantID))
+	r.weights += int64(weight)
+	r.line = append(append(append(r.line[:0], id...), ','), strconv.Itoa(weight)...)
+	r.line = append(r.line, '\n')
+	r.entries.Write(r.line)
+	r.mac.Reset()
+	r.mac.Write(id)
+	m := binary.BigEndian.Uint64(r.mac.Sum(r.sum[:0])[:8]) >> 11
+	x := ranked{m: m, key: keyOf(m, weight)}
+	x.Weight = weight
 	if len(r.heap) < r.k {
+		x.ParticipantID = string(id)
 		heap.Push(&r.heap, x)
-	} else if r.k > 0 && before(x, r.heap[0]) {
+		return
+	}
+	if r.k == 0 || x.key < r.heap[0].key-1e-9*math.Abs(r.heap[0].key) {
+		return // clearly worse than the worst kept: no string, no exact check
+	}
+	x.ParticipantID = string(id)
+	if before(x, r.heap[0]) {
 		r.heap[0] = x
 		heap.Fix(&r.heap, 0)
 	}

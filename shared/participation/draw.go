@@ -2,6 +2,7 @@ package participation
 
 import (
 	"context"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -235,16 +236,18 @@ func Rank(ctx context.Context, q Querier, eventID uuid.UUID, seed []byte, algori
 	}
 	defer rows.Close()
 	r := NewRanker(seed, k)
-	var id string
-	var w int
 	for rows.Next() {
-		if err := rows.Scan(&id, &w); err != nil {
-			return DrawResult{}, err
+		// Raw values: the id straight from the driver's buffer; bonus_entries
+		// is a binary int4.
+		raw := rows.RawValues()
+		if len(raw) != 2 || len(raw[1]) != 4 {
+			return DrawResult{}, fmt.Errorf("participation: unexpected entry row shape")
 		}
+		w := int(int32(binary.BigEndian.Uint32(raw[1])))
 		if algorithm == AlgorithmRandom {
 			w = 1
 		}
-		r.Add(Entry{ParticipantID: id, Weight: w})
+		r.AddRaw(raw[0], w)
 	}
 	if err := rows.Err(); err != nil {
 		return DrawResult{}, err

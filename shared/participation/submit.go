@@ -85,10 +85,13 @@ func (s *Service) Submit(ctx context.Context, eventID uuid.UUID, sub Submission)
 	if err := s.limit(ctx, "phone:"+sub.PhoneNumber, s.cfg.RatePerPhone); err != nil {
 		return Receipt{}, err
 	}
-	// Fast paths; a Redis failure only costs speed.
+	// Fast paths and the entry number in one Redis round trip; a Redis
+	// failure only costs speed (Postgres decides, a sequence numbers).
 	pipe := s.rdb.Pipeline()
 	closed := pipe.Exists(ctx, closedKey(eventID))
 	seen := pipe.Exists(ctx, sessionKey(eventID, sub.PhoneNumber))
+	seq := pipe.Incr(ctx, seqKey(eventID))
+	var next int64
 	if _, err := pipe.Exec(ctx); err == nil {
 		if closed.Val() > 0 {
 			return Receipt{}, errClosed
@@ -96,41 +99,15 @@ func (s *Service) Submit(ctx context.Context, eventID uuid.UUID, sub Submission)
 		if seen.Val() > 0 {
 			return Receipt{}, errDuplicate
 		}
+		next = seq.Val()
 	}
 	bonus := BonusEntries(sub.StoreVisited)
 	for attempt := 0; ; attempt++ {
-		pid := s.entryNumber(ctx, eventID, today, attempt > 0)
-		err := s.outbox.InTx(ctx, func(ctx context.Context, tx pgx.Tx) error {
-			if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock_shared($1)`, eventLock(eventID)); err != nil {
-				return err
-			}
-			var drawn bool
-			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM participation.draw_logs WHERE event_id = $1)`, eventID).Scan(&drawn); err != nil {
-				return err
-			}
-			if drawn {
-				return errClosed
-			}
-			email := &sub.Email
-			if sub.Email == "" {
-				email = nil
-			}
-			if _, err := tx.Exec(ctx, `INSERT INTO participation.participants (participant_id, event_id, name, phone_number, email, channel, source,
-				store_visited, bonus_entries, agree_marketing, agree_privacy, created_at, updated_at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12)`,
-				pid, eventID, sub.Name, sub.PhoneNumber, email, sub.Channel, sub.Source, sub.StoreVisited, bonus, sub.AgreeMarketing, sub.AgreePrivacy, now); err != nil {
-				return err
-			}
-			m, err := queue.NewMessage("participant-"+eventID.String()+"-"+pid, queue.AnalyticsEvents, TypeParticipantRegistered, eventID.String(),
-				ParticipantRegistered{Type: TypeParticipantRegistered, EventID: eventID, ParticipantID: pid, StoreVisited: sub.StoreVisited,
-					BonusEntries: bonus, Channel: sub.Channel, Source: sub.Source, OccurredAt: now})
-			if err != nil {
-				return err
-			}
-			return s.outbox.Enqueue(ctx, tx, m)
-		})
+		pid := s.entryNumber(ctx, eventID, today, next, attempt > 0)
+		msgID, err := s.insertEntry(ctx, eventID, pid, sub, bonus, now)
 		switch {
 		case err == nil:
+			s.outbox.Notify(msgID)
 			s.afterEntry(ctx, eventID, sub.PhoneNumber)
 			return Receipt{ParticipantID: pid, EventID: eventID, BonusEntries: bonus, ParticipatedAt: now}, nil
 		case postgres.ConstraintName(err) == "uk_event_phone":
@@ -143,6 +120,56 @@ func (s *Service) Submit(ctx context.Context, eventID uuid.UUID, sub Submission)
 			return Receipt{}, err
 		}
 	}
+}
+
+// insertEntry writes the entry and its ParticipantRegistered message in one
+// implicit transaction and one round trip: the shared event lock (its own
+// statement, so the next one sees a draw that committed while we waited),
+// then the entry and the outbox row in one statement that inserts nothing
+// once the event is drawn.
+func (s *Service) insertEntry(ctx context.Context, eventID uuid.UUID, pid string, sub Submission, bonus int, now time.Time) (string, error) {
+	m, err := queue.NewMessage("participant-"+eventID.String()+"-"+pid, queue.AnalyticsEvents, TypeParticipantRegistered, eventID.String(),
+		ParticipantRegistered{Type: TypeParticipantRegistered, EventID: eventID, ParticipantID: pid, StoreVisited: sub.StoreVisited,
+			BonusEntries: bonus, Channel: sub.Channel, Source: sub.Source, OccurredAt: now})
+	if err != nil {
+		return "", err
+	}
+	margs, err := queue.EnqueueArgs(m)
+	if err != nil {
+		return "", err
+	}
+	var email *string
+	if sub.Email != "" {
+		email = &sub.Email
+	}
+	args := append([]any{pid, eventID, sub.Name, sub.PhoneNumber, email, sub.Channel, sub.Source, sub.StoreVisited, bonus,
+		sub.AgreeMarketing, sub.AgreePrivacy, now}, margs...)
+	b := &pgx.Batch{}
+	b.Queue(`SELECT pg_advisory_xact_lock_shared($1)`, eventLock(eventID))
+	b.Queue(`WITH entry AS (
+		INSERT INTO participation.participants (participant_id, event_id, name, phone_number, email, channel, source,
+			store_visited, bonus_entries, agree_marketing, agree_privacy, created_at, updated_at)
+		SELECT $1::varchar, $2::uuid, $3::varchar, $4::varchar, $5::varchar, $6::varchar, $7::varchar, $8::boolean, $9::integer,
+			$10::boolean, $11::boolean, $12::timestamptz, $12::timestamptz
+		WHERE NOT EXISTS (SELECT 1 FROM participation.draw_logs WHERE event_id = $2::uuid)
+		RETURNING 1)
+		`+queue.EnqueueSQL(13)+` FROM entry`, args...)
+	br := s.db.SendBatch(ctx, b)
+	if _, err := br.Exec(); err != nil {
+		br.Close()
+		return "", fmt.Errorf("participation: lock: %w", err)
+	}
+	tag, err := br.Exec()
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return "", err
+	}
+	if tag.RowsAffected() == 0 {
+		return "", errClosed // drawn: entries are closed
+	}
+	return m.ID, nil
 }
 
 // afterEntry warms the duplicate check and bumps the cached count (only
@@ -159,12 +186,14 @@ func (s *Service) afterEntry(ctx context.Context, eventID uuid.UUID, phone strin
 // entryNumber returns a short entry number unique within the event,
 // "20261122-000042": a per-event Redis counter, so submits never queue on a
 // row lock. Without Redis, a Postgres sequence stands in ("20261122-P000043").
-func (s *Service) entryNumber(ctx context.Context, eventID uuid.UUID, today event.Date, fallbackOnly bool) string {
+// next is the counter value already taken (0: none, Redis was down).
+func (s *Service) entryNumber(ctx context.Context, eventID uuid.UUID, today event.Date, next int64, retry bool) string {
 	day := today.Format("20060102")
-	if !fallbackOnly {
-		if n, err := s.rdb.Incr(ctx, seqKey(eventID)).Result(); err == nil {
-			return fmt.Sprintf("%s-%06d", day, n)
-		}
+	if retry && next > 0 {
+		next, _ = s.rdb.Incr(ctx, seqKey(eventID)).Result()
+	}
+	if next > 0 {
+		return fmt.Sprintf("%s-%06d", day, next)
 	}
 	var n int64
 	if err := s.db.QueryRow(ctx, `SELECT nextval('participation.entry_fallback_seq')`).Scan(&n); err != nil {

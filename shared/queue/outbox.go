@@ -28,11 +28,84 @@ type Outbox struct {
 
 	mu      sync.Mutex
 	pending map[pgx.Tx]*pending // messages of transactions opened by InTx
+
+	notify chan string // ids committed elsewhere, for the background sender
 }
 
 // NewOutbox wires the outbox to the database and the broker.
 func NewOutbox(db *postgres.DB, pub Publisher, log *slog.Logger) *Outbox {
-	return &Outbox{db: db, pub: pub, log: log, SendTimeout: 5 * time.Second, pending: map[pgx.Tx]*pending{}}
+	return &Outbox{db: db, pub: pub, log: log, SendTimeout: 5 * time.Second, pending: map[pgx.Tx]*pending{}, notify: make(chan string, 4096)}
+}
+
+// EnqueueSQL is the outbox insert for a caller that writes its change and
+// its message in one statement (a hot path saving round trips); its six
+// parameters start at $first and take EnqueueArgs. The caller's statement
+// supplies the row source, e.g. "INSERT ... SELECT $n.. FROM changed".
+func EnqueueSQL(first int) string {
+	return fmt.Sprintf(`INSERT INTO outbox.messages (message_id, queue, subject, correlation_id, body, available_at)
+		SELECT $%d, $%d, $%d, $%d, $%d::jsonb, $%d::timestamptz`, first, first+1, first+2, first+3, first+4, first+5)
+}
+
+// EnqueueArgs are the parameters of EnqueueSQL for m.
+func EnqueueArgs(m Message) ([]any, error) {
+	if err := m.validate(); err != nil {
+		return nil, err
+	}
+	available := m.ScheduledAt
+	if available.IsZero() {
+		available = time.Now()
+	}
+	return []any{m.ID, m.Queue, m.Subject, m.CorrelationID, string(m.Body), available}, nil
+}
+
+// Notify asks the background sender (Run) to send messages committed by the
+// caller. Without a running sender, or when it is saturated, the relay
+// sends them instead; either way nothing is lost.
+func (o *Outbox) Notify(ids ...string) {
+	for _, id := range ids {
+		select {
+		case o.notify <- id:
+		default:
+			return
+		}
+	}
+}
+
+// Run is the background sender: it sends notified messages in batches
+// (up to 100, or whatever arrived within 20 ms), one transaction per batch,
+// so a flood of small writes does not pay a second commit each. It returns
+// when ctx ends.
+func (o *Outbox) Run(ctx context.Context) {
+	batch := make([]string, 0, 100)
+	flush := func() {
+		if len(batch) == 0 {
+			return
+		}
+		if _, err := o.send(context.WithoutCancel(ctx), batch, len(batch)); err != nil {
+			o.log.WarnContext(ctx, "outbox: batched send failed; the relay will retry", "messages", len(batch), "error", err)
+		}
+		batch = batch[:0]
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			flush()
+			return
+		case id := <-o.notify:
+			batch = append(batch, id)
+			deadline := time.After(20 * time.Millisecond)
+		fill:
+			for len(batch) < cap(batch) {
+				select {
+				case id := <-o.notify:
+					batch = append(batch, id)
+				case <-deadline:
+					break fill
+				}
+			}
+			flush()
+		}
+	}
 }
 
 type pending struct{ ids []string }

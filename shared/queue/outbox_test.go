@@ -245,3 +245,46 @@ func TestOnceAppliesADuplicateOnce(t *testing.T) {
 		t.Errorf("retry after failure: applied %v, err %v", ok, err)
 	}
 }
+
+// A hot path writes its message with EnqueueSQL in its own statement and
+// notifies the background sender, which sends in batches.
+func TestEnqueueSQLAndBatchedSender(t *testing.T) {
+	t.Parallel()
+	db := testenv.Postgres(t)
+	rdb, prefix := testenv.Redis(t)
+	broker := queue.NewRedisStreams(rdb, prefix)
+	counter := &countingPublisher{Publisher: broker, sends: map[string]int{}}
+	ob := queue.NewOutbox(db, counter, testenv.Logger(t))
+	ctx := context.Background()
+	var ids []string
+	for i := range 150 {
+		m := msg(t, i)
+		args, err := queue.EnqueueArgs(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Exec(ctx, queue.EnqueueSQL(1), args...); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, m.ID)
+	}
+	runCtx, stop := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { ob.Run(runCtx); close(done) }()
+	ob.Notify(ids...)
+	deadline := time.Now().Add(5 * time.Second)
+	for unsent(t, db) > 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	stop()
+	<-done
+	if n := unsent(t, db); n != 0 || len(counter.sends) != 150 {
+		t.Fatalf("%d unsent, %d sent", n, len(counter.sends))
+	}
+	if got := rdb.XLen(ctx, broker.Stream(queue.AnalyticsEvents)).Val(); got != 150 {
+		t.Errorf("stream holds %d", got)
+	}
+	if _, err := queue.EnqueueArgs(queue.Message{Queue: "q", Body: []byte(`{}`)}); err == nil {
+		t.Error("a message without an id was accepted")
+	}
+}

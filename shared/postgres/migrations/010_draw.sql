@@ -6,8 +6,10 @@ ALTER TABLE participation.participants
     ADD COLUMN disqualify_reason text,
     ADD CONSTRAINT chk_alternate_rank CHECK (alternate_rank IS NULL OR alternate_rank > 0);
 CREATE INDEX idx_participants_event_alternate ON participation.participants (event_id, alternate_rank) WHERE alternate_rank IS NOT NULL;
--- Canonical order of the frozen entry list (byte order, as the proof sorts).
-CREATE INDEX idx_participants_event_pid ON participation.participants (event_id, participant_id COLLATE "C");
+-- Canonical order of the frozen entry list (byte order, as the proof sorts),
+-- covering what the draw reads so it can stream from the index alone.
+CREATE INDEX idx_participants_event_pid ON participation.participants (event_id, participant_id COLLATE "C")
+    INCLUDE (bonus_entries, disqualified_at);
 
 ALTER TABLE participation.draw_logs
     ADD COLUMN alternate_count   integer NOT NULL DEFAULT 0,
