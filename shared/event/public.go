@@ -39,6 +39,18 @@ const PublicTTL = 10 * time.Minute
 
 func publicKey(id uuid.UUID) string { return "event:public:" + id.String() }
 
+// SnapshotKey is where the public snapshot is cached, so a hot path can
+// fetch it in the same Redis round trip as its own keys (DecodeSnapshot
+// reads it; on a miss, call Snapshot).
+func SnapshotKey(id uuid.UUID) string { return publicKey(id) }
+
+// DecodeSnapshot reads a cached snapshot.
+func DecodeSnapshot(raw []byte) (Public, error) {
+	var p Public
+	err := json.Unmarshal(raw, &p)
+	return p, err
+}
+
 // ViewsKey holds an event's page views per source (a Redis hash) until
 // StatsRollup folds them.
 func ViewsKey(id uuid.UUID) string { return "views:" + id.String() }

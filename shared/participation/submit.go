@@ -65,9 +65,20 @@ func (s *Service) Submit(ctx context.Context, eventID uuid.UUID, sub Submission)
 	if err := sub.validate(); err != nil {
 		return Receipt{}, err
 	}
-	snap, err := s.events.Snapshot(ctx, eventID)
-	if err != nil {
-		return Receipt{}, err
+	// The snapshot, the fast paths and the entry number in one Redis round
+	// trip; a Redis failure only costs speed (Postgres decides, a sequence
+	// numbers).
+	pipe := s.rdb.Pipeline()
+	cached := pipe.Get(ctx, event.SnapshotKey(eventID))
+	closed := pipe.Exists(ctx, closedKey(eventID))
+	seen := pipe.Exists(ctx, sessionKey(eventID, sub.PhoneNumber))
+	seq := pipe.Incr(ctx, seqKey(eventID))
+	_, perr := pipe.Exec(ctx)
+	snap, err := event.DecodeSnapshot([]byte(cached.Val()))
+	if cached.Err() != nil || err != nil {
+		if snap, err = s.events.Snapshot(ctx, eventID); err != nil {
+			return Receipt{}, err
+		}
 	}
 	now := s.now()
 	today := todayIn(now, snap.TimeZone)
@@ -85,14 +96,8 @@ func (s *Service) Submit(ctx context.Context, eventID uuid.UUID, sub Submission)
 	if err := s.limit(ctx, "phone:"+sub.PhoneNumber, s.cfg.RatePerPhone); err != nil {
 		return Receipt{}, err
 	}
-	// Fast paths and the entry number in one Redis round trip; a Redis
-	// failure only costs speed (Postgres decides, a sequence numbers).
-	pipe := s.rdb.Pipeline()
-	closed := pipe.Exists(ctx, closedKey(eventID))
-	seen := pipe.Exists(ctx, sessionKey(eventID, sub.PhoneNumber))
-	seq := pipe.Incr(ctx, seqKey(eventID))
 	var next int64
-	if _, err := pipe.Exec(ctx); err == nil {
+	if perr == nil || errors.Is(perr, goredisNil) {
 		if closed.Val() > 0 {
 			return Receipt{}, errClosed
 		}

@@ -240,17 +240,22 @@ func (o *Outbox) send(ctx context.Context, ids []string, limit int) (RelayResult
 			return err
 		}
 		var sent []int64
-		for _, r := range batch {
+		msgs := make([]Message, len(batch))
+		for i, r := range batch {
 			if !r.msg.ScheduledAt.After(time.Now()) {
 				r.msg.ScheduledAt = time.Time{}
 			}
-			pctx, cancel := context.WithTimeout(ctx, o.SendTimeout)
-			err := o.pub.Publish(pctx, r.msg)
-			cancel()
-			if err != nil {
+			msgs[i] = r.msg
+		}
+		pctx, cancel := context.WithTimeout(ctx, o.SendTimeout)
+		errs := publishAll(pctx, o.pub, msgs)
+		cancel()
+		for i, r := range batch {
+			if errs[i] != nil {
+				// Stop at the first failure: what follows is retried later, in order.
 				res.Failed++
-				sendErr = err
-				if _, uerr := tx.Exec(ctx, `UPDATE outbox.messages SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, r.id, err.Error()); uerr != nil {
+				sendErr = errs[i]
+				if _, uerr := tx.Exec(ctx, `UPDATE outbox.messages SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, r.id, errs[i].Error()); uerr != nil {
 					return uerr
 				}
 				break
@@ -322,4 +327,26 @@ func (o *Outbox) RecordPoison(ctx context.Context, consumer, messageID string, b
 		return fmt.Errorf("queue: record poison %s: %w", messageID, err)
 	}
 	return nil
+}
+
+// BatchPublisher is a Publisher that can send many messages in one round
+// trip; the outbox uses it when the broker offers it.
+type BatchPublisher interface {
+	PublishAll(ctx context.Context, msgs []Message) []error
+}
+
+func publishAll(ctx context.Context, pub Publisher, msgs []Message) []error {
+	if bp, ok := pub.(BatchPublisher); ok {
+		return bp.PublishAll(ctx, msgs)
+	}
+	errs := make([]error, len(msgs))
+	for i, m := range msgs {
+		if errs[i] = pub.Publish(ctx, m); errs[i] != nil {
+			for j := i + 1; j < len(msgs); j++ {
+				errs[j] = errs[i]
+			}
+			break
+		}
+	}
+	return errs
 }

@@ -96,6 +96,47 @@ func (b *RedisStreams) Publish(ctx context.Context, m Message) error {
 	if err := m.validate(); err != nil {
 		return err
 	}
+	keys, args := b.publishArgs(m)
+	if err := publishScript.Run(ctx, b.rdb, keys, args...).Err(); err != nil {
+		return fmt.Errorf("queue: publish %s to %s: %w", m.ID, m.Queue, err)
+	}
+	return nil
+}
+
+// PublishAll sends messages in one pipelined round trip; each message gets
+// its own error.
+func (b *RedisStreams) PublishAll(ctx context.Context, msgs []Message) []error {
+	errs := make([]error, len(msgs))
+	pipe := b.rdb.Pipeline()
+	cmds := make([]*goredis.Cmd, len(msgs))
+	for i, m := range msgs {
+		if errs[i] = m.validate(); errs[i] != nil {
+			continue
+		}
+		keys, args := b.publishArgs(m)
+		cmds[i] = publishScript.EvalSha(ctx, pipe, keys, args...)
+	}
+	_, _ = pipe.Exec(ctx)
+	var retry []int
+	for i, c := range cmds {
+		if c == nil {
+			continue
+		}
+		if err := c.Err(); err != nil {
+			if goredis.HasErrorPrefix(err, "NOSCRIPT") {
+				retry = append(retry, i) // first use on this server: load it
+				continue
+			}
+			errs[i] = fmt.Errorf("queue: publish %s to %s: %w", msgs[i].ID, msgs[i].Queue, err)
+		}
+	}
+	for _, i := range retry {
+		errs[i] = b.Publish(ctx, msgs[i])
+	}
+	return errs
+}
+
+func (b *RedisStreams) publishArgs(m Message) ([]string, []any) {
 	now := b.now()
 	target, due := b.Stream(m.Queue), int64(0)
 	if m.ScheduledAt.After(now) {
@@ -105,10 +146,7 @@ func (b *RedisStreams) Publish(ctx context.Context, m Message) error {
 	for k, v := range Fields(m, now) {
 		args = append(args, k, v)
 	}
-	if err := publishScript.Run(ctx, b.rdb, []string{b.dedupKey(m.Queue, m.ID), target, b.sequenceKey(m.Queue)}, args...).Err(); err != nil {
-		return fmt.Errorf("queue: publish %s to %s: %w", m.ID, m.Queue, err)
-	}
-	return nil
+	return []string{b.dedupKey(m.Queue, m.ID), target, b.sequenceKey(m.Queue)}, args
 }
 
 // promoteScript moves due scheduled messages to the stream in one step.

@@ -89,3 +89,23 @@ func TestPublishRefusesInvalidMessages(t *testing.T) {
 		}
 	}
 }
+
+// PublishAll pipelines a batch, loading the script when the server lacks it.
+func TestRedisStreamsPublishAll(t *testing.T) {
+	t.Parallel()
+	rdb, prefix := testenv.Redis(t)
+	b := queue.NewRedisStreams(rdb, prefix)
+	ctx := context.Background()
+	rdb.ScriptFlush(ctx) // the first batch meets NOSCRIPT
+	msgs := []queue.Message{msg(t, 1), msg(t, 2), {ID: "", Queue: queue.AnalyticsEvents, Body: []byte(`{}`)}, msg(t, 3)}
+	errs := b.PublishAll(ctx, msgs)
+	if errs[0] != nil || errs[1] != nil || errs[2] == nil || errs[3] != nil {
+		t.Fatalf("errors %v", errs)
+	}
+	if errs := b.PublishAll(ctx, msgs[:2]); errs[0] != nil || errs[1] != nil { // duplicates: accepted, dropped
+		t.Fatalf("resend: %v", errs)
+	}
+	if n := rdb.XLen(ctx, b.Stream(queue.AnalyticsEvents)).Val(); n != 3 {
+		t.Errorf("stream holds %d, want 3", n)
+	}
+}
