@@ -89,9 +89,10 @@ ensure_azurite() {
     (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error >&2) || die "npm ci failed: is the npm registry reachable?"
   fi
   say "azurite: starting on 127.0.0.1:$BLOB_PORT (blob) and :$TABLE_PORT (table)"
-  mkdir -p "$LOCAL/azurite"
+  # In memory: the emulator outlives this checkout (CI clones come and go),
+  # so it must not depend on a folder that may be deleted under it.
   nohup "$ROOT/node_modules/.bin/azurite" --silent --skipApiVersionCheck --disableTelemetry \
-    --location "$LOCAL/azurite" --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 \
+    --inMemoryPersistence --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 \
     --blobPort "$BLOB_PORT" --queuePort "$QUEUE_PORT" --tablePort "$TABLE_PORT" \
     >"$LOCAL/azurite.log" 2>&1 &
   echo $! >"$LOCAL/azurite.pid"
