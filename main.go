@@ -59,7 +59,7 @@ commands:
   package   -exe PATH -out dist/app.zip: zip host.json, the linux handler and functions/* for a zip deploy
   stage     -exe PATH -dir dist/stage: the same layout as a folder, for func start or the devhost
   verify-draw FILE|URL   recompute a draw proof bundle and print OK or the first mismatch
-  bench [SUITE...]   run the performance suites (login plan posters submit draw) and print the table
+  bench [SUITE...]   run the performance suites (login plan posters jobs submit draw) and print the table
 `
 
 func main() {

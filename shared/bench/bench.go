@@ -36,6 +36,7 @@ func suites() []Suite {
 		{Name: "login", Run: loginSuite},
 		{Name: "plan", Run: planSuite},
 		{Name: "posters", Run: renderSuite},
+		{Name: "jobs", Run: jobSuite},
 		{Name: "submit", Run: submitSuite},
 		{Name: "draw", Run: drawSuite},
 	}

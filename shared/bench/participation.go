@@ -257,3 +257,68 @@ func drawSuite(ctx context.Context, env *Env) ([]Row, error) {
 		{Suite: "draw", Figure: "peak heap growth during the draw", Value: fmt.Sprintf("%.1f MB", float64(growth)/(1<<20)), Target: "< 100 MB"},
 	}, nil
 }
+
+// jobSuite: RecommendationRequest through the handler answers 202 with a
+// queued job; the baseline is the same owner's GET of the event.
+func jobSuite(ctx context.Context, env *Env) ([]Row, error) {
+	svc, err := wire(env)
+	if err != nil {
+		return nil, err
+	}
+	b := make([]byte, 4)
+	_, _ = rand.Read(b)
+	email := fmt.Sprintf("job-%x@example.com", b)
+	if _, err := svc.users.Register(ctx, user.RegisterInput{Name: "벤치사장", PhoneNumber: fmt.Sprintf("0108%07d", (int(b[0])<<16|int(b[1])<<8|int(b[2]))%10_000_000),
+		Email: email, Password: "bench-pass-1!", StoreName: "벤치 카페", Industry: "카페", Address: "서울 강남구"}); err != nil {
+		return nil, err
+	}
+	sess, err := svc.users.Login(ctx, email, "bench-pass-1!", "")
+	if err != nil {
+		return nil, err
+	}
+	ts := httptest.NewServer(svc.server)
+	defer ts.Close()
+	do := func(method, path string, body string) (*http.Response, error) {
+		req, _ := http.NewRequestWithContext(ctx, method, ts.URL+path, bytes.NewBufferString(body))
+		req.Header.Set("Authorization", "Bearer "+sess.AccessToken)
+		req.Header.Set("Content-Type", "application/json")
+		return http.DefaultClient.Do(req)
+	}
+	resp, err := do("POST", "/api/v1/events/objectives", `{"objective":"REVISIT"}`)
+	if err != nil {
+		return nil, err
+	}
+	var ev struct {
+		EventID string `json:"eventId"`
+	}
+	_ = json.NewDecoder(resp.Body).Decode(&ev)
+	resp.Body.Close()
+	timeIt := func(method, path, body string, want int) ([]time.Duration, error) {
+		var ds []time.Duration
+		for range 200 {
+			t0 := time.Now()
+			resp, err := do(method, path, body)
+			if err != nil {
+				return nil, err
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != want {
+				return nil, fmt.Errorf("%s %s: %d", method, path, resp.StatusCode)
+			}
+			ds = append(ds, time.Since(t0))
+		}
+		return ds, nil
+	}
+	jobs, err := timeIt("POST", "/api/v1/events/"+ev.EventID+"/ai-recommendations", `{}`, http.StatusAccepted)
+	if err != nil {
+		return nil, err
+	}
+	gets, err := timeIt("GET", "/api/v1/events/"+ev.EventID, "", http.StatusOK)
+	if err != nil {
+		return nil, err
+	}
+	p99 := percentile(jobs, 0.99)
+	return []Row{{Suite: "jobs", Figure: "RecommendationRequest -> 202 (p50 / p99 of 200)", Value: ms(percentile(jobs, 0.5)) + " / " + ms(p99),
+		Baseline: ms(percentile(gets, 0.5)) + " (EventGet p50)", Ratio: fmt.Sprintf("%.1f", float64(percentile(jobs, 0.5))/float64(percentile(gets, 0.5))), Target: "well under 100 ms"}}, nil
+}
