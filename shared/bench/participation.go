@@ -23,6 +23,7 @@ import (
 	"github.com/eventmkt/backend/shared/config"
 	"github.com/eventmkt/backend/shared/event"
 	"github.com/eventmkt/backend/shared/participation"
+	"github.com/eventmkt/backend/shared/postgres"
 	"github.com/eventmkt/backend/shared/queue"
 	"github.com/eventmkt/backend/shared/user"
 )
@@ -52,7 +53,15 @@ type services struct {
 	server        *handlers.Server
 }
 
+// wire builds the app as `serve` does, on its own pool sized like the
+// app's default (POSTGRES_MAX_CONNS=10): the baselines use the 80-connection
+// scratch pool, which only makes them faster.
 func wire(env *Env) (*services, error) {
+	db, err := postgres.Open(context.Background(), env.URL, 10)
+	if err != nil {
+		return nil, err
+	}
+	env = &Env{DB: db, URL: env.URL, Redis: env.Redis, Log: env.Log}
 	lookup, err := config.WithLocalSettings(config.LocalSettingsPath("."))
 	if err != nil {
 		return nil, err
