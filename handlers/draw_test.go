@@ -1,11 +1,9 @@
 package handlers
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -171,14 +169,7 @@ func TestPrivacyPurge(t *testing.T) {
 	}
 	call(t, f.srv, "POST", "/api/v1/events/"+id+"/draw-winners", acct.access, map[string]any{"winnerCount": 1, "alternateCount": 0})
 	call(t, f.srv, "POST", "/api/v1/events/"+id+"/end", acct.access, nil)
-	tick := func() string {
-		body, _ := os.ReadFile(fixtures + "/timer.json")
-		rec := do(t, f.srv, "POST", "/PrivacyPurge", bytes.NewReader(body), "Content-Type", "application/json")
-		if rec.Code != 200 {
-			t.Fatalf("PrivacyPurge: %d %s", rec.Code, rec.Body)
-		}
-		return rec.Body.String()
-	}
+	tick := func() string { return fireTimer(t, f, "PrivacyPurge") }
 	if out := tick(); !strings.Contains(out, "erased for 0") {
 		t.Errorf("too early: %s", out)
 	}

@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -497,14 +496,7 @@ func TestAutoEnd(t *testing.T) {
 	_, draft := call(t, f.srv, "POST", "/api/v1/events/objectives", acct.access, map[string]string{"objective": "REVISIT"})
 	stuck := requestJob(t, f, "POST", "/api/v1/events/"+draft["eventId"].(string)+"/ai-recommendations", acct.access, nil)
 
-	tick := func() string {
-		body, _ := os.ReadFile(fixtures + "/timer.json")
-		rec := do(t, f.srv, "POST", "/EventAutoEnd", bytes.NewReader(body), "Content-Type", "application/json")
-		if rec.Code != 200 {
-			t.Fatalf("EventAutoEnd: %d %s", rec.Code, rec.Body)
-		}
-		return rec.Body.String()
-	}
+	tick := func() string { return fireTimer(t, f, "EventAutoEnd") }
 	status := func() string {
 		var s string
 		_ = f.db.QueryRow(context.Background(), "SELECT status FROM events.events WHERE event_id = $1", id).Scan(&s)

@@ -510,3 +510,13 @@ func TestQueueInvocationRetryRules(t *testing.T) {
 		t.Errorf("recorded %s / %s / %s", consumer, reason, kept)
 	}
 }
+
+// fireTimer invokes a timer function as the host does and returns the reply.
+func fireTimer(t *testing.T, f fixture, function string) string {
+	t.Helper()
+	rec := do(t, f.srv, "POST", "/"+function, bytes.NewReader(readFixture(t, "timer.json")), "Content-Type", "application/json")
+	if rec.Code != 200 {
+		t.Fatalf("%s: %d %s", function, rec.Code, rec.Body)
+	}
+	return rec.Body.String()
+}
