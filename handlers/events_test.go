@@ -28,11 +28,6 @@ func fakePlans() []event.Recommendation {
 	}
 }
 
-func streamLen(t *testing.T, f fixture, q string) int64 {
-	t.Helper()
-	return f.rdb.XLen(context.Background(), queue.NewRedisStreams(f.rdb, f.prefix).Stream(q)).Val()
-}
-
 func streamMessages(t *testing.T, f fixture, q string) []queue.Entry {
 	t.Helper()
 	msgs, err := f.rdb.XRange(context.Background(), queue.NewRedisStreams(f.rdb, f.prefix).Stream(q), "-", "+").Result()

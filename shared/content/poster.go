@@ -72,13 +72,13 @@ func PlatformSize(platform string) (width, height int, ok bool) {
 func (s PosterSpec) Validate() error {
 	var errs []error
 	if styleOf(s.Style) == "" {
-		errs = append(errs, fmt.Errorf("Style: unknown style %q (want SIMPLE, FANCY or TRENDY)", s.Style))
+		errs = append(errs, fmt.Errorf("poster spec Style: unknown style %q (want SIMPLE, FANCY or TRENDY)", s.Style))
 	}
 	if s.Width <= 0 || s.Width > MaxPosterSide {
-		errs = append(errs, fmt.Errorf("Width: %d is outside 1..%d", s.Width, MaxPosterSide))
+		errs = append(errs, fmt.Errorf("poster spec Width: %d is outside 1..%d", s.Width, MaxPosterSide))
 	}
 	if s.Height <= 0 || s.Height > MaxPosterSide {
-		errs = append(errs, fmt.Errorf("Height: %d is outside 1..%d", s.Height, MaxPosterSide))
+		errs = append(errs, fmt.Errorf("poster spec Height: %d is outside 1..%d", s.Height, MaxPosterSide))
 	}
 	for _, f := range []struct{ name, value string }{
 		{"BrandColor", s.BrandColor},

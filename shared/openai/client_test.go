@@ -152,11 +152,12 @@ func TestBreakerHalfOpens(t *testing.T) {
 		t.Fatal("open breaker allowed a call")
 	}
 	now = now.Add(61 * time.Second)
-	if !b.allow() || b.allow() {
+	trial, second := b.allow(), b.allow()
+	if !trial || second {
 		t.Fatal("half-open must allow exactly one trial")
 	}
 	b.success()
-	if !b.allow() || !b.allow() {
+	if first, next := b.allow(), b.allow(); !first || !next {
 		t.Error("closed again after a successful trial")
 	}
 }

@@ -32,14 +32,6 @@ type ranked struct {
 	key float64 // ln(u)/w, used to decide quickly; exact comparison settles near-ties
 }
 
-// unitDraw returns m, the 53-bit integer behind u = (2m+1) / 2^54 in (0, 1).
-func unitDraw(mac hash.Hash, participantID string) uint64 {
-	mac.Reset()
-	mac.Write([]byte(participantID))
-	sum := mac.Sum(nil)
-	return binary.BigEndian.Uint64(sum[:8]) >> 11
-}
-
 func newRanked(e Entry, m uint64) ranked {
 	return ranked{Entry: e, m: m, key: keyOf(m, e.Weight)}
 }
