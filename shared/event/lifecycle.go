@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -67,14 +68,36 @@ type DistributeChannel struct {
 	Settings       json.RawMessage `json:"settings"`
 }
 
-// today is the calendar date now in the event's time zone.
-func today(now time.Time, tz string) Date {
-	loc, err := time.LoadLocation(tz)
-	if err != nil {
-		loc = time.UTC
-	}
+// Today is the calendar date at now in loc.
+func Today(now time.Time, loc *time.Location) Date {
 	y, m, d := now.In(loc).Date()
 	return Date{time.Date(y, m, d, 0, 0, 0, 0, time.UTC)}
+}
+
+// Zones caches loaded time zones: time.LoadLocation reads the zone file on
+// every call, which showed up at 3% of a flash-traffic submit's CPU.
+type Zones struct{ m sync.Map } // name -> *time.Location
+
+// Get returns the named zone, UTC when the name is unknown.
+func (z *Zones) Get(name string) *time.Location {
+	if l, ok := z.m.Load(name); ok {
+		return l.(*time.Location)
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return time.UTC // not cached: a bad name is rare and may be mended
+	}
+	z.m.Store(name, loc)
+	return loc
+}
+
+// zone loads a zone once, UTC when the name is unknown: for cold paths.
+func zone(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
 }
 
 // missingForPublish lists what stands between a draft and publishing.
@@ -88,7 +111,7 @@ func missingForPublish(e *Event, now time.Time) []string {
 	}
 	if e.EndDate == nil {
 		missing = append(missing, "endDate")
-	} else if e.EndDate.Before(today(now, e.TimeZone).Time) {
+	} else if e.EndDate.Before(Today(now, zone(e.TimeZone)).Time) {
 		missing = append(missing, "endDate (in the past)")
 	}
 	if e.SelectedRecommendationID == nil {

@@ -71,6 +71,7 @@ type Service struct {
 	now     func() time.Time
 	cfg     Config
 	proofs  sync.WaitGroup // proof uploads in flight
+	zones   event.Zones
 }
 
 // NewService wires the domain.

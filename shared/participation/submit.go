@@ -81,7 +81,7 @@ func (s *Service) Submit(ctx context.Context, eventID uuid.UUID, sub Submission)
 		}
 	}
 	now := s.now()
-	today := todayIn(now, snap.TimeZone)
+	today := event.Today(now, s.zones.Get(snap.TimeZone))
 	switch {
 	case snap.Status == event.StatusEnded:
 		return Receipt{}, errClosed
@@ -147,7 +147,9 @@ func (s *Service) insertEntry(ctx context.Context, eventID uuid.UUID, pid string
 	if sub.Email != "" {
 		email = &sub.Email
 	}
-	args := append([]any{pid, eventID, sub.Name, sub.PhoneNumber, email, sub.Channel, sub.Source, sub.StoreVisited, bonus,
+	// The event id as [16]byte: pgx encodes it directly, where uuid.UUID
+	// goes through driver.Valuer and a failed binary plan first.
+	args := append([]any{pid, [16]byte(eventID), sub.Name, sub.PhoneNumber, email, sub.Channel, sub.Source, sub.StoreVisited, bonus,
 		sub.AgreeMarketing, sub.AgreePrivacy, now}, margs...)
 	b := &pgx.Batch{}
 	b.Queue(`SELECT pg_advisory_xact_lock_shared($1)`, eventLock(eventID))
@@ -231,14 +233,4 @@ func (s *Service) limit(ctx context.Context, key string, perMinute int) error {
 			With("retryAfterSeconds", int(res.RetryAfter.Seconds())+1)
 	}
 	return nil
-}
-
-// todayIn is the calendar date at now in the event's time zone.
-func todayIn(now time.Time, tz string) event.Date {
-	loc, err := time.LoadLocation(tz)
-	if err != nil {
-		loc = time.UTC
-	}
-	y, m, d := now.In(loc).Date()
-	return event.Date{Time: time.Date(y, m, d, 0, 0, 0, 0, time.UTC)}
 }
