@@ -4,6 +4,8 @@ GO ?= go
 DIST := dist
 LINUX_HANDLER := $(DIST)/linux-amd64/handler
 PORT ?= 7071
+SIM_PORT ?= 7072
+SIM_LOG ?= channel-sim.log
 
 .PHONY: help build test run migrate services services-stop package stage bench lint deps clean
 
@@ -28,10 +30,13 @@ migrate: build services
 	bin/handler migrate
 
 # The local Functions host (shared/funchost) on :7071 runs bin/handler as the
-# custom handler, fires the timers and delivers the queues from Redis.
+# custom handler, fires the timers and delivers the queues from Redis; the
+# channel simulator on :7072 plays the six channels' remote APIs.
 run: migrate
-	@echo "devhost on http://127.0.0.1:$(PORT)/api/v1/health (Ctrl-C to stop)"
-	@exec bin/handler devhost -addr 127.0.0.1:$(PORT)
+	@echo "devhost on http://127.0.0.1:$(PORT)/api/v1/health, channel simulator on 127.0.0.1:$(SIM_PORT) (Ctrl-C to stop)"
+	@bin/handler channel-sim -addr 127.0.0.1:$(SIM_PORT) > $(SIM_LOG) 2>&1 & sim=$$!; \
+	trap 'kill $$sim 2>/dev/null' EXIT INT TERM; \
+	bin/handler devhost -addr 127.0.0.1:$(PORT)
 
 test: deps services
 	$(GO) vet ./...

@@ -7,6 +7,7 @@
 //	handler verify-draw  check a draw proof bundle (file or URL) anyone can download
 //	handler package      zip the deployable package (host.json, handler, function folders)
 //	handler stage        lay the same files out as a script root folder
+//	handler channel-sim  play the channels' remote APIs for a local run
 package main
 
 import (
@@ -35,6 +36,8 @@ import (
 	"github.com/eventmkt/backend/shared/config"
 	"github.com/eventmkt/backend/shared/content"
 	"github.com/eventmkt/backend/shared/deploy"
+	"github.com/eventmkt/backend/shared/distribution"
+	"github.com/eventmkt/backend/shared/distribution/channelsim"
 	"github.com/eventmkt/backend/shared/event"
 	"github.com/eventmkt/backend/shared/funchost"
 	"github.com/eventmkt/backend/shared/health"
@@ -59,7 +62,9 @@ commands:
   package   -exe PATH -out dist/app.zip: zip host.json, the linux handler and functions/* for a zip deploy
   stage     -exe PATH -dir dist/stage: the same layout as a folder, for func start or the devhost
   verify-draw FILE|URL   recompute a draw proof bundle and print OK or the first mismatch
-  bench [SUITE...]   run the performance suites (login plan posters jobs submit draw) and print the table
+  bench [SUITE...]   run the performance suites (login plan posters jobs submit draw distribution) and print the table
+  channel-sim [-addr 127.0.0.1:7072] [-latency-min D] [-latency-max D] [-fail P]
+            play the six channels' remote APIs locally (make run starts it)
 `
 
 func main() {
@@ -90,6 +95,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return verifyDraw(ctx, args[1:], stdout)
 	case "bench":
 		return bench.Run(ctx, stdout, args[1:]...)
+	case "channel-sim":
+		return channelSim(ctx, args[1:], stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -225,6 +232,18 @@ func wire(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error
 	entries := participation.NewService(db, rdb, outbox, blobs, events, log, participation.Config{
 		RatePerClient: cfg.RatePerClient, RatePerPhone: cfg.RatePerPhone, PurgeAfter: cfg.PrivacyRetention, ProofContainer: cfg.DrawProofContainer,
 	}, time.Now)
+	kits := distribution.NewShareKits(blobs, cfg.ImageContainer, cfg.ImageBaseURL)
+	channelHTTP := &http.Client{Timeout: cfg.ChannelTimeout}
+	fanout := distribution.NewService(db, rdb, outbox, tbl, events, []distribution.Adapter{
+		distribution.NewUriDongneTV(distribution.KTConfig{BaseURL: cfg.UriDongneTVBaseURL, APIKey: cfg.UriDongneTVAPIKey}, channelHTTP),
+		distribution.NewRingoBiz(distribution.KTConfig{BaseURL: cfg.RingoBizBaseURL, APIKey: cfg.RingoBizAPIKey}, channelHTTP),
+		distribution.NewGiniTV(distribution.KTConfig{BaseURL: cfg.GiniTVBaseURL, APIKey: cfg.GiniTVAPIKey}, channelHTTP),
+		distribution.NewInstagram(distribution.InstagramConfig{BaseURL: cfg.InstagramBaseURL, UserID: cfg.InstagramUserID, AccessToken: cfg.InstagramAccessToken}, channelHTTP),
+		distribution.NewNaver(kits),
+		distribution.NewKakao(distribution.KakaoConfig{BaseURL: cfg.KakaoBaseURL, APIKey: cfg.KakaoAPIKey, ChannelID: cfg.KakaoChannelID}, channelHTTP, kits),
+	}, log, distribution.Config{
+		MaxAttempts: cfg.DistributionMaxAttempts, BreakerThreshold: cfg.BreakerThreshold, BreakerCooldown: cfg.BreakerCooldown, AttemptTable: cfg.AttemptTable,
+	}, time.Now)
 	server := handlers.New(handlers.Deps{
 		Log:            log,
 		MaxBodyBytes:   cfg.MaxBodyBytes,
@@ -236,6 +255,7 @@ func wire(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error
 		PlanJobs:       recommend.NewJobs(events, planner, log, cfg.TimeZone, time.Now),
 		Participation:  entries,
 		ImageJobs:      content.NewJobs(events, posters, log),
+		Distribution:   fanout,
 	})
 	return &app{server: server, close: func() {
 		_ = pub.Close(context.Background())
@@ -427,4 +447,18 @@ func verifyDraw(ctx context.Context, args []string, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "OK: event %s, %s draw (%s) over %d entries; %d winners, %d alternates, %d substitutions; seed matches commitment %s\n",
 		p.EventID, p.Algorithm, p.AlgorithmVersion, len(p.Entries), len(p.Winners), len(p.Alternates), len(p.Substitutions), p.SeedCommitment)
 	return nil
+}
+
+// channelSim serves the channel simulator until interrupted.
+func channelSim(ctx context.Context, args []string, stdout io.Writer) error {
+	def := channelsim.DefaultOptions()
+	fs := flag.NewFlagSet("channel-sim", flag.ContinueOnError)
+	addr := fs.String("addr", "127.0.0.1:7072", "address to listen on")
+	fs.DurationVar(&def.LatencyMin, "latency-min", def.LatencyMin, "shortest answer time")
+	fs.DurationVar(&def.LatencyMax, "latency-max", def.LatencyMax, "longest answer time")
+	fs.Float64Var(&def.FailureRate, "fail", def.FailureRate, "probability of a transient 503 per call")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	return channelsim.ListenAndServe(ctx, *addr, def, logging.New(stdout, slog.LevelInfo))
 }

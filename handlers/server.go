@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/eventmkt/backend/shared/content"
+	"github.com/eventmkt/backend/shared/distribution"
 	"github.com/eventmkt/backend/shared/event"
 	"github.com/eventmkt/backend/shared/health"
 	"github.com/eventmkt/backend/shared/participation"
@@ -50,6 +51,7 @@ type Deps struct {
 	PlanJobs       *recommend.Jobs
 	ImageJobs      *content.Jobs
 	Participation  *participation.Service
+	Distribution   *distribution.Service
 }
 
 // Server routes forwarded HTTP requests (/api/v1/...) and invocations of
@@ -67,6 +69,7 @@ type Server struct {
 	planJobs      *recommend.Jobs
 	imageJobs     *content.Jobs
 	participation *participation.Service
+	distribution  *distribution.Service
 
 	mux       *http.ServeMux
 	functions []Function
@@ -87,6 +90,7 @@ func New(d Deps) *Server {
 		planJobs:      d.PlanJobs,
 		imageJobs:     d.ImageJobs,
 		participation: d.Participation,
+		distribution:  d.Distribution,
 		mux:           http.NewServeMux(),
 	}
 	s.routes()
@@ -137,6 +141,11 @@ func (s *Server) routes() {
 	s.httpFunc("WinnerDisqualify", http.MethodPost, "events/{eventId}/winners/{participantId}/disqualify", s.owner(s.disqualifyWinner))
 	s.httpFunc("DrawProofGet", http.MethodGet, "public/events/{eventId}/draw-proof", s.drawProof)
 	s.timerFunc("PrivacyPurge", s.purgePrivacy)
+
+	s.queueFunc("ChannelDistribute", queue.DistributionJobs, s.distributeChannel)
+	s.httpFunc("DistributionStatusGet", http.MethodGet, "distribution/{eventId}/status", s.owner(s.distributionStatus))
+	s.httpFunc("DistributionRetry", http.MethodPost, "distribution/{eventId}/channels/{channel}/retry", s.owner(s.retryChannel))
+	s.timerFunc("ChannelStatsCollect", s.collectChannelStats)
 }
 
 // Functions lists the functions the server handles.

@@ -19,6 +19,8 @@ import (
 
 	"github.com/eventmkt/backend/shared/blob"
 	"github.com/eventmkt/backend/shared/content"
+	"github.com/eventmkt/backend/shared/distribution"
+	"github.com/eventmkt/backend/shared/distribution/channelsim"
 	"github.com/eventmkt/backend/shared/event"
 	"github.com/eventmkt/backend/shared/health"
 	"github.com/eventmkt/backend/shared/logging"
@@ -46,6 +48,8 @@ type fixture struct {
 	rdb    *goredis.Client
 	prefix string
 	pgq    *testenv.QueryCounter
+	sim    *channelsim.Sim // the channels' remote APIs
+	dist   *distribution.Service
 }
 
 var (
@@ -162,6 +166,20 @@ func newServerOpts(t *testing.T, o fixtureOpts) fixture {
 			{Name: "table", Check: func(ctx context.Context) error { return tables.Ping(ctx, tbl) }},
 		}
 	}
+	sim := channelsim.New(channelsim.Options{Seed: 1})
+	simSrv := httptest.NewServer(sim)
+	t.Cleanup(simSrv.Close)
+	attempts, tbl := testenv.TableName("attempts"), testenv.Tables(t)
+	t.Cleanup(func() { _, _ = tbl.DeleteTable(context.Background(), attempts, nil) })
+	kits := distribution.NewShareKits(blobs, images, "")
+	dist := distribution.NewService(db, rdb, ob, tbl, events, []distribution.Adapter{
+		distribution.NewUriDongneTV(distribution.KTConfig{BaseURL: simSrv.URL + "/kt/uridongnetv", APIKey: "k"}, simSrv.Client()),
+		distribution.NewRingoBiz(distribution.KTConfig{BaseURL: simSrv.URL + "/kt/ringobiz", APIKey: "k"}, simSrv.Client()),
+		distribution.NewGiniTV(distribution.KTConfig{BaseURL: simSrv.URL + "/kt/ginitv", APIKey: "k"}, simSrv.Client()),
+		distribution.NewInstagram(distribution.InstagramConfig{BaseURL: simSrv.URL + "/instagram/v21.0", UserID: "17841400000000001", AccessToken: "t"}, simSrv.Client()),
+		distribution.NewNaver(kits),
+		distribution.NewKakao(distribution.KakaoConfig{BaseURL: simSrv.URL + "/kakao", APIKey: "k", ChannelID: "_test"}, simSrv.Client(), kits),
+	}, log, distribution.Config{BreakerThreshold: 3, BreakerCooldown: 30 * time.Second, AttemptTable: attempts, KeyPrefix: prefix}, clk.Now)
 	srv := New(Deps{
 		Log:            log,
 		MaxBodyBytes:   1 << 20,
@@ -175,8 +193,9 @@ func newServerOpts(t *testing.T, o fixtureOpts) fixture {
 		Participation: participation.NewService(db, rdb, ob, blobs, events, log, participation.Config{
 			RatePerClient: o.rate[0], RatePerPhone: o.rate[1], ProofContainer: proofs,
 		}, clk.Now),
+		Distribution: dist,
 	})
-	return fixture{srv: srv, logs: logs, outbox: ob, users: users, events: events, clock: clk, db: db, rdb: rdb, prefix: prefix, pgq: pgq}
+	return fixture{sim: sim, dist: dist, srv: srv, logs: logs, outbox: ob, users: users, events: events, clock: clk, db: db, rdb: rdb, prefix: prefix, pgq: pgq}
 }
 
 func do(t *testing.T, h http.Handler, method, path string, body io.Reader, headers ...string) *httptest.ResponseRecorder {

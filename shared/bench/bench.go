@@ -39,6 +39,7 @@ func suites() []Suite {
 		{Name: "jobs", Run: jobSuite},
 		{Name: "submit", Run: submitSuite},
 		{Name: "draw", Run: drawSuite},
+		{Name: "distribution", Run: distributionSuite},
 	}
 }
 

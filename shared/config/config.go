@@ -79,6 +79,28 @@ type Config struct {
 	PrivacyRetention   time.Duration // PRIVACY_RETENTION_DAYS: non-winners' personal data kept after the event ends
 	DrawProofContainer string        // DRAW_PROOF_CONTAINER
 
+	// Distribution. Each channel's remote is a base URL plus credentials; a
+	// channel left unconfigured fails at once with a reason naming the
+	// setting (NAVER needs none: it gets a share kit, as does KAKAO without
+	// CHANNEL_KAKAO_BASE_URL).
+	ChannelTimeout          time.Duration // CHANNEL_TIMEOUT_SECONDS: per call to a channel
+	InstagramBaseURL        string        // CHANNEL_INSTAGRAM_BASE_URL: Graph API root, e.g. https://graph.facebook.com/v21.0
+	InstagramUserID         string        // CHANNEL_INSTAGRAM_USER_ID: the professional account publishing
+	InstagramAccessToken    string        // CHANNEL_INSTAGRAM_ACCESS_TOKEN (Key Vault on Azure)
+	KakaoBaseURL            string        // CHANNEL_KAKAO_BASE_URL: partner posting API ("" = share kit)
+	KakaoAPIKey             string        // CHANNEL_KAKAO_API_KEY
+	KakaoChannelID          string        // CHANNEL_KAKAO_CHANNEL_ID
+	UriDongneTVBaseURL      string        // CHANNEL_URIDONGNETV_BASE_URL: KT partner API (docs/channels.md)
+	UriDongneTVAPIKey       string        // CHANNEL_URIDONGNETV_API_KEY
+	GiniTVBaseURL           string        // CHANNEL_GINITV_BASE_URL
+	GiniTVAPIKey            string        // CHANNEL_GINITV_API_KEY
+	RingoBizBaseURL         string        // CHANNEL_RINGOBIZ_BASE_URL
+	RingoBizAPIKey          string        // CHANNEL_RINGOBIZ_API_KEY
+	DistributionMaxAttempts int           // DISTRIBUTION_MAX_ATTEMPTS: per channel and round, 1 s, 2 s, 4 s ... apart
+	BreakerThreshold        int           // DISTRIBUTION_BREAKER_THRESHOLD: failures in a row that open a channel's breaker
+	BreakerCooldown         time.Duration // DISTRIBUTION_BREAKER_COOLDOWN_SECONDS: open time before a probe
+	AttemptTable            string        // DISTRIBUTION_ATTEMPT_TABLE: Table storage log of channel attempts
+
 	LogLevel       slog.Level    // LOG_LEVEL: debug, info, warn, error
 	RequestTimeout time.Duration // REQUEST_TIMEOUT_SECONDS: per-request deadline, below host.json functionTimeout
 	MaxBodyBytes   int64         // MAX_BODY_BYTES: larger request bodies get 413
@@ -96,6 +118,11 @@ var Names = []string{
 	"AI_BASE_URL", "AI_API_KEY", "AI_API_FLAVOR", "AI_API_VERSION", "AI_CHAT_MODEL", "AI_IMAGE_MODEL", "AI_TIMEOUT_SECONDS",
 	"IMAGE_CONTAINER", "IMAGE_BASE_URL",
 	"PARTICIPATION_RATE_PER_CLIENT", "PARTICIPATION_RATE_PER_PHONE", "PRIVACY_RETENTION_DAYS", "DRAW_PROOF_CONTAINER",
+	"CHANNEL_TIMEOUT_SECONDS", "CHANNEL_INSTAGRAM_BASE_URL", "CHANNEL_INSTAGRAM_USER_ID", "CHANNEL_INSTAGRAM_ACCESS_TOKEN",
+	"CHANNEL_KAKAO_BASE_URL", "CHANNEL_KAKAO_API_KEY", "CHANNEL_KAKAO_CHANNEL_ID",
+	"CHANNEL_URIDONGNETV_BASE_URL", "CHANNEL_URIDONGNETV_API_KEY", "CHANNEL_GINITV_BASE_URL", "CHANNEL_GINITV_API_KEY",
+	"CHANNEL_RINGOBIZ_BASE_URL", "CHANNEL_RINGOBIZ_API_KEY",
+	"DISTRIBUTION_MAX_ATTEMPTS", "DISTRIBUTION_BREAKER_THRESHOLD", "DISTRIBUTION_BREAKER_COOLDOWN_SECONDS", "DISTRIBUTION_ATTEMPT_TABLE",
 }
 
 // Lookup returns a setting's value and whether it is set (os.LookupEnv's shape).
@@ -137,6 +164,23 @@ func Load(lookup Lookup) (Config, error) {
 		RatePerPhone:               r.intIn("PARTICIPATION_RATE_PER_PHONE", 5, 0, 1_000_000),
 		PrivacyRetention:           time.Duration(r.intIn("PRIVACY_RETENTION_DAYS", 30, 1, 3650)) * 24 * time.Hour,
 		DrawProofContainer:         r.text("DRAW_PROOF_CONTAINER", "draw-proofs"),
+		ChannelTimeout:             time.Duration(r.intIn("CHANNEL_TIMEOUT_SECONDS", 10, 1, 120)) * time.Second,
+		InstagramBaseURL:           strings.TrimRight(r.optional("CHANNEL_INSTAGRAM_BASE_URL", checkHTTPURL), "/"),
+		InstagramUserID:            r.optional("CHANNEL_INSTAGRAM_USER_ID", nil),
+		InstagramAccessToken:       r.optional("CHANNEL_INSTAGRAM_ACCESS_TOKEN", nil),
+		KakaoBaseURL:               strings.TrimRight(r.optional("CHANNEL_KAKAO_BASE_URL", checkHTTPURL), "/"),
+		KakaoAPIKey:                r.optional("CHANNEL_KAKAO_API_KEY", nil),
+		KakaoChannelID:             r.optional("CHANNEL_KAKAO_CHANNEL_ID", nil),
+		UriDongneTVBaseURL:         strings.TrimRight(r.optional("CHANNEL_URIDONGNETV_BASE_URL", checkHTTPURL), "/"),
+		UriDongneTVAPIKey:          r.optional("CHANNEL_URIDONGNETV_API_KEY", nil),
+		GiniTVBaseURL:              strings.TrimRight(r.optional("CHANNEL_GINITV_BASE_URL", checkHTTPURL), "/"),
+		GiniTVAPIKey:               r.optional("CHANNEL_GINITV_API_KEY", nil),
+		RingoBizBaseURL:            strings.TrimRight(r.optional("CHANNEL_RINGOBIZ_BASE_URL", checkHTTPURL), "/"),
+		RingoBizAPIKey:             r.optional("CHANNEL_RINGOBIZ_API_KEY", nil),
+		DistributionMaxAttempts:    r.intIn("DISTRIBUTION_MAX_ATTEMPTS", 6, 1, 20),
+		BreakerThreshold:           r.intIn("DISTRIBUTION_BREAKER_THRESHOLD", 5, 1, 1000),
+		BreakerCooldown:            time.Duration(r.intIn("DISTRIBUTION_BREAKER_COOLDOWN_SECONDS", 30, 1, 3600)) * time.Second,
+		AttemptTable:               r.text("DISTRIBUTION_ATTEMPT_TABLE", "distributionattempts"),
 		LogLevel:                   r.level("LOG_LEVEL"),
 		RequestTimeout:             time.Duration(r.intIn("REQUEST_TIMEOUT_SECONDS", 25, 1, 600)) * time.Second,
 		MaxBodyBytes:               int64(r.intIn("MAX_BODY_BYTES", 1<<20, 1024, 64<<20)),

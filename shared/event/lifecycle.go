@@ -53,8 +53,11 @@ type EventEnded struct {
 // DistributeChannel asks the distribution domain to post the event on one
 // channel; it carries everything the channel needs.
 type DistributeChannel struct {
-	EventID        uuid.UUID       `json:"eventId"`
-	Channel        string          `json:"channel"`
+	EventID uuid.UUID `json:"eventId"`
+	Channel string    `json:"channel"`
+	// Channels are all the event's channels: whoever handles the first
+	// message learns from it which channels must settle.
+	Channels       []string        `json:"channels"`
 	Attempt        int             `json:"attempt"`
 	EventName      string          `json:"eventName"`
 	Description    string          `json:"description"`
@@ -64,6 +67,7 @@ type DistributeChannel struct {
 	ImageURL       string          `json:"imageUrl"`
 	StoreName      string          `json:"storeName"`
 	StoreAddress   string          `json:"storeAddress"`
+	StorePhone     string          `json:"storePhone"`
 	ParticipateURL string          `json:"participateUrl"`
 	Settings       json.RawMessage `json:"settings"`
 }
@@ -200,9 +204,9 @@ func (s *Service) publishMessages(e *Event, store user.Store, now time.Time) ([]
 			settings = json.RawMessage(`{}`)
 		}
 		m, err := queue.NewMessage("dist-"+e.EventID.String()+"-"+ch, queue.DistributionJobs, TypeDistribute, e.EventID.String(), DistributeChannel{
-			EventID: e.EventID, Channel: ch, Attempt: 1, EventName: *e.EventName, Description: deref(e.Description), Prize: deref(e.Prize),
+			EventID: e.EventID, Channel: ch, Channels: e.Channels, Attempt: 1, EventName: *e.EventName, Description: deref(e.Description), Prize: deref(e.Prize),
 			StartDate: e.StartDate.String(), EndDate: e.EndDate.String(), ImageURL: deref(e.SelectedImageURL), StoreName: store.Name,
-			StoreAddress: store.Address, ParticipateURL: s.participateURL(e.EventID, ch), Settings: settings,
+			StoreAddress: store.Address, StorePhone: store.Phone, ParticipateURL: s.participateURL(e.EventID, ch), Settings: settings,
 		})
 		if err != nil {
 			return nil, err

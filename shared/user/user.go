@@ -46,6 +46,9 @@ type Store struct {
 	Industry      string    `json:"industry"`
 	Address       string    `json:"address"`
 	BusinessHours *string   `json:"businessHours"`
+	// Phone is the owner's number, the store's contact line for channels
+	// that need one (RINGOBIZ); not part of the store's JSON.
+	Phone string `json:"-"`
 }
 
 // Profile is the owner as they see themselves.
@@ -123,7 +126,7 @@ func (u userRow) profile() Profile {
 }
 
 func (u userRow) store() Store {
-	return Store{StoreID: u.StoreID, UserID: u.ID, Name: u.StoreName, Industry: u.Industry, Address: u.Address, BusinessHours: u.BusinessHours}
+	return Store{StoreID: u.StoreID, UserID: u.ID, Name: u.StoreName, Industry: u.Industry, Address: u.Address, BusinessHours: u.BusinessHours, Phone: u.Phone}
 }
 
 func runes(s string) int { return utf8.RuneCountInString(s) }

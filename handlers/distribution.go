@@ -1,0 +1,70 @@
+package handlers
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"github.com/eventmkt/backend/shared/apperr"
+	"github.com/eventmkt/backend/shared/event"
+	"github.com/eventmkt/backend/shared/user"
+)
+
+// distributeChannel is the ChannelDistribute queue function: one channel
+// of one event per message.
+func (s *Server) distributeChannel(w http.ResponseWriter, r *http.Request, inv *Invocation) error {
+	m, err := inv.Message()
+	if err != nil {
+		return err
+	}
+	var job event.DistributeChannel
+	if err := json.Unmarshal(m.Body, &job); err != nil {
+		return apperr.Wrap(err, apperr.Invalid, codeBadRequest, "the message body is not a distribution job")
+	}
+	if m.MessageID == "" {
+		return apperr.Invalidf(codeBadRequest, "the message has no MessageId")
+	}
+	out, err := s.distribution.Distribute(r.Context(), m.MessageID, job)
+	if err == nil {
+		inv.Logf("%s of event %s: %s (delivery %d)", job.Channel, job.EventID, out, m.DeliveryCount)
+	}
+	return err
+}
+
+// distributionStatus is DistributionStatusGet.
+func (s *Server) distributionStatus(w http.ResponseWriter, r *http.Request, c user.Caller) {
+	id, ok := s.withEvent(w, r, nil)
+	if !ok {
+		return
+	}
+	st, err := s.distribution.Status(r.Context(), c, id)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, st)
+}
+
+// retryChannel is DistributionRetry.
+func (s *Server) retryChannel(w http.ResponseWriter, r *http.Request, c user.Caller) {
+	id, ok := s.withEventBody(w, r, nil, decodeOptionalJSON)
+	if !ok {
+		return
+	}
+	receipt, err := s.distribution.Retry(r.Context(), c, id, r.PathValue("channel"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusAccepted, receipt)
+}
+
+// collectChannelStats is the ChannelStatsCollect timer.
+func (s *Server) collectChannelStats(w http.ResponseWriter, r *http.Request, inv *Invocation) error {
+	if _, err := inv.Timer(); err != nil {
+		return err
+	}
+	res, err := s.distribution.CollectMetrics(r.Context())
+	inv.Logf("channel metrics: %d live posts, %d collected, %d failed", res.Posts, res.Collected, res.Failed)
+	s.log.InfoContext(r.Context(), "channel stats collected", "posts", res.Posts, "collected", res.Collected, "failed", res.Failed)
+	return err
+}

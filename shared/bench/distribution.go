@@ -1,0 +1,182 @@
+package bench
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"sort"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+	goredis "github.com/redis/go-redis/v9"
+
+	"github.com/eventmkt/backend/shared/blob"
+	"github.com/eventmkt/backend/shared/config"
+	"github.com/eventmkt/backend/shared/distribution"
+	"github.com/eventmkt/backend/shared/distribution/channelsim"
+	"github.com/eventmkt/backend/shared/event"
+	"github.com/eventmkt/backend/shared/queue"
+	"github.com/eventmkt/backend/shared/tables"
+	"github.com/eventmkt/backend/shared/user"
+)
+
+// noOwner stands in for the events domain: the bench never reads status
+// through the owner path.
+type noOwner struct{}
+
+func (noOwner) Owned(context.Context, user.Caller, uuid.UUID) (event.Info, error) {
+	return event.Info{}, fmt.Errorf("bench: not used")
+}
+
+// distributionSuite publishes events to all six channels against the
+// channel simulator with its default latencies and failure rate, delivered
+// by a consumer that behaves like the local host (16 concurrent calls,
+// scheduled messages promoted as they fall due), and reports how long each
+// event took from publish until every channel had settled.
+func distributionSuite(ctx context.Context, env *Env) ([]Row, error) {
+	const events, workers = 10, 16
+	opts := channelsim.DefaultOptions()
+	sim := httptest.NewServer(channelsim.New(opts))
+	defer sim.Close()
+	lookup, err := config.WithLocalSettings(config.LocalSettingsPath("."))
+	if err != nil {
+		return nil, err
+	}
+	conn, _ := lookup("STORAGE_CONNECTION_STRING")
+	blobs, err := blob.Open(conn, "")
+	if err != nil {
+		return nil, err
+	}
+	tbl, err := tables.Open(conn, "")
+	if err != nil {
+		return nil, err
+	}
+	table := "benchattempts" + uuid.NewString()[:8]
+	defer func() { _, _ = tbl.DeleteTable(context.WithoutCancel(ctx), table, nil) }()
+	prefix := "bench:" + uuid.NewString()[:8] + ":"
+	broker := queue.NewRedisStreams(env.Redis, prefix)
+	ob := queue.NewOutbox(env.DB, broker, env.Log)
+	client := &http.Client{Timeout: 10 * time.Second}
+	kits := distribution.NewShareKits(blobs, "bench-sharekits", "")
+	if err := blob.EnsureContainer(ctx, blobs, "bench-sharekits", true); err != nil {
+		return nil, err
+	}
+	svc := distribution.NewService(env.DB, env.Redis, ob, tbl, noOwner{}, []distribution.Adapter{
+		distribution.NewUriDongneTV(distribution.KTConfig{BaseURL: sim.URL + "/kt/uridongnetv", APIKey: "k"}, client),
+		distribution.NewRingoBiz(distribution.KTConfig{BaseURL: sim.URL + "/kt/ringobiz", APIKey: "k"}, client),
+		distribution.NewGiniTV(distribution.KTConfig{BaseURL: sim.URL + "/kt/ginitv", APIKey: "k"}, client),
+		distribution.NewInstagram(distribution.InstagramConfig{BaseURL: sim.URL + "/instagram/v21.0", UserID: "17841400000000001", AccessToken: "t"}, client),
+		distribution.NewNaver(kits),
+		distribution.NewKakao(distribution.KakaoConfig{BaseURL: sim.URL + "/kakao", APIKey: "k", ChannelID: "_bench"}, client, kits),
+	}, env.Log, distribution.Config{AttemptTable: table, KeyPrefix: prefix}, time.Now)
+
+	// What EventPublish enqueues: one job per channel.
+	ids := make([]uuid.UUID, events)
+	published := make(map[uuid.UUID]time.Time, events)
+	var msgs []queue.Message
+	for i := range ids {
+		ids[i] = uuid.New()
+		for _, ch := range distribution.Channels {
+			m, err := queue.NewMessage(distribution.InitialMessageID(ids[i], ch), queue.DistributionJobs, event.TypeDistribute, ids[i].String(), event.DistributeChannel{
+				EventID: ids[i], Channel: ch, Channels: distribution.Channels, Attempt: 1, EventName: "벤치 이벤트", Description: "벤치마크 이벤트입니다",
+				Prize: "커피 쿠폰", StartDate: "2026-11-22", EndDate: "2026-12-22", ImageURL: "https://example.com/poster.png", StoreName: "벤치 카페",
+				StoreAddress: "서울 강남구 테헤란로 1", StorePhone: "0255512345", ParticipateURL: "https://app.example/events/" + ids[i].String() + "/participate?ch=" + ch,
+				Settings: json.RawMessage(`{}`),
+			})
+			if err != nil {
+				return nil, err
+			}
+			msgs = append(msgs, m)
+		}
+	}
+	stream := broker.Stream(queue.DistributionJobs)
+	if err := env.Redis.XGroupCreateMkStream(ctx, stream, "bench", "0").Err(); err != nil {
+		return nil, err
+	}
+	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	var wg sync.WaitGroup
+	go func() { // Service Bus's scheduled enqueue, as the local host promotes it
+		for runCtx.Err() == nil {
+			_, _ = broker.PromoteDue(runCtx, queue.DistributionJobs)
+			time.Sleep(100 * time.Millisecond)
+		}
+	}()
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			consumer := fmt.Sprintf("w%d", w)
+			for runCtx.Err() == nil {
+				res, err := env.Redis.XReadGroup(runCtx, &goredis.XReadGroupArgs{Group: "bench", Consumer: consumer, Streams: []string{stream, ">"}, Count: 1, Block: 200 * time.Millisecond}).Result()
+				if err != nil {
+					continue
+				}
+				for _, x := range res[0].Messages {
+					e, err := queue.DecodeFields(x.Values)
+					if err == nil {
+						var job event.DistributeChannel
+						if json.Unmarshal(e.Body, &job) == nil {
+							_, _ = svc.Distribute(runCtx, e.ID, job)
+						}
+					}
+					env.Redis.XAck(runCtx, stream, "bench", x.ID)
+				}
+			}
+		}()
+	}
+	start := time.Now()
+	for _, id := range ids {
+		published[id] = start
+	}
+	for _, err := range broker.PublishAll(ctx, msgs) {
+		if err != nil {
+			return nil, err
+		}
+	}
+	settled := map[uuid.UUID]time.Duration{}
+	deadline := start.Add(3 * time.Minute)
+	for len(settled) < events && time.Now().Before(deadline) {
+		rows, err := env.DB.Query(ctx, `SELECT event_id, completed_at FROM distribution.distribution_status WHERE event_id = ANY($1) AND completed_at IS NOT NULL`, ids)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id uuid.UUID
+			var at time.Time
+			if err := rows.Scan(&id, &at); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if _, ok := settled[id]; !ok {
+				settled[id] = at.Sub(published[id])
+			}
+		}
+		rows.Close()
+		time.Sleep(50 * time.Millisecond)
+	}
+	stop()
+	wg.Wait()
+	if len(settled) < events {
+		return nil, fmt.Errorf("only %d of %d events settled within 3 minutes", len(settled), events)
+	}
+	var times []time.Duration
+	for _, d := range settled {
+		times = append(times, d)
+	}
+	sort.Slice(times, func(i, j int) bool { return times[i] < times[j] })
+	var outcome struct{ ok, failed, retries int }
+	if err := env.DB.QueryRow(ctx, `SELECT count(*) FILTER (WHERE status = 'SUCCESS'), count(*) FILTER (WHERE status = 'FAILED'), coalesce(sum(retries), 0)
+		FROM distribution.channel_status WHERE event_id = ANY($1)`, ids).Scan(&outcome.ok, &outcome.failed, &outcome.retries); err != nil {
+		return nil, err
+	}
+	return []Row{
+		{Suite: "distribution", Figure: fmt.Sprintf("%d events x 6 channels, simulator %s-%s latency, %.0f%% transient failures", events, opts.LatencyMin, opts.LatencyMax, opts.FailureRate*100),
+			Value: fmt.Sprintf("median %s, slowest %s to settle", ms(times[len(times)/2]), ms(times[len(times)-1])), Baseline: ms(opts.LatencyMax) + " (one slowest call)",
+			Ratio: fmt.Sprintf("%.1f", float64(times[len(times)-1])/float64(opts.LatencyMax)), Target: "slowest <= 60 s"},
+		{Suite: "distribution", Figure: "channels posted / failed / automatic retries", Value: fmt.Sprintf("%d / %d / %d", outcome.ok, outcome.failed, outcome.retries), Target: "every channel settled"},
+	}, nil
+}
