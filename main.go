@@ -8,6 +8,7 @@
 //	handler package      zip the deployable package (host.json, handler, function folders)
 //	handler stage        lay the same files out as a script root folder
 //	handler channel-sim  play the channels' remote APIs for a local run
+//	handler analytics-rebuild  recompute an event's stats from the raw log
 package main
 
 import (
@@ -28,9 +29,11 @@ import (
 	"time"
 	_ "time/tzdata" // event time zones must resolve on any host image
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/eventmkt/backend/handlers"
+	"github.com/eventmkt/backend/shared/analytics"
 	"github.com/eventmkt/backend/shared/bench"
 	"github.com/eventmkt/backend/shared/blob"
 	"github.com/eventmkt/backend/shared/config"
@@ -62,7 +65,8 @@ commands:
   package   -exe PATH -out dist/app.zip: zip host.json, the linux handler and functions/* for a zip deploy
   stage     -exe PATH -dir dist/stage: the same layout as a folder, for func start or the devhost
   verify-draw FILE|URL   recompute a draw proof bundle and print OK or the first mismatch
-  bench [SUITE...]   run the performance suites (login plan posters jobs submit draw distribution) and print the table
+  bench [SUITE...]   run the performance suites (login plan posters jobs submit draw distribution analytics) and print the table
+  analytics-rebuild -event ID   recompute an event's stats from the raw analytics log
   channel-sim [-addr 127.0.0.1:7072] [-latency-min D] [-latency-max D] [-fail P]
             play the six channels' remote APIs locally (make run starts it)
 `
@@ -95,6 +99,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return verifyDraw(ctx, args[1:], stdout)
 	case "bench":
 		return bench.Run(ctx, stdout, args[1:]...)
+	case "analytics-rebuild":
+		return analyticsRebuild(ctx, args[1:], stdout)
 	case "channel-sim":
 		return channelSim(ctx, args[1:], stdout)
 	case "help", "-h", "--help":
@@ -156,8 +162,9 @@ func serve(ctx context.Context, stdout io.Writer, local bool) error {
 
 // app holds what serve wires together.
 type app struct {
-	server *handlers.Server
-	close  func()
+	server    *handlers.Server
+	analytics *analytics.Service
+	close     func()
 }
 
 // wire builds every client and service explicitly; nothing is global.
@@ -244,6 +251,7 @@ func wire(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error
 	}, log, distribution.Config{
 		MaxAttempts: cfg.DistributionMaxAttempts, BreakerThreshold: cfg.BreakerThreshold, BreakerCooldown: cfg.BreakerCooldown, AttemptTable: cfg.AttemptTable,
 	}, time.Now)
+	stats := analytics.NewService(db, rdb, events, log, analytics.Config{TimeZone: cfg.TimeZone}, time.Now)
 	server := handlers.New(handlers.Deps{
 		Log:            log,
 		MaxBodyBytes:   cfg.MaxBodyBytes,
@@ -256,8 +264,9 @@ func wire(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error
 		Participation:  entries,
 		ImageJobs:      content.NewJobs(events, posters, log),
 		Distribution:   fanout,
+		Analytics:      stats,
 	})
-	return &app{server: server, close: func() {
+	return &app{server: server, analytics: stats, close: func() {
 		_ = pub.Close(context.Background())
 		_ = rdb.Close()
 		db.Close()
@@ -461,4 +470,38 @@ func channelSim(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	return channelsim.ListenAndServe(ctx, *addr, def, logging.New(stdout, slog.LevelInfo))
+}
+
+// analyticsRebuild recomputes one event's stats from the raw log, with the
+// same settings as the app (environment, then local.settings.json).
+func analyticsRebuild(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("analytics-rebuild", flag.ContinueOnError)
+	id := fs.String("event", "", "the event id")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	eventID, err := uuid.Parse(*id)
+	if err != nil {
+		return fmt.Errorf("analytics-rebuild: -event must be an event id: %w", err)
+	}
+	lookup, err := config.WithLocalSettings(config.LocalSettingsPath("."))
+	if err != nil {
+		lookup = config.Env()
+	}
+	cfg, err := config.Load(lookup)
+	if err != nil {
+		return err
+	}
+	log := logging.New(stdout, cfg.LogLevel)
+	a, err := wire(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	n, err := a.analytics.Rebuild(ctx, eventID)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "rebuilt the stats of %s from %d raw rows\n", eventID, n)
+	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/eventmkt/backend/shared/analytics"
 	"github.com/eventmkt/backend/shared/content"
 	"github.com/eventmkt/backend/shared/distribution"
 	"github.com/eventmkt/backend/shared/event"
@@ -52,6 +53,7 @@ type Deps struct {
 	ImageJobs      *content.Jobs
 	Participation  *participation.Service
 	Distribution   *distribution.Service
+	Analytics      *analytics.Service
 }
 
 // Server routes forwarded HTTP requests (/api/v1/...) and invocations of
@@ -70,6 +72,7 @@ type Server struct {
 	imageJobs     *content.Jobs
 	participation *participation.Service
 	distribution  *distribution.Service
+	analytics     *analytics.Service
 
 	mux       *http.ServeMux
 	functions []Function
@@ -91,6 +94,7 @@ func New(d Deps) *Server {
 		imageJobs:     d.ImageJobs,
 		participation: d.Participation,
 		distribution:  d.Distribution,
+		analytics:     d.Analytics,
 		mux:           http.NewServeMux(),
 	}
 	s.routes()
@@ -146,6 +150,17 @@ func (s *Server) routes() {
 	s.httpFunc("DistributionStatusGet", http.MethodGet, "distribution/{eventId}/status", s.owner(s.distributionStatus))
 	s.httpFunc("DistributionRetry", http.MethodPost, "distribution/{eventId}/channels/{channel}/retry", s.owner(s.retryChannel))
 	s.timerFunc("ChannelStatsCollect", s.collectChannelStats)
+
+	s.queueFunc("AnalyticsIngest", queue.AnalyticsEvents, s.ingestAnalytics)
+	s.timerFunc("StatsRollup", s.rollupStats)
+	s.httpFunc("AnalyticsDashboard", http.MethodGet, "events/{eventId}/analytics", s.owner(s.analyticsDashboard))
+	s.httpFunc("AnalyticsChannels", http.MethodGet, "events/{eventId}/analytics/channels", s.owner(s.analyticsChannels))
+	s.httpFunc("AnalyticsRoi", http.MethodGet, "events/{eventId}/analytics/roi", s.owner(s.analyticsRoi))
+	s.httpFunc("AnalyticsTimeline", http.MethodGet, "events/{eventId}/analytics/timeline", s.owner(s.analyticsTimeline))
+	s.httpFunc("UserAnalytics", http.MethodGet, "users/{userId}/analytics", s.owner(s.userAnalytics))
+	s.httpFunc("UserAnalyticsChannels", http.MethodGet, "users/{userId}/analytics/channels", s.owner(s.userAnalyticsChannels))
+	s.httpFunc("UserAnalyticsRoi", http.MethodGet, "users/{userId}/analytics/roi", s.owner(s.userAnalyticsRoi))
+	s.httpFunc("UserAnalyticsTimeline", http.MethodGet, "users/{userId}/analytics/timeline", s.owner(s.userAnalyticsTimeline))
 }
 
 // Functions lists the functions the server handles.

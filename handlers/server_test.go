@@ -17,6 +17,7 @@ import (
 
 	goredis "github.com/redis/go-redis/v9"
 
+	"github.com/eventmkt/backend/shared/analytics"
 	"github.com/eventmkt/backend/shared/blob"
 	"github.com/eventmkt/backend/shared/content"
 	"github.com/eventmkt/backend/shared/distribution"
@@ -50,6 +51,7 @@ type fixture struct {
 	pgq    *testenv.QueryCounter
 	sim    *channelsim.Sim // the channels' remote APIs
 	dist   *distribution.Service
+	stats  *analytics.Service
 }
 
 var (
@@ -180,6 +182,7 @@ func newServerOpts(t *testing.T, o fixtureOpts) fixture {
 		distribution.NewNaver(kits),
 		distribution.NewKakao(distribution.KakaoConfig{BaseURL: simSrv.URL + "/kakao", APIKey: "k", ChannelID: "_test"}, simSrv.Client(), kits),
 	}, log, distribution.Config{BreakerThreshold: 3, BreakerCooldown: 30 * time.Second, AttemptTable: attempts, KeyPrefix: prefix}, clk.Now)
+	stats := analytics.NewService(db, rdb, events, log, analytics.Config{TimeZone: seoul, KeyPrefix: prefix}, clk.Now)
 	srv := New(Deps{
 		Log:            log,
 		MaxBodyBytes:   1 << 20,
@@ -194,8 +197,9 @@ func newServerOpts(t *testing.T, o fixtureOpts) fixture {
 			RatePerClient: o.rate[0], RatePerPhone: o.rate[1], ProofContainer: proofs,
 		}, clk.Now),
 		Distribution: dist,
+		Analytics:    stats,
 	})
-	return fixture{sim: sim, dist: dist, srv: srv, logs: logs, outbox: ob, users: users, events: events, clock: clk, db: db, rdb: rdb, prefix: prefix, pgq: pgq}
+	return fixture{sim: sim, dist: dist, stats: stats, srv: srv, logs: logs, outbox: ob, users: users, events: events, clock: clk, db: db, rdb: rdb, prefix: prefix, pgq: pgq}
 }
 
 func do(t *testing.T, h http.Handler, method, path string, body io.Reader, headers ...string) *httptest.ResponseRecorder {

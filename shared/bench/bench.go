@@ -40,6 +40,7 @@ func suites() []Suite {
 		{Name: "submit", Run: submitSuite},
 		{Name: "draw", Run: drawSuite},
 		{Name: "distribution", Run: distributionSuite},
+		{Name: "analytics", Run: analyticsSuite},
 	}
 }
 

@@ -19,6 +19,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/eventmkt/backend/handlers"
+	"github.com/eventmkt/backend/shared/analytics"
 	"github.com/eventmkt/backend/shared/blob"
 	"github.com/eventmkt/backend/shared/config"
 	"github.com/eventmkt/backend/shared/event"
@@ -28,14 +29,15 @@ import (
 	"github.com/eventmkt/backend/shared/user"
 )
 
-// liveEvent inserts a published event running today, owned by a new user.
-func liveEvent(ctx context.Context, env *Env, users *user.Service) (uuid.UUID, user.Caller, error) {
+// liveEvent inserts a published event running today, owned by a new user;
+// the caller carries the owner's access token.
+func liveEvent(ctx context.Context, env *Env, users *user.Service) (uuid.UUID, owner, error) {
 	b := make([]byte, 4)
 	_, _ = rand.Read(b)
 	sess, err := users.Register(ctx, user.RegisterInput{Name: "벤치사장", PhoneNumber: fmt.Sprintf("0109%07d", (int(b[0])<<16|int(b[1])<<8|int(b[2]))%10_000_000),
 		Email: fmt.Sprintf("bench-%x@example.com", b), Password: "bench-pass-1!", StoreName: "벤치 카페", Industry: "카페", Address: "서울 강남구"})
 	if err != nil {
-		return uuid.Nil, user.Caller{}, err
+		return uuid.Nil, owner{}, err
 	}
 	seed := make([]byte, 32)
 	_, _ = rand.Read(seed)
@@ -43,13 +45,20 @@ func liveEvent(ctx context.Context, env *Env, users *user.Service) (uuid.UUID, u
 	err = env.DB.QueryRow(ctx, `INSERT INTO events.events (user_id, store_id, objective, status, event_name, start_date, end_date, draw_seed, draw_commitment, published_at)
 		VALUES ($1, $2, 'REVISIT', 'PUBLISHED', '벤치 이벤트', current_date - 1, current_date + 30, $3, $4, now()) RETURNING event_id`,
 		sess.UserID, sess.StoreID, seed, participation.Commitment(seed)).Scan(&id)
-	return id, user.Caller{UserID: sess.UserID, StoreID: sess.StoreID, Role: user.RoleOwner}, err
+	return id, owner{Caller: user.Caller{UserID: sess.UserID, StoreID: sess.StoreID, Role: user.RoleOwner}, token: sess.AccessToken}, err
+}
+
+// owner is a bench event's owner and their access token.
+type owner struct {
+	user.Caller
+	token string
 }
 
 type services struct {
 	users         *user.Service
 	events        *event.Service
 	participation *participation.Service
+	analytics     *analytics.Service
 	server        *handlers.Server
 }
 
@@ -81,8 +90,10 @@ func wire(env *Env) (*services, error) {
 	seoul, _ := time.LoadLocation("Asia/Seoul")
 	events := event.NewService(env.DB, env.Redis, ob, env.Log, users, participation.NewCounter(env.DB, env.Redis), event.Config{TimeZone: seoul}, time.Now)
 	part := participation.NewService(env.DB, env.Redis, ob, blobs, events, env.Log, participation.Config{ProofContainer: "bench-proofs"}, time.Now)
-	srv := handlers.New(handlers.Deps{Log: env.Log, MaxBodyBytes: 1 << 20, RequestTimeout: 30 * time.Second, Outbox: ob, Users: users, Events: events, Participation: part})
-	return &services{users: users, events: events, participation: part, server: srv}, nil
+	stats := analytics.NewService(env.DB, env.Redis, events, env.Log, analytics.Config{TimeZone: seoul}, time.Now)
+	srv := handlers.New(handlers.Deps{Log: env.Log, MaxBodyBytes: 1 << 20, RequestTimeout: 30 * time.Second, Outbox: ob, Users: users, Events: events,
+		Participation: part, Analytics: stats})
+	return &services{users: users, events: events, participation: part, analytics: stats, server: srv}, nil
 }
 
 func percentile(ds []time.Duration, p float64) time.Duration {

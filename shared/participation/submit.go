@@ -24,14 +24,15 @@ const TypeParticipantRegistered = "ParticipantRegistered"
 // ParticipantRegistered tells analytics about an entry; it carries no
 // personal data.
 type ParticipantRegistered struct {
-	Type          string    `json:"type"`
-	EventID       uuid.UUID `json:"eventId"`
-	ParticipantID string    `json:"participantId"`
-	StoreVisited  bool      `json:"storeVisited"`
-	BonusEntries  int       `json:"bonusEntries"`
-	Channel       string    `json:"channel"`
-	Source        string    `json:"source"`
-	OccurredAt    time.Time `json:"occurredAt"`
+	Type           string    `json:"type"`
+	EventID        uuid.UUID `json:"eventId"`
+	ParticipantID  string    `json:"participantId"`
+	StoreVisited   bool      `json:"storeVisited"`
+	AgreeMarketing bool      `json:"agreeMarketing"`
+	BonusEntries   int       `json:"bonusEntries"`
+	Channel        string    `json:"channel"`
+	Source         string    `json:"source"`
+	OccurredAt     time.Time `json:"occurredAt"`
 }
 
 // Redis keys of the hot path (seed participation ERD).
@@ -134,7 +135,7 @@ func (s *Service) Submit(ctx context.Context, eventID uuid.UUID, sub Submission)
 // once the event is drawn.
 func (s *Service) insertEntry(ctx context.Context, eventID uuid.UUID, pid string, sub Submission, bonus int, now time.Time) (string, error) {
 	m, err := queue.NewMessage("participant-"+eventID.String()+"-"+pid, queue.AnalyticsEvents, TypeParticipantRegistered, eventID.String(),
-		ParticipantRegistered{Type: TypeParticipantRegistered, EventID: eventID, ParticipantID: pid, StoreVisited: sub.StoreVisited,
+		ParticipantRegistered{Type: TypeParticipantRegistered, EventID: eventID, ParticipantID: pid, StoreVisited: sub.StoreVisited, AgreeMarketing: sub.AgreeMarketing,
 			BonusEntries: bonus, Channel: sub.Channel, Source: sub.Source, OccurredAt: now})
 	if err != nil {
 		return "", err

@@ -1,0 +1,192 @@
+package handlers
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/eventmkt/backend/shared/analytics"
+	"github.com/eventmkt/backend/shared/apperr"
+	"github.com/eventmkt/backend/shared/event"
+	"github.com/eventmkt/backend/shared/user"
+)
+
+// The analytics reads (API.md "Analytics"): four per event under
+// /events/{eventId}/analytics, the same four per owner under
+// /users/{userId}/analytics. The domain checks who may read what.
+
+// channelsResponse is the channel report with its measured/estimated labels.
+type channelsResponse struct {
+	Channels []analytics.ChannelReport `json:"channels"`
+	Figures  analytics.Figures         `json:"figures"`
+}
+
+// analyticsDashboard is AnalyticsDashboard (refresh=true bypasses the cache).
+func (s *Server) analyticsDashboard(w http.ResponseWriter, r *http.Request, c user.Caller) {
+	id, ok := s.withEvent(w, r, nil)
+	if !ok {
+		return
+	}
+	refresh, err := refreshParam(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	d, err := s.analytics.Dashboard(r.Context(), c, id, refresh)
+	s.respondAnalytics(w, r, d, err)
+}
+
+// analyticsChannels is AnalyticsChannels (channels CSV, sortBy, sortOrder).
+func (s *Server) analyticsChannels(w http.ResponseWriter, r *http.Request, c user.Caller) {
+	id, ok := s.withEvent(w, r, nil)
+	if !ok {
+		return
+	}
+	list, err := s.analytics.Channels(r.Context(), c, id, channelQuery(r))
+	s.respondChannels(w, r, list, err)
+}
+
+// analyticsRoi is AnalyticsRoi.
+func (s *Server) analyticsRoi(w http.ResponseWriter, r *http.Request, c user.Caller) {
+	id, ok := s.withEvent(w, r, nil)
+	if !ok {
+		return
+	}
+	rep, err := s.analytics.ROIReport(r.Context(), c, id)
+	s.respondAnalytics(w, r, rep, err)
+}
+
+// analyticsTimeline is AnalyticsTimeline (granularity, startDate, endDate).
+func (s *Server) analyticsTimeline(w http.ResponseWriter, r *http.Request, c user.Caller) {
+	id, ok := s.withEvent(w, r, nil)
+	if !ok {
+		return
+	}
+	q, err := timelineQuery(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	t, err := s.analytics.Timeline(r.Context(), c, id, q)
+	s.respondAnalytics(w, r, t, err)
+}
+
+// userAnalytics is UserAnalytics: the dashboard over the owner's events.
+func (s *Server) userAnalytics(w http.ResponseWriter, r *http.Request, c user.Caller) {
+	id, ok := s.withUser(w, r)
+	if !ok {
+		return
+	}
+	refresh, err := refreshParam(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	d, err := s.analytics.UserDashboard(r.Context(), c, id, refresh)
+	s.respondAnalytics(w, r, d, err)
+}
+
+// userAnalyticsChannels is UserAnalyticsChannels.
+func (s *Server) userAnalyticsChannels(w http.ResponseWriter, r *http.Request, c user.Caller) {
+	id, ok := s.withUser(w, r)
+	if !ok {
+		return
+	}
+	list, err := s.analytics.UserChannels(r.Context(), c, id, channelQuery(r))
+	s.respondChannels(w, r, list, err)
+}
+
+// userAnalyticsRoi is UserAnalyticsRoi.
+func (s *Server) userAnalyticsRoi(w http.ResponseWriter, r *http.Request, c user.Caller) {
+	id, ok := s.withUser(w, r)
+	if !ok {
+		return
+	}
+	rep, err := s.analytics.UserROI(r.Context(), c, id)
+	s.respondAnalytics(w, r, rep, err)
+}
+
+// userAnalyticsTimeline is UserAnalyticsTimeline.
+func (s *Server) userAnalyticsTimeline(w http.ResponseWriter, r *http.Request, c user.Caller) {
+	id, ok := s.withUser(w, r)
+	if !ok {
+		return
+	}
+	q, err := timelineQuery(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	t, err := s.analytics.UserTimeline(r.Context(), c, id, q)
+	s.respondAnalytics(w, r, t, err)
+}
+
+// withUser reads the {userId} path value; a malformed one is the user
+// domain's not-found, as getStore answers.
+func (s *Server) withUser(w http.ResponseWriter, r *http.Request) (uuid.UUID, bool) {
+	id, err := uuid.Parse(r.PathValue("userId"))
+	if err != nil {
+		s.writeError(w, r, apperr.New(apperr.NotFound, user.CodeNotFound, "no such user"))
+		return uuid.Nil, false
+	}
+	return id, true
+}
+
+func (s *Server) respondAnalytics(w http.ResponseWriter, r *http.Request, v any, err error) {
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
+}
+
+func (s *Server) respondChannels(w http.ResponseWriter, r *http.Request, list []analytics.ChannelReport, err error) {
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, channelsResponse{Channels: list, Figures: analytics.ChannelFigures()})
+}
+
+// refreshParam reads refresh=true|false (absent: false).
+func refreshParam(r *http.Request) (bool, error) {
+	var v apperr.Validation
+	b := boolParam(r, "refresh", &v)
+	if err := v.Err(); err != nil {
+		return false, err
+	}
+	return b != nil && *b, nil
+}
+
+// channelQuery reads channels (comma-separated, any case), sortBy and
+// sortOrder; the domain says what is wrong with them.
+func channelQuery(r *http.Request) analytics.ChannelQuery {
+	q := r.URL.Query()
+	var channels []string
+	for _, ch := range strings.Split(q.Get("channels"), ",") {
+		if ch = strings.ToUpper(strings.TrimSpace(ch)); ch != "" {
+			channels = append(channels, ch)
+		}
+	}
+	return analytics.ChannelQuery{Channels: channels, SortBy: q.Get("sortBy"), SortOrder: strings.ToLower(q.Get("sortOrder"))}
+}
+
+// timelineQuery reads granularity and the startDate/endDate calendar dates
+// (YYYY-MM-DD).
+func timelineQuery(r *http.Request) (analytics.TimelineQuery, error) {
+	var v apperr.Validation
+	q := analytics.TimelineQuery{Granularity: strings.ToLower(r.URL.Query().Get("granularity"))}
+	date := func(name string) *event.Date {
+		s := r.URL.Query().Get(name)
+		if s == "" {
+			return nil
+		}
+		d, err := event.ParseDate(s)
+		v.Check(err == nil, name, "must be a date YYYY-MM-DD, got %s", strconv.Quote(s))
+		return &d
+	}
+	q.StartDate, q.EndDate = date("startDate"), date("endDate")
+	return q, v.Err()
+}
