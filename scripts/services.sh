@@ -81,13 +81,20 @@ ensure_redis() {
   wait_port "$REDIS_PORT" 15 redis
 }
 
-ensure_azurite() {
-  if port_open "$BLOB_PORT" && port_open "$TABLE_PORT"; then say "azurite: using the emulator on 127.0.0.1:$BLOB_PORT/$TABLE_PORT"; return; fi
+# The npm packages (Azurite; the Bicep grammar the infra test parses with)
+# are installed whenever they are missing or older than package-lock.json,
+# even when an emulator is already running.
+ensure_node_modules() {
   command -v npm >/dev/null || apt_install nodejs npm
-  if [ ! -x "$ROOT/node_modules/.bin/azurite" ] || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
-    say "azurite: npm ci"
+  if [ ! -x "$ROOT/node_modules/.bin/azurite" ] || [ ! -d "$ROOT/node_modules/tree-sitter-bicep" ] \
+    || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
+    say "npm ci (azurite, tree-sitter-bicep)"
     (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error >&2) || die "npm ci failed: is the npm registry reachable?"
   fi
+}
+
+ensure_azurite() {
+  if port_open "$BLOB_PORT" && port_open "$TABLE_PORT"; then say "azurite: using the emulator on 127.0.0.1:$BLOB_PORT/$TABLE_PORT"; return; fi
   say "azurite: starting on 127.0.0.1:$BLOB_PORT (blob) and :$TABLE_PORT (table)"
   # In memory: the emulator outlives this checkout (CI clones come and go),
   # so it must not depend on a folder that may be deleted under it.
@@ -113,7 +120,7 @@ stop_private() {
 }
 
 case "${1:-up}" in
-  up) ensure_postgres; ensure_redis; ensure_azurite ;;
+  up) ensure_node_modules; ensure_postgres; ensure_redis; ensure_azurite ;;
   stop) stop_private ;;
   *) die "usage: $0 [up|stop]" ;;
 esac

@@ -1,0 +1,257 @@
+// The whole stack of the event-marketing backend on serverless building
+// blocks: one `az deployment group create` with dev.bicepparam or
+// prod.bicepparam, then a zip deploy of `make package` (docs/deploy.md).
+targetScope = 'resourceGroup'
+
+@description('Short name used in every resource name, e.g. eventmkt-dev.')
+@minLength(3)
+@maxLength(16)
+param name string
+param location string = resourceGroup().location
+param tags object = {}
+
+// Function app (Flex Consumption).
+param maximumInstanceCount int
+@allowed([512, 2048, 4096])
+param instanceMemoryMB int = 2048
+param alwaysReadyHttp int = 0
+
+// PostgreSQL Flexible Server.
+param postgresSku string
+@allowed(['Burstable', 'GeneralPurpose', 'MemoryOptimized'])
+param postgresTier string
+param postgresStorageGb int
+@allowed(['Disabled', 'ZoneRedundant', 'SameZone'])
+param postgresHighAvailability string
+param postgresBackupRetentionDays int = 7
+param postgresGeoRedundantBackup bool = false
+param postgresAdminLogin string = 'eventmktadmin'
+@secure()
+param postgresAdminPassword string
+param postgresMaxConns int = 10
+
+// Redis.
+@allowed(['managed', 'cache'])
+param redisKind string = 'managed'
+param redisSku string
+param redisHighAvailability bool
+
+// Service Bus, storage, logs.
+@allowed(['Standard', 'Premium'])
+param serviceBusSku string
+param serviceBusCapacity int = 1
+@allowed(['Standard_LRS', 'Standard_ZRS', 'Standard_GZRS'])
+param storageSku string
+param logRetentionDays int = 30
+param logDailyCapGb int = -1
+
+// The app.
+@secure()
+@description('base64 HMAC key for access tokens, 32+ bytes decoded (openssl rand -base64 48).')
+param jwtSigningKey string
+param publicWebUrl string
+param logLevel string = 'info'
+param bcryptCost int = 12
+param eventTimeZone string = 'Asia/Seoul'
+param imageBaseUrl string = ''
+param aiBaseUrl string = ''
+@secure()
+param aiApiKey string = ''
+@allowed(['openai', 'azure'])
+param aiApiFlavor string = 'openai'
+param aiChatModel string = 'gpt-4o-mini'
+param aiImageModel string = ''
+
+// Channels: an empty base URL leaves a channel unconfigured (it fails with
+// a reason naming the setting; NAVER needs nothing, KAKAO falls back to a
+// share kit).
+param instagramBaseUrl string = 'https://graph.facebook.com/v21.0'
+param instagramUserId string = ''
+@secure()
+param instagramAccessToken string = ''
+param kakaoBaseUrl string = ''
+param kakaoChannelId string = ''
+@secure()
+param kakaoApiKey string = ''
+param uriDongneTvBaseUrl string = ''
+@secure()
+param uriDongneTvApiKey string = ''
+param giniTvBaseUrl string = ''
+@secure()
+param giniTvApiKey string = ''
+param ringoBizBaseUrl string = ''
+@secure()
+param ringoBizApiKey string = ''
+
+var suffix = uniqueString(resourceGroup().id, name)
+var compact = toLower(replace(name, '-', ''))
+var storageName = take('st${compact}${suffix}', 24)
+var vaultName = take('kv-${compact}-${suffix}', 24)
+var databaseName = 'eventmkt'
+var imageContainer = 'images'
+var proofContainer = 'draw-proofs'
+var attemptTable = 'distributionattempts'
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  params: { name: name, location: location, tags: tags, retentionDays: logRetentionDays, dailyCapGb: logDailyCapGb }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  params: {
+    name: storageName
+    location: location
+    tags: tags
+    sku: storageSku
+    containers: [
+      { name: 'deployments', public: false }
+      { name: imageContainer, public: true }
+      { name: proofContainer, public: false }
+      { name: 'exports', public: false }
+    ]
+    tables: [attemptTable]
+  }
+}
+
+module postgres 'modules/postgres.bicep' = {
+  name: 'postgres'
+  params: {
+    name: 'psql-${name}-${suffix}'
+    location: location
+    tags: tags
+    skuName: postgresSku
+    skuTier: postgresTier
+    storageGb: postgresStorageGb
+    highAvailability: postgresHighAvailability
+    backupRetentionDays: postgresBackupRetentionDays
+    geoRedundantBackup: postgresGeoRedundantBackup
+    adminLogin: postgresAdminLogin
+    adminPassword: postgresAdminPassword
+    databaseName: databaseName
+  }
+}
+
+module redis 'modules/redis.bicep' = {
+  name: 'redis'
+  params: { name: 'redis-${name}-${suffix}', location: location, tags: tags, kind: redisKind, sku: redisSku, highAvailability: redisHighAvailability }
+}
+
+module serviceBus 'modules/servicebus.bicep' = {
+  name: 'servicebus'
+  params: { name: 'sb-${name}-${suffix}', location: location, tags: tags, sku: serviceBusSku, capacity: serviceBusCapacity }
+}
+
+module vault 'modules/keyvault.bicep' = {
+  name: 'keyvault'
+  params: {
+    name: vaultName
+    location: location
+    tags: tags
+    secrets: {
+      'jwt-signing-key': jwtSigningKey
+      'postgres-url': 'postgres://${postgresAdminLogin}:${uriComponent(postgresAdminPassword)}@${postgres.outputs.host}:5432/${databaseName}?sslmode=require'
+      'redis-url': redis.outputs.url
+      'ai-api-key': aiApiKey
+      'instagram-access-token': instagramAccessToken
+      'kakao-api-key': kakaoApiKey
+      'uridongnetv-api-key': uriDongneTvApiKey
+      'ginitv-api-key': giniTvApiKey
+      'ringobiz-api-key': ringoBizApiKey
+    }
+  }
+}
+
+// A Key Vault reference, or '' when the secret was not given.
+func secretRef(vaultUri string, secret string, given string) string =>
+  empty(given) ? '' : '@Microsoft.KeyVault(SecretUri=${vaultUri}secrets/${secret})'
+
+// Every setting shared/config reads (a Go test checks this list against
+// config.Names and local.settings.json.example), plus the host's own.
+var appSettings = {
+  AzureWebJobsStorage__accountName: storage.outputs.name
+  APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.connectionString
+  POSTGRES_URL: '@Microsoft.KeyVault(SecretUri=${vault.outputs.uri}secrets/postgres-url)'
+  POSTGRES_MAX_CONNS: string(postgresMaxConns)
+  REDIS_URL: '@Microsoft.KeyVault(SecretUri=${vault.outputs.uri}secrets/redis-url)'
+  STORAGE_CONNECTION_STRING: ''
+  STORAGE_ACCOUNT_NAME: storage.outputs.name
+  QUEUE_BROKER: 'servicebus'
+  ServiceBusConnection: ''
+  ServiceBusConnection__fullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
+  LOG_LEVEL: logLevel
+  REQUEST_TIMEOUT_SECONDS: '25'
+  MAX_BODY_BYTES: '1048576'
+  JWT_SIGNING_KEY: '@Microsoft.KeyVault(SecretUri=${vault.outputs.uri}secrets/jwt-signing-key)'
+  JWT_ISSUER: 'eventmkt'
+  JWT_AUDIENCE: 'eventmkt-api'
+  ACCESS_TOKEN_MINUTES: '15'
+  REFRESH_TOKEN_DAYS: '14'
+  BCRYPT_COST: string(bcryptCost)
+  LOGIN_RATE_PER_IP: '20'
+  EVENT_TIME_ZONE: eventTimeZone
+  JOB_TIMEOUT_MINUTES: '10'
+  PUBLIC_WEB_URL: publicWebUrl
+  AI_BASE_URL: aiBaseUrl
+  AI_API_KEY: secretRef(vault.outputs.uri, 'ai-api-key', aiApiKey)
+  AI_API_FLAVOR: aiApiFlavor
+  AI_API_VERSION: '2024-10-21'
+  AI_CHAT_MODEL: aiChatModel
+  AI_IMAGE_MODEL: aiImageModel
+  AI_TIMEOUT_SECONDS: '30'
+  IMAGE_CONTAINER: imageContainer
+  IMAGE_BASE_URL: imageBaseUrl
+  PARTICIPATION_RATE_PER_CLIENT: '30'
+  PARTICIPATION_RATE_PER_PHONE: '5'
+  PRIVACY_RETENTION_DAYS: '30'
+  DRAW_PROOF_CONTAINER: proofContainer
+  CHANNEL_TIMEOUT_SECONDS: '10'
+  CHANNEL_INSTAGRAM_BASE_URL: instagramBaseUrl
+  CHANNEL_INSTAGRAM_USER_ID: instagramUserId
+  CHANNEL_INSTAGRAM_ACCESS_TOKEN: secretRef(vault.outputs.uri, 'instagram-access-token', instagramAccessToken)
+  CHANNEL_KAKAO_BASE_URL: kakaoBaseUrl
+  CHANNEL_KAKAO_API_KEY: secretRef(vault.outputs.uri, 'kakao-api-key', kakaoApiKey)
+  CHANNEL_KAKAO_CHANNEL_ID: kakaoChannelId
+  CHANNEL_URIDONGNETV_BASE_URL: uriDongneTvBaseUrl
+  CHANNEL_URIDONGNETV_API_KEY: secretRef(vault.outputs.uri, 'uridongnetv-api-key', uriDongneTvApiKey)
+  CHANNEL_GINITV_BASE_URL: giniTvBaseUrl
+  CHANNEL_GINITV_API_KEY: secretRef(vault.outputs.uri, 'ginitv-api-key', giniTvApiKey)
+  CHANNEL_RINGOBIZ_BASE_URL: ringoBizBaseUrl
+  CHANNEL_RINGOBIZ_API_KEY: secretRef(vault.outputs.uri, 'ringobiz-api-key', ringoBizApiKey)
+  DISTRIBUTION_MAX_ATTEMPTS: '6'
+  DISTRIBUTION_BREAKER_THRESHOLD: '5'
+  DISTRIBUTION_BREAKER_COOLDOWN_SECONDS: '30'
+  DISTRIBUTION_ATTEMPT_TABLE: attemptTable
+}
+
+module functionApp 'modules/functionapp.bicep' = {
+  name: 'functionapp'
+  params: {
+    name: 'func-${name}-${suffix}'
+    location: location
+    tags: tags
+    storageAccountName: storage.outputs.name
+    deploymentContainer: 'deployments'
+    maximumInstanceCount: maximumInstanceCount
+    instanceMemoryMB: instanceMemoryMB
+    alwaysReadyHttp: alwaysReadyHttp
+    appSettings: appSettings
+  }
+}
+
+module roles 'modules/roles.bicep' = {
+  name: 'roles'
+  params: {
+    principalId: functionApp.outputs.principalId
+    storageAccountName: storage.outputs.name
+    serviceBusName: serviceBus.outputs.name
+    keyVaultName: vault.outputs.name
+  }
+}
+
+output functionAppUrl string = functionApp.outputs.url
+output functionAppName string = functionApp.outputs.name
+output healthUrl string = '${functionApp.outputs.url}/api/v1/health'
+output postgresServerName string = postgres.outputs.name
+output keyVaultName string = vault.outputs.name
+output storageAccountName string = storage.outputs.name

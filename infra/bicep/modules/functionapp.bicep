@@ -1,0 +1,66 @@
+// The function app on the Flex Consumption plan (FC1, Linux): our Go
+// custom handler (runtime custom 1.0; Flex rejects FUNCTIONS_WORKER_RUNTIME),
+// deployed as a zip to a blob container the app reads with its own
+// system-assigned identity.
+param name string
+param location string
+param tags object
+param storageAccountName string
+param deploymentContainer string
+param maximumInstanceCount int
+@allowed([512, 2048, 4096])
+param instanceMemoryMB int
+@description('Always-ready instances for the HTTP functions (0 in dev).')
+param alwaysReadyHttp int
+@description('App settings (name: value); secrets are Key Vault references.')
+param appSettings object
+
+resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: storageAccountName
+}
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: 'asp-${name}'
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: { tier: 'FlexConsumption', name: 'FC1' }
+  properties: { reserved: true }
+}
+
+resource app 'Microsoft.Web/sites@2024-04-01' = {
+  name: name
+  location: location
+  tags: tags
+  kind: 'functionapp,linux'
+  identity: { type: 'SystemAssigned' }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    keyVaultReferenceIdentity: 'SystemAssigned'
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${storage.properties.primaryEndpoints.blob}${deploymentContainer}'
+          authentication: { type: 'SystemAssignedIdentity' }
+        }
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: instanceMemoryMB
+        alwaysReady: alwaysReadyHttp > 0 ? [{ name: 'http', instanceCount: alwaysReadyHttp }] : []
+      }
+      runtime: { name: 'custom', version: '1.0' }
+    }
+    siteConfig: {
+      minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      appSettings: [for s in items(appSettings): { name: s.key, value: s.value }]
+    }
+  }
+}
+
+output name string = app.name
+output principalId string = app.identity.principalId
+output url string = 'https://${app.properties.defaultHostName}'

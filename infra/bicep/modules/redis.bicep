@@ -1,0 +1,54 @@
+// Redis: Azure Managed Redis (TLS on 10000) by default, or Azure Cache for
+// Redis (TLS on 6380) when kind is 'cache'. The app gets one rediss:// URL.
+param name string
+param location string
+param tags object
+@allowed(['managed', 'cache'])
+param kind string
+@description('Azure Managed Redis SKU (e.g. Balanced_B0) or Azure Cache for Redis SKU as Family_Capacity_Name (e.g. C_1_Standard).')
+param sku string
+param highAvailability bool
+
+resource managed 'Microsoft.Cache/redisEnterprise@2025-04-01' = if (kind == 'managed') {
+  name: name
+  location: location
+  tags: tags
+  sku: { name: sku }
+  properties: {
+    minimumTlsVersion: '1.2'
+    highAvailability: highAvailability ? 'Enabled' : 'Disabled'
+  }
+}
+
+resource managedDb 'Microsoft.Cache/redisEnterprise/databases@2025-04-01' = if (kind == 'managed') {
+  parent: managed
+  name: 'default'
+  properties: {
+    clientProtocol: 'Encrypted'
+    port: 10000
+    clusteringPolicy: 'EnterpriseCluster' // one endpoint: a plain (non-cluster) client works
+    evictionPolicy: 'NoEviction' // rate limits and dedup keys must not vanish under memory pressure
+    accessKeysAuthentication: 'Enabled'
+  }
+}
+
+resource cache 'Microsoft.Cache/redis@2024-11-01' = if (kind == 'cache') {
+  name: name
+  location: location
+  tags: tags
+  properties: {
+    sku: {
+      family: split(sku, '_')[0]
+      capacity: int(split(sku, '_')[1])
+      name: split(sku, '_')[2]
+    }
+    enableNonSslPort: false
+    minimumTlsVersion: '1.2'
+    redisConfiguration: { 'maxmemory-policy': 'noeviction' }
+  }
+}
+
+@secure()
+output url string = kind == 'managed'
+  ? 'rediss://:${uriComponent(managedDb.listKeys().primaryKey)}@${managed.properties.hostName}:10000/0'
+  : 'rediss://:${uriComponent(cache.listKeys().primaryKey)}@${cache.properties.hostName}:6380/0'

@@ -1,0 +1,58 @@
+// The storage account: the Flex Consumption deployment container, posters,
+// draw proofs and exports (Blob), the channel attempt log (Table). Shared
+// keys are off: the app reaches it with its managed identity.
+param name string
+param location string
+param tags object
+@allowed(['Standard_LRS', 'Standard_ZRS', 'Standard_GZRS'])
+param sku string
+@description('Blob containers: name and whether anyone may read blobs (posters, share kits).')
+param containers array
+param tables array
+
+resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
+  name: name
+  location: location
+  tags: tags
+  kind: 'StorageV2'
+  sku: { name: sku }
+  properties: {
+    allowSharedKeyAccess: false
+    allowBlobPublicAccess: true // posters and share kits are public pages; every other container is private
+    minimumTlsVersion: 'TLS1_2'
+    supportsHttpsTrafficOnly: true
+    defaultToOAuthAuthentication: true
+  }
+}
+
+resource blobs 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01' = {
+  parent: account
+  name: 'default'
+  properties: {
+    deleteRetentionPolicy: { enabled: true, days: 7 }
+  }
+}
+
+resource blobContainers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [
+  for c in containers: {
+    parent: blobs
+    name: c.name
+    properties: { publicAccess: c.public ? 'Blob' : 'None' }
+  }
+]
+
+resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2023-05-01' = {
+  parent: account
+  name: 'default'
+}
+
+resource tableList 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-05-01' = [
+  for t in tables: {
+    parent: tableService
+    name: t
+  }
+]
+
+output name string = account.name
+output id string = account.id
+output blobEndpoint string = account.properties.primaryEndpoints.blob

@@ -1,0 +1,105 @@
+package deploy
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/eventmkt/backend/shared/config"
+)
+
+// repoRoot is the repository, two levels up from this package.
+func repoRoot(t *testing.T) string {
+	t.Helper()
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return root
+}
+
+func TestInfraMatchesCode(t *testing.T) {
+	t.Parallel()
+	for _, err := range DefaultInfraCheck(repoRoot(t), config.Names).Check() {
+		t.Error(err)
+	}
+}
+
+// copyInfra copies what the check reads into a temporary root.
+func copyInfra(t *testing.T) string {
+	t.Helper()
+	src, dst := repoRoot(t), t.TempDir()
+	for _, rel := range []string{"functions", "infra", "local.settings.json.example"} {
+		err := filepath.Walk(filepath.Join(src, rel), func(p string, info os.FileInfo, err error) error {
+			if err != nil {
+				return err
+			}
+			r, _ := filepath.Rel(src, p)
+			if info.IsDir() {
+				return os.MkdirAll(filepath.Join(dst, r), 0o755)
+			}
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			return os.WriteFile(filepath.Join(dst, r), b, 0o644)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dst
+}
+
+func edit(t *testing.T, root, rel, old, new string) {
+	t.Helper()
+	p := filepath.Join(root, rel)
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), old) {
+		t.Fatalf("%s does not contain %q", rel, old)
+	}
+	if err := os.WriteFile(p, []byte(strings.Replace(string(b), old, new, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestInfraCheckCatchesDrift removes or breaks one thing on one side only,
+// in a copy, and expects the check to name it.
+func TestInfraCheckCatchesDrift(t *testing.T) {
+	t.Parallel()
+	root := repoRoot(t)
+	for _, tc := range []struct {
+		name, file, old, new, want string
+	}{
+		{"queue missing from the Bicep", "infra/bicep/modules/servicebus.bicep", "{ name: 'distribution-jobs', lockDuration: 'PT1M', maxDeliveryCount: 10 }", "", `queue "distribution-jobs"`},
+		{"queue renamed in a function", "functions/AnalyticsIngest/function.json", `"analytics-events"`, `"analytics-event"`, `queue "analytics-event" (functions/AnalyticsIngest)`},
+		{"setting missing from the app settings", "infra/bicep/main.bicep", "  DISTRIBUTION_ATTEMPT_TABLE: attemptTable\n", "", "setting DISTRIBUTION_ATTEMPT_TABLE is read by the app but not set in the function app"},
+		{"setting missing from the local example", "local.settings.json.example", `"CHANNEL_TIMEOUT_SECONDS": "10",`, "", "setting CHANNEL_TIMEOUT_SECONDS is read by the app but missing from local.settings.json.example"},
+		{"5-field timer schedule", "functions/StatsRollup/function.json", `"30 */5 * * * *"`, `"*/5 * * * *"`, "timer functions/StatsRollup"},
+		{"required parameter not set", "infra/bicep/prod.bicepparam", "param redisSku = 'Balanced_B5'\n", "", "prod.bicepparam does not set redisSku"},
+		{"unknown parameter set", "infra/bicep/dev.bicepparam", "param storageSku = 'Standard_LRS'", "param storageSkew = 'Standard_LRS'", "sets storageSkew, which main.bicep does not declare"},
+		{"missing module file", "infra/bicep/main.bicep", "'modules/redis.bicep'", "'modules/rediss.bicep'", "module modules/rediss.bicep does not exist"},
+		{"Bicep syntax error", "infra/bicep/modules/roles.bicep", "resource secretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {", "resource secretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = ", "bicep syntax: infra/bicep/modules/roles.bicep"},
+		{"worker runtime set", "infra/bicep/main.bicep", "  QUEUE_BROKER: 'servicebus'\n", "  QUEUE_BROKER: 'servicebus'\n  FUNCTIONS_WORKER_RUNTIME: 'custom'\n", "FUNCTIONS_WORKER_RUNTIME"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			copyRoot := copyInfra(t)
+			edit(t, copyRoot, tc.file, tc.old, tc.new)
+			check := DefaultInfraCheck(copyRoot, config.Names)
+			check.SyntaxCheck = NodeBicepSyntax(root) // the parser lives in the real repository
+			var got []string
+			for _, err := range check.Check() {
+				got = append(got, err.Error())
+			}
+			joined := strings.Join(got, "\n")
+			if !strings.Contains(joined, tc.want) {
+				t.Fatalf("got errors:\n%s\nwant one containing %q", joined, tc.want)
+			}
+		})
+	}
+}
