@@ -4,7 +4,9 @@ using './main.bicep'
 param name = 'eventmkt-dev'
 param tags = { app: 'eventmkt', env: 'dev' }
 
-param maximumInstanceCount = 10
+// 40 is the lowest maximum Flex Consumption accepts in every region; at
+// about 100 users the app never comes close to it.
+param maximumInstanceCount = 40
 param instanceMemoryMB = 2048
 param alwaysReadyHttp = 0
 
@@ -27,6 +29,23 @@ param logRetentionDays = 30
 param logDailyCapGb = 1
 
 param jwtSigningKey = readEnvironmentVariable('JWT_SIGNING_KEY')
-param publicWebUrl = 'https://dev.eventmkt.example'
+param publicWebUrl = readEnvironmentVariable('PUBLIC_WEB_URL', 'https://dev.eventmkt.example')
 param logLevel = 'debug'
 param bcryptCost = 10
+
+// Optional credentials: read on every deployment, so a redeploy keeps them
+// (an empty value leaves the feature off: built-in AI, share kits, a
+// channel failing with a reason that names its setting).
+param aiBaseUrl = readEnvironmentVariable('AI_BASE_URL', '')
+param aiApiKey = readEnvironmentVariable('AI_API_KEY', '')
+param instagramUserId = readEnvironmentVariable('CHANNEL_INSTAGRAM_USER_ID', '')
+param instagramAccessToken = readEnvironmentVariable('CHANNEL_INSTAGRAM_ACCESS_TOKEN', '')
+param kakaoBaseUrl = readEnvironmentVariable('CHANNEL_KAKAO_BASE_URL', '')
+param kakaoChannelId = readEnvironmentVariable('CHANNEL_KAKAO_CHANNEL_ID', '')
+param kakaoApiKey = readEnvironmentVariable('CHANNEL_KAKAO_API_KEY', '')
+param uriDongneTvBaseUrl = readEnvironmentVariable('CHANNEL_URIDONGNETV_BASE_URL', '')
+param uriDongneTvApiKey = readEnvironmentVariable('CHANNEL_URIDONGNETV_API_KEY', '')
+param giniTvBaseUrl = readEnvironmentVariable('CHANNEL_GINITV_BASE_URL', '')
+param giniTvApiKey = readEnvironmentVariable('CHANNEL_GINITV_API_KEY', '')
+param ringoBizBaseUrl = readEnvironmentVariable('CHANNEL_RINGOBIZ_BASE_URL', '')
+param ringoBizApiKey = readEnvironmentVariable('CHANNEL_RINGOBIZ_API_KEY', '')

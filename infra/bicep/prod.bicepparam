@@ -15,8 +15,11 @@ param postgresStorageGb = 128
 param postgresHighAvailability = 'ZoneRedundant'
 param postgresBackupRetentionDays = 35
 param postgresGeoRedundantBackup = true
-// 100 instances x 8 connections = 800 stays under the D2ds_v5 limit (859
-// usable); raise it only with a bigger server or PgBouncer.
+// Connection budget: the limit applies per scaling group (the HTTP
+// functions together, each queue function alone), so a full scale-out of
+// every group could open more than D2ds_v5's 859 connections. Load that
+// large needs PgBouncer (General Purpose has it built in) or a bigger
+// server; docs/deploy.md says how to watch for it.
 param postgresMaxConns = 8
 param postgresAdminPassword = readEnvironmentVariable('POSTGRES_ADMIN_PASSWORD')
 
@@ -31,6 +34,23 @@ param logRetentionDays = 90
 param logDailyCapGb = -1
 
 param jwtSigningKey = readEnvironmentVariable('JWT_SIGNING_KEY')
-param publicWebUrl = 'https://eventmkt.example'
+param publicWebUrl = readEnvironmentVariable('PUBLIC_WEB_URL', 'https://eventmkt.example')
 param logLevel = 'info'
 param bcryptCost = 12
+
+// Optional credentials: read on every deployment, so a redeploy keeps them
+// (an empty value leaves the feature off: built-in AI, share kits, a
+// channel failing with a reason that names its setting).
+param aiBaseUrl = readEnvironmentVariable('AI_BASE_URL', '')
+param aiApiKey = readEnvironmentVariable('AI_API_KEY', '')
+param instagramUserId = readEnvironmentVariable('CHANNEL_INSTAGRAM_USER_ID', '')
+param instagramAccessToken = readEnvironmentVariable('CHANNEL_INSTAGRAM_ACCESS_TOKEN', '')
+param kakaoBaseUrl = readEnvironmentVariable('CHANNEL_KAKAO_BASE_URL', '')
+param kakaoChannelId = readEnvironmentVariable('CHANNEL_KAKAO_CHANNEL_ID', '')
+param kakaoApiKey = readEnvironmentVariable('CHANNEL_KAKAO_API_KEY', '')
+param uriDongneTvBaseUrl = readEnvironmentVariable('CHANNEL_URIDONGNETV_BASE_URL', '')
+param uriDongneTvApiKey = readEnvironmentVariable('CHANNEL_URIDONGNETV_API_KEY', '')
+param giniTvBaseUrl = readEnvironmentVariable('CHANNEL_GINITV_BASE_URL', '')
+param giniTvApiKey = readEnvironmentVariable('CHANNEL_GINITV_API_KEY', '')
+param ringoBizBaseUrl = readEnvironmentVariable('CHANNEL_RINGOBIZ_BASE_URL', '')
+param ringoBizApiKey = readEnvironmentVariable('CHANNEL_RINGOBIZ_API_KEY', '')
