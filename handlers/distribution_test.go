@@ -494,3 +494,32 @@ func TestDistributionStatusRules(t *testing.T) {
 		t.Fatal("the retry left the cached status in place")
 	}
 }
+
+// A job that names only its own channel (sent before jobs listed all
+// channels) still ends in a correct overall status: a late channel reopens
+// a settled distribution, and it settles again.
+func TestDistributionLateChannelReopens(t *testing.T) {
+	t.Parallel()
+	f := newServer(t)
+	ctx := context.Background()
+	id := uuid.New()
+	job := func(ch string) event.DistributeChannel {
+		return event.DistributeChannel{EventID: id, Channel: ch, EventName: "늦은 채널", StartDate: "2026-11-22", EndDate: "2026-11-30",
+			ImageURL: "https://example.com/p.png", StoreName: "카페", StoreAddress: "서울 강남구 테헤란로 1", StorePhone: "0255512345",
+			ParticipateURL: "https://app.example/e", Settings: json.RawMessage(`{}`)}
+	}
+	if out, err := f.dist.Distribute(ctx, distribution.InitialMessageID(id, "INSTAGRAM"), job("INSTAGRAM")); err != nil || out != distribution.OutcomePosted {
+		t.Fatalf("INSTAGRAM: %v %v", out, err)
+	}
+	if out, err := f.dist.Distribute(ctx, distribution.InitialMessageID(id, "KAKAO"), job("KAKAO")); err != nil || out != distribution.OutcomePosted {
+		t.Fatalf("KAKAO: %v %v", out, err)
+	}
+	var overall string
+	var settlements int
+	if err := f.db.QueryRow(ctx, `SELECT overall_status, settlements FROM distribution.distribution_status WHERE event_id = $1`, id).Scan(&overall, &settlements); err != nil {
+		t.Fatal(err)
+	}
+	if overall != "COMPLETED" || settlements != 2 {
+		t.Fatalf("overall %s after %d settlements, want COMPLETED after 2", overall, settlements)
+	}
+}

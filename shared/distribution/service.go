@@ -341,6 +341,13 @@ func (s *Service) ensure(ctx context.Context, job event.DistributeChannel) (chan
 				return fmt.Errorf("distribution: channel %s: %w", ch, err)
 			}
 		}
+		// A channel added to a distribution that had already settled (a job
+		// from before jobs named all channels) reopens it.
+		if _, err := tx.Exec(ctx, `UPDATE distribution.distribution_status SET overall_status = 'IN_PROGRESS', completed_at = NULL, updated_at = $2
+			WHERE id = $1 AND overall_status <> 'IN_PROGRESS'
+				AND EXISTS (SELECT 1 FROM distribution.channel_status WHERE distribution_status_id = $1 AND status IN ('PENDING', 'IN_PROGRESS'))`, distID, now); err != nil {
+			return fmt.Errorf("distribution: reopen %s: %w", job.EventID, err)
+		}
 		return nil
 	})
 	if err != nil {
