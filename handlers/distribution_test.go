@@ -29,14 +29,7 @@ var allChannels = map[string]any{
 // publishedEverywhere publishes an event to all six channels.
 func publishedEverywhere(t *testing.T, f fixture, acct account) string {
 	t.Helper()
-	id := draftWithPlan(t, f, acct)
-	if rec, _ := call(t, f.srv, "PUT", "/api/v1/events/"+id+"/channels", acct.access, allChannels); rec.Code != 200 {
-		t.Fatalf("channels: %d %s", rec.Code, rec.Body)
-	}
-	if rec, _ := call(t, f.srv, "POST", "/api/v1/events/"+id+"/publish", acct.access, nil); rec.Code != 200 {
-		t.Fatalf("publish: %d %s", rec.Code, rec.Body)
-	}
-	return id
+	return publishedOn(t, f, acct, allChannels)
 }
 
 // distJobs is the local broker's distribution queue, scheduled messages

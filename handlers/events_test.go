@@ -116,8 +116,14 @@ var goodChannels = map[string]any{
 
 func publishedEvent(t *testing.T, f fixture, acct account) string {
 	t.Helper()
+	return publishedOn(t, f, acct, goodChannels)
+}
+
+// publishedOn runs the wizard to a published event with the given channel choice.
+func publishedOn(t *testing.T, f fixture, acct account, channels map[string]any) string {
+	t.Helper()
 	id := draftWithPlan(t, f, acct)
-	if rec, _ := call(t, f.srv, "PUT", "/api/v1/events/"+id+"/channels", acct.access, goodChannels); rec.Code != 200 {
+	if rec, _ := call(t, f.srv, "PUT", "/api/v1/events/"+id+"/channels", acct.access, channels); rec.Code != 200 {
 		t.Fatalf("channels: %d %s", rec.Code, rec.Body)
 	}
 	if rec, _ := call(t, f.srv, "POST", "/api/v1/events/"+id+"/publish", acct.access, nil); rec.Code != 200 {
