@@ -1,8 +1,9 @@
 package handlers
 
 import (
-	"encoding/json"
 	"net/http"
+
+	"github.com/google/uuid"
 
 	"github.com/eventmkt/backend/shared/apperr"
 	"github.com/eventmkt/backend/shared/event"
@@ -12,13 +13,10 @@ import (
 // distributeChannel is the ChannelDistribute queue function: one channel
 // of one event per message.
 func (s *Server) distributeChannel(w http.ResponseWriter, r *http.Request, inv *Invocation) error {
-	m, err := inv.Message()
+	var job event.DistributeChannel
+	m, err := decodeMessage(inv, &job, func() uuid.UUID { return job.EventID })
 	if err != nil {
 		return err
-	}
-	var job event.DistributeChannel
-	if err := json.Unmarshal(m.Body, &job); err != nil {
-		return apperr.Wrap(err, apperr.Invalid, codeBadRequest, "the message body is not a distribution job")
 	}
 	if m.MessageID == "" {
 		return apperr.Invalidf(codeBadRequest, "the message has no MessageId")

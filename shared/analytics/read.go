@@ -205,7 +205,7 @@ func (s *Service) UserTimeline(ctx context.Context, c user.Caller, userID uuid.U
 // selfOrAdmin lets an owner read only their own aggregates; an ADMIN reads
 // anyone's. The code is the user domain's for the same refusal.
 func selfOrAdmin(c user.Caller, userID uuid.UUID) error {
-	if c.UserID != userID && !c.IsAdmin() {
+	if !c.Reads(userID) {
 		return apperr.New(apperr.Forbidden, user.CodeForbidden, "you may read only your own analytics")
 	}
 	return nil

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/google/uuid"
@@ -176,20 +177,20 @@ type batch struct {
 	ended    map[uuid.UUID]bool
 	channels map[chanKey]*counts
 	hours    map[hourKey]*counts
-	posted   map[chanKey]struct {
-		status   string
-		expected int64
-	}
-	metrics map[chanKey]metricsPayload
+	posted   map[chanKey]posting
+	metrics  map[chanKey]metricsPayload
+}
+
+// posting is a channel's end state in the latest DistributionCompleted.
+type posting struct {
+	status   string
+	expected int64
 }
 
 func newBatch() *batch {
 	return &batch{events: map[uuid.UUID]*counts{}, created: map[uuid.UUID]createdPayload{}, ended: map[uuid.UUID]bool{},
 		channels: map[chanKey]*counts{}, hours: map[hourKey]*counts{}, metrics: map[chanKey]metricsPayload{},
-		posted: map[chanKey]struct {
-			status   string
-			expected int64
-		}{}}
+		posted: map[chanKey]posting{}}
 }
 
 func (b *batch) event(id uuid.UUID) *counts {
@@ -270,10 +271,7 @@ func (b *batch) add(e rawEvent) error {
 			return err
 		}
 		for _, c := range p.DistributedChannels {
-			b.posted[chanKey{e.EventID, c.Channel}] = struct {
-				status   string
-				expected int64
-			}{c.Status, c.ExpectedViews}
+			b.posted[chanKey{e.EventID, c.Channel}] = posting{c.Status, c.ExpectedViews}
 		}
 	case TypeChannelMetrics:
 		var p metricsPayload
@@ -367,7 +365,7 @@ func boolSet[V any](m map[uuid.UUID]V) map[uuid.UUID]bool {
 }
 
 func dateOrNil(s string) *string {
-	if _, err := time.Parse("2006-01-02", s); err != nil {
+	if _, err := event.ParseDate(s); err != nil {
 		return nil
 	}
 	return &s
@@ -573,8 +571,7 @@ func (s *Service) takeViews(ctx context.Context) (int, error) {
 					token = pairs[j+1]
 					continue
 				}
-				var n int64
-				if _, err := fmt.Sscan(pairs[j+1], &n); err == nil && n > 0 {
+				if n, err := strconv.ParseInt(pairs[j+1], 10, 64); err == nil && n > 0 {
 					views[pairs[j]] += n
 				}
 			}

@@ -436,7 +436,7 @@ func (s *Service) ChangePassword(ctx context.Context, c Caller, current, next st
 
 // Store returns a user's store: the owner's own, or any for an ADMIN.
 func (s *Service) Store(ctx context.Context, c Caller, userID uuid.UUID) (Store, error) {
-	if c.UserID != userID && !c.IsAdmin() {
+	if !c.Reads(userID) {
 		return Store{}, apperr.New(apperr.Forbidden, CodeForbidden, "you may read only your own store")
 	}
 	u, err := getUser(ctx, s.db, "u.id = $1", userID, false)

@@ -42,6 +42,10 @@ type Caller struct {
 // IsAdmin reports whether the caller may act on any owner's data.
 func (c Caller) IsAdmin() bool { return c.Role == RoleAdmin }
 
+// Reads reports whether the caller may read the user's own data: they are
+// that user, or an ADMIN.
+func (c Caller) Reads(userID uuid.UUID) bool { return c.UserID == userID || c.IsAdmin() }
+
 type tokens struct {
 	cfg    TokenConfig
 	parser *jwt.Parser
