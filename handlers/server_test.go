@@ -36,7 +36,7 @@ import (
 	"github.com/eventmkt/backend/shared/user"
 )
 
-const fixtures = "../../shared/testdata/functions-host"
+const fixtures = "../testdata/functions-host"
 
 type fixture struct {
 	srv    *Server

@@ -11,7 +11,7 @@ import (
 )
 
 // The host's encodings, reproduced from what it sends (see
-// ../shared/testdata/functions-host): a message body travels as a JSON string
+// testdata/functions-host at the repository root): a message body travels as a JSON string
 // in Data; Metadata scalars are strings, string values quoted a second time;
 // *Utc times carry no zone, their twins "+00:00"; the top-level fields of a
 // JSON body are copied into Metadata.

@@ -14,7 +14,7 @@ import (
 	"github.com/eventmkt/backend/shared/queue"
 )
 
-const fixtureDir = "../../../shared/testdata/functions-host"
+const fixtureDir = "../../testdata/functions-host"
 
 func loadFixture(t *testing.T, name string) map[string]any {
 	t.Helper()
