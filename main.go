@@ -60,12 +60,12 @@ const usage = `usage: handler [command]
 commands:
   (none)    serve the functions on 127.0.0.1:$FUNCTIONS_CUSTOMHANDLER_PORT (the Functions host starts it so)
   serve -local   the same, reading settings missing from the environment from local.settings.json(.example)
-  devhost   run the app locally the way Azure Functions does (HTTP on :7071, timers, queues)
+  devhost   run the app locally the way Azure Functions does (HTTP on :7071, timers, queues), with the web app (dist/web) on the same origin
   migrate   apply pending schema migrations to POSTGRES_URL, creating the database if missing
   package   -exe PATH -out dist/app.zip: zip host.json, the linux handler and functions/* for a zip deploy
   stage     -exe PATH -dir dist/stage: the same layout as a folder, for func start or the devhost
   verify-draw FILE|URL   recompute a draw proof bundle and print OK or the first mismatch
-  bench [SUITE...]   run the performance suites (login plan posters jobs submit draw distribution analytics) and print the table
+  bench [SUITE...]   run the performance suites (login plan posters jobs submit draw distribution analytics lighthouse) and print the table
   analytics-rebuild -event ID   recompute an event's stats from the raw analytics log
   channel-sim [-addr 127.0.0.1:7072] [-latency-min D] [-latency-max D] [-fail P]
             play the six channels' remote APIs locally (make run starts it)
@@ -212,9 +212,6 @@ func wire(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error
 	if err != nil {
 		return nil, err
 	}
-	events := event.NewService(db, rdb, outbox, log, users, participation.NewCounter(db, rdb), event.Config{
-		TimeZone: cfg.TimeZone, JobTimeout: cfg.JobTimeout, PublicWebURL: cfg.PublicWebURL,
-	}, time.Now)
 	var ai *openai.Client
 	if cfg.AIBaseURL != "" {
 		if ai, err = openai.New(openai.Config{BaseURL: cfg.AIBaseURL, APIKey: cfg.AIAPIKey, Flavor: cfg.AIFlavor, APIVersion: cfg.AIAPIVersion,
@@ -222,11 +219,6 @@ func wire(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error
 			return nil, err
 		}
 	}
-	var aiPlanner *recommend.AI
-	if ai != nil {
-		aiPlanner = recommend.NewAI(ai)
-	}
-	planner := recommend.NewService(aiPlanner, recommend.NewBuiltin(), rdb, log)
 	renderer, err := content.NewRenderer()
 	if err != nil {
 		return nil, err
@@ -236,6 +228,15 @@ func wire(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error
 		art = content.NewOpenAIArt(ai, cfg.AIImageModel)
 	}
 	posters := content.NewService(renderer, art, blobs, cfg.ImageContainer, cfg.ImageBaseURL, log)
+	events := event.NewService(db, rdb, outbox, log, users, participation.NewCounter(db, rdb), event.Config{
+		TimeZone: cfg.TimeZone, JobTimeout: cfg.JobTimeout, PublicWebURL: cfg.PublicWebURL,
+		RetentionDays: int(cfg.PrivacyRetention / (24 * time.Hour)), ViewRatePerClient: cfg.ViewRatePerClient, WebPosters: posters,
+	}, time.Now)
+	var aiPlanner *recommend.AI
+	if ai != nil {
+		aiPlanner = recommend.NewAI(ai)
+	}
+	planner := recommend.NewService(aiPlanner, recommend.NewBuiltin(), rdb, log)
 	entries := participation.NewService(db, rdb, outbox, blobs, events, log, participation.Config{
 		RatePerClient: cfg.RatePerClient, RatePerPhone: cfg.RatePerPhone, PurgeAfter: cfg.PrivacyRetention, ProofContainer: cfg.DrawProofContainer,
 	}, time.Now)
@@ -343,6 +344,7 @@ func devhost(ctx context.Context, args []string, stdout io.Writer) error {
 	root := fs.String("root", ".", "script root: host.json and functions/")
 	addr := fs.String("addr", "127.0.0.1:7071", "HTTP listen address")
 	exe := fs.String("handler", "", "custom handler executable (default: this binary)")
+	web := fs.String("web", "", "the built web app served beside the API (default: dist/web under -root; `make web` builds it)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -410,6 +412,8 @@ func devhost(ctx context.Context, args []string, stdout io.Writer) error {
 		FunctionKeys:     functionKeys,
 		MasterKey:        get("DEVHOST_MASTER_KEY"),
 		Log:              log,
+		WebDir:           *web,
+		ImageOrigin:      funchost.ImageOrigin(get("IMAGE_BASE_URL"), get("STORAGE_CONNECTION_STRING"), get("STORAGE_ACCOUNT_NAME")),
 	})
 	if err != nil {
 		return err

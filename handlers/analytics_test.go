@@ -66,10 +66,14 @@ func TestAnalyticsEndToEnd(t *testing.T) {
 	_, out = login(t, f, "stats2@example.com", goodPassword)
 	other.access = out["accessToken"].(string)
 
-	// Known traffic: 6 page views and 4 entries, attributed by channel.
+	// Known traffic: 6 page views (the entry page's beacons; reading the
+	// page counts nothing) and 4 entries, attributed by channel.
 	for _, ch := range []string{"INSTAGRAM", "INSTAGRAM", "INSTAGRAM", "KAKAO", "KAKAO", ""} {
 		if rec := do(t, f.srv, "GET", "/api/v1/public/events/"+id+"?ch="+ch, nil); rec.Code != 200 {
 			t.Fatalf("public page: %d", rec.Code)
+		}
+		if rec := beacon(t, f, id, ch); rec.Code != 204 {
+			t.Fatalf("view beacon: %d %s", rec.Code, rec.Body)
 		}
 	}
 	for i, e := range []map[string]any{

@@ -275,20 +275,39 @@ func (s *Server) getJob(w http.ResponseWriter, r *http.Request, c user.Caller) {
 	writeJSON(w, http.StatusOK, j)
 }
 
-// publicEvent is EventPublicGet: anonymous, cached, counts a view.
+// publicEvent is EventPublicGet: anonymous and free of side effects, so
+// the CDN and browsers may cache it (views arrive by recordView).
 func (s *Server) publicEvent(w http.ResponseWriter, r *http.Request) {
-	id, err := eventID(r)
+	id, ok := s.withEvent(w, r, nil)
+	if !ok {
+		return
+	}
+	p, err := s.events.Snapshot(r.Context(), id)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	p, err := s.events.View(r.Context(), id, r.URL.Query().Get("ch"))
-	if err != nil {
+	s.writeCacheable(w, r, p)
+}
+
+// recordView is EventViewRecord: the entry page's beacon, one per page
+// load. navigator.sendBeacon posts text/plain, so any Content-Type is read
+// as JSON; an empty body counts as DIRECT.
+func (s *Server) recordView(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Ch string `json:"ch"`
+	}
+	id, ok := s.withEventBody(w, r, &req, decodeAnyJSON)
+	if !ok {
+		return
+	}
+	if err := s.events.RecordView(r.Context(), id, req.Ch, clientIP(r)); err != nil {
+		setRetryAfter(w, err)
 		s.writeError(w, r, err)
 		return
 	}
-	w.Header().Set("Cache-Control", "no-cache") // every view must reach us to be counted
-	writeJSON(w, http.StatusOK, p)
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusNoContent)
 }
 
 // autoEndEvents is the EventAutoEnd timer.

@@ -263,7 +263,7 @@ func TestEventWizard(t *testing.T) {
 	dist := streamMessages(t, f, queue.DistributionJobs)
 	var d event.DistributeChannel
 	if len(dist) != 3 || dist[0].ID != "dist-"+id+"-URIDONGNETV" || json.Unmarshal(dist[1].Body, &d) != nil || d.Channel != "RINGOBIZ" ||
-		d.ImageURL != "http://blob/b.png" || d.ParticipateURL != "https://app.example/events/"+id+"/participate?ch=RINGOBIZ" || !strings.Contains(string(d.Settings), "025551234") {
+		d.ImageURL != "http://blob/b.png" || d.ParticipateURL != "https://app.example/e/"+id+"?ch=RINGOBIZ" || !strings.Contains(string(d.Settings), "025551234") {
 		t.Errorf("distribution messages: %+v / %+v", dist, d)
 	}
 	// Everything but ending is now refused.
@@ -451,39 +451,72 @@ func TestEventListPagingAndFilters(t *testing.T) {
 	}
 }
 
-// 1,000 public page views: Postgres is read once, Redis counts every view.
-func TestPublicPageIsCachedAndCounts(t *testing.T) {
+// beacon posts the entry page's view beacon as navigator.sendBeacon does:
+// a JSON string sent as text/plain.
+func beacon(t *testing.T, f fixture, id, ch string, headers ...string) *httptest.ResponseRecorder {
+	t.Helper()
+	return do(t, f.srv, "POST", "/api/v1/public/events/"+id+"/views", strings.NewReader(`{"ch":"`+ch+`"}`),
+		append([]string{"Content-Type", "text/plain;charset=UTF-8"}, headers...)...)
+}
+
+// 1,000 public page reads and 1,000 view beacons: Postgres is read once,
+// the reads count nothing, and Redis counts every beacon by channel.
+func TestPublicPageIsCachedAndBeaconsCount(t *testing.T) {
 	t.Parallel()
 	f := newServer(t)
 	acct := register(t, f, "pub@example.com", "010-5000-6000")
 	id := publishedEvent(t, f, acct)
 	if rec, _ := call(t, f.srv, "GET", "/api/v1/public/events/"+id+"?ch=INSTAGRAM", "", nil); rec.Code != 200 {
-		t.Fatalf("first view: %d", rec.Code)
+		t.Fatalf("first read: %d", rec.Code)
 	}
 	before := f.pgq.Count()
 	for i := 1; i < 1000; i++ {
+		if rec, _ := call(t, f.srv, "GET", "/api/v1/public/events/"+id+"?ch=INSTAGRAM", "", nil); rec.Code != 200 {
+			t.Fatalf("read %d: %d", i, rec.Code)
+		}
+	}
+	if views, err := f.events.Views(context.Background(), uuid.MustParse(id)); err != nil || len(views) != 0 {
+		t.Errorf("reads counted views: %v %v", views, err)
+	}
+	for i := range 1000 {
 		ch := "INSTAGRAM"
 		if i%4 == 0 {
 			ch = "NAVER"
 		}
-		if rec, _ := call(t, f.srv, "GET", "/api/v1/public/events/"+id+"?ch="+ch, "", nil); rec.Code != 200 {
-			t.Fatalf("view %d: %d", i, rec.Code)
+		if rec := beacon(t, f, id, ch); rec.Code != 204 || rec.Body.Len() != 0 {
+			t.Fatalf("beacon %d: %d %s", i, rec.Code, rec.Body)
 		}
 	}
 	if n := f.pgq.Count() - before; n != 0 {
-		t.Errorf("%d Postgres queries after the first view, want 0", n)
+		t.Errorf("%d Postgres queries after the first read, want 0", n)
 	}
 	views, err := f.events.Views(context.Background(), uuid.MustParse(id))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if total := views["INSTAGRAM"] + views["NAVER"]; total != 1000 || views["NAVER"] != 249 {
-		t.Errorf("views %v, want 1000 in all, 249 from NAVER", views)
+	if views["INSTAGRAM"] != 750 || views["NAVER"] != 250 || len(views) != 2 {
+		t.Errorf("views %v, want 750 from INSTAGRAM and 250 from NAVER", views)
 	}
-	// Unknown sources count as DIRECT.
-	call(t, f.srv, "GET", "/api/v1/public/events/"+id+"?ch=../../etc", "", nil)
-	if views, _ := f.events.Views(context.Background(), uuid.MustParse(id)); views["DIRECT"] != 1 {
-		t.Errorf("views %v", views)
+	// Unknown or missing sources count as DIRECT; any content type is read.
+	for _, tt := range []struct {
+		name, contentType, body string
+		want                    int
+	}{
+		{"unknown channel", "text/plain;charset=UTF-8", `{"ch":"../../etc"}`, 204},
+		{"no channel", "application/json", `{}`, 204},
+		{"empty body", "", ``, 204},
+		{"store QR as JSON", "application/json", `{"ch":"STORE_QR"}`, 204},
+		{"not JSON", "text/plain", `ch=INSTAGRAM`, 400},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := do(t, f.srv, "POST", "/api/v1/public/events/"+id+"/views", strings.NewReader(tt.body), "Content-Type", tt.contentType)
+			if rec.Code != tt.want {
+				t.Errorf("got %d %s, want %d", rec.Code, rec.Body, tt.want)
+			}
+		})
+	}
+	if views, _ := f.events.Views(context.Background(), uuid.MustParse(id)); views["DIRECT"] != 3 || views["STORE_QR"] != 1 || views["INSTAGRAM"] != 750 {
+		t.Errorf("views %v, want 3 DIRECT and 1 STORE_QR more", views)
 	}
 }
 

@@ -30,15 +30,20 @@ func (s *Server) submitEntry(w http.ResponseWriter, r *http.Request) {
 		AgreePrivacy: req.AgreePrivacy, AgreeMarketing: req.AgreeMarketing, StoreVisited: req.StoreVisited, Channel: req.Channel,
 		Source: req.Source, ClientIP: clientIP(r)})
 	if err != nil {
-		if e := apperr.As(err); e.Kind == apperr.TooMany {
-			if secs, ok := e.Extra["retryAfterSeconds"].(int); ok {
-				w.Header().Set("Retry-After", strconv.Itoa(secs))
-			}
-		}
+		setRetryAfter(w, err)
 		s.writeError(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusCreated, rec)
+}
+
+// setRetryAfter tells a throttled client when to come back.
+func setRetryAfter(w http.ResponseWriter, err error) {
+	if e := apperr.As(err); e.Kind == apperr.TooMany {
+		if secs, ok := e.Extra["retryAfterSeconds"].(int); ok {
+			w.Header().Set("Retry-After", strconv.Itoa(secs))
+		}
+	}
 }
 
 func boolParam(r *http.Request, name string, v *apperr.Validation) *bool {
@@ -187,6 +192,21 @@ func (s *Server) drawProof(w http.ResponseWriter, r *http.Request) {
 	if _, err := io.Copy(w, body); err != nil {
 		s.log.ErrorContext(r.Context(), "proof download interrupted", "eventId", id, "error", err)
 	}
+}
+
+// eventResults is EventResultsGet: public, cacheable; the draw and each
+// disqualification change it.
+func (s *Server) eventResults(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.withEvent(w, r, nil)
+	if !ok {
+		return
+	}
+	res, err := s.participation.Results(r.Context(), id)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.writeCacheable(w, r, res)
 }
 
 // purgePrivacy is the PrivacyPurge timer.

@@ -132,6 +132,7 @@ func (s *Server) routes() {
 	s.httpFunc("EventEnd", http.MethodPost, "events/{eventId}/end", s.owner(s.endEvent))
 	s.httpFunc("JobGet", http.MethodGet, "jobs/{jobId}", s.owner(s.getJob))
 	s.httpFunc("EventPublicGet", http.MethodGet, "public/events/{eventId}", s.publicEvent)
+	s.httpFunc("EventViewRecord", http.MethodPost, "public/events/{eventId}/views", s.recordView)
 	s.timerFunc("EventAutoEnd", s.autoEndEvents)
 	s.queueFunc("RecommendationGenerate", queue.AIRecommendationJobs, s.generateRecommendations)
 	s.queueFunc("ImageGenerate", queue.ImageGenerationJobs, s.generateImages)
@@ -144,6 +145,7 @@ func (s *Server) routes() {
 	s.httpFunc("WinnerList", http.MethodGet, "events/{eventId}/winners", s.owner(s.listWinners))
 	s.httpFunc("WinnerDisqualify", http.MethodPost, "events/{eventId}/winners/{participantId}/disqualify", s.owner(s.disqualifyWinner))
 	s.httpFunc("DrawProofGet", http.MethodGet, "public/events/{eventId}/draw-proof", s.drawProof)
+	s.httpFunc("EventResultsGet", http.MethodGet, "public/events/{eventId}/results", s.eventResults)
 	s.timerFunc("PrivacyPurge", s.purgePrivacy)
 
 	s.queueFunc("ChannelDistribute", queue.DistributionJobs, s.distributeChannel)

@@ -124,6 +124,7 @@ type fixtureOpts struct {
 	db        *postgres.DB    // nil: a fresh database
 	redis     *goredis.Client // nil: the test's Redis; set to a dead client to run without Redis
 	rate      [2]int          // participation limits per client and per phone (0 = off)
+	viewRate  int             // page-view beacons per client and event per minute (0 = off)
 }
 
 func newServerOpts(t *testing.T, o fixtureOpts) fixture {
@@ -157,8 +158,9 @@ func newServerOpts(t *testing.T, o fixtureOpts) fixture {
 		_, _ = blobs.DeleteContainer(context.Background(), proofs, nil)
 		_, _ = blobs.DeleteContainer(context.Background(), images, nil)
 	})
-	events := event.NewService(db, rdb, ob, log, users, participation.NewCounter(db, rdb),
-		event.Config{TimeZone: seoul, JobTimeout: 10 * time.Minute, PublicWebURL: "https://app.example"}, clk.Now)
+	posters := content.NewService(renderer(t), nil, blobs, images, "", log)
+	events := event.NewService(db, rdb, ob, log, users, participation.NewCounter(db, rdb), event.Config{TimeZone: seoul, JobTimeout: 10 * time.Minute,
+		PublicWebURL: "https://app.example", RetentionDays: 30, ViewRatePerClient: o.viewRate, WebPosters: posters}, clk.Now)
 	if probes == nil {
 		blobs, tbl := testenv.Blob(t), testenv.Tables(t)
 		probes = []health.Probe{
@@ -192,7 +194,7 @@ func newServerOpts(t *testing.T, o fixtureOpts) fixture {
 		Users:          users,
 		Events:         events,
 		PlanJobs:       recommend.NewJobs(events, recommend.NewService(aiPlanner(o.ai), recommend.NewBuiltin(), rdb, log), log, seoul, clk.Now),
-		ImageJobs:      content.NewJobs(events, content.NewService(renderer(t), nil, blobs, images, "", log), log),
+		ImageJobs:      content.NewJobs(events, posters, log),
 		Participation: participation.NewService(db, rdb, ob, blobs, events, log, participation.Config{
 			RatePerClient: o.rate[0], RatePerPhone: o.rate[1], ProofContainer: proofs,
 		}, clk.Now),

@@ -83,7 +83,7 @@ func distributionSuite(ctx context.Context, env *Env) ([]Row, error) {
 			m, err := queue.NewMessage(distribution.InitialMessageID(ids[i], ch), queue.DistributionJobs, event.TypeDistribute, ids[i].String(), event.DistributeChannel{
 				EventID: ids[i], Channel: ch, Channels: distribution.Channels, Attempt: 1, EventName: "벤치 이벤트", Description: "벤치마크 이벤트입니다",
 				Prize: "커피 쿠폰", StartDate: "2026-11-22", EndDate: "2026-12-22", ImageURL: "https://example.com/poster.png", StoreName: "벤치 카페",
-				StoreAddress: "서울 강남구 테헤란로 1", StorePhone: "0255512345", ParticipateURL: "https://app.example/events/" + ids[i].String() + "/participate?ch=" + ch,
+				StoreAddress: "서울 강남구 테헤란로 1", StorePhone: "0255512345", ParticipateURL: event.EntryURL("https://app.example", ids[i], ch),
 				Settings: json.RawMessage(`{}`),
 			})
 			if err != nil {

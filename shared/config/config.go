@@ -58,7 +58,10 @@ type Config struct {
 	// Events.
 	TimeZone     *time.Location // EVENT_TIME_ZONE: what "today" means for event dates
 	JobTimeout   time.Duration  // JOB_TIMEOUT_MINUTES: AI jobs not done by then are failed
-	PublicWebURL string         // PUBLIC_WEB_URL: the web app, for participation links
+	PublicWebURL string         // PUBLIC_WEB_URL: the web app, for the entry links in channel posts
+	// VIEW_RATE_PER_CLIENT: page-view beacons counted per client address and
+	// event per minute, 0 = off.
+	ViewRatePerClient int
 
 	// AI. With AI_BASE_URL empty the built-in planner and poster renderer do
 	// all the work; with it set they are the fallback.
@@ -114,7 +117,7 @@ var Names = []string{
 	"QUEUE_BROKER", "ServiceBusConnection", "ServiceBusConnection__fullyQualifiedNamespace",
 	"LOG_LEVEL", "REQUEST_TIMEOUT_SECONDS", "MAX_BODY_BYTES",
 	"JWT_SIGNING_KEY", "JWT_ISSUER", "JWT_AUDIENCE", "ACCESS_TOKEN_MINUTES", "REFRESH_TOKEN_DAYS", "BCRYPT_COST", "LOGIN_RATE_PER_IP",
-	"EVENT_TIME_ZONE", "JOB_TIMEOUT_MINUTES", "PUBLIC_WEB_URL",
+	"EVENT_TIME_ZONE", "JOB_TIMEOUT_MINUTES", "PUBLIC_WEB_URL", "VIEW_RATE_PER_CLIENT",
 	"AI_BASE_URL", "AI_API_KEY", "AI_API_FLAVOR", "AI_API_VERSION", "AI_CHAT_MODEL", "AI_IMAGE_MODEL", "AI_TIMEOUT_SECONDS",
 	"IMAGE_CONTAINER", "IMAGE_BASE_URL",
 	"PARTICIPATION_RATE_PER_CLIENT", "PARTICIPATION_RATE_PER_PHONE", "PRIVACY_RETENTION_DAYS", "DRAW_PROOF_CONTAINER",
@@ -151,6 +154,7 @@ func Load(lookup Lookup) (Config, error) {
 		TimeZone:                   r.location("EVENT_TIME_ZONE", "Asia/Seoul"),
 		JobTimeout:                 time.Duration(r.intIn("JOB_TIMEOUT_MINUTES", 10, 1, 120)) * time.Minute,
 		PublicWebURL:               strings.TrimRight(r.optional("PUBLIC_WEB_URL", checkHTTPURL), "/"),
+		ViewRatePerClient:          r.intIn("VIEW_RATE_PER_CLIENT", 30, 0, 1_000_000),
 		AIBaseURL:                  strings.TrimRight(r.optional("AI_BASE_URL", checkHTTPURL), "/"),
 		AIAPIKey:                   r.optional("AI_API_KEY", nil),
 		AIFlavor:                   r.oneOf("AI_API_FLAVOR", "openai", "openai", "azure"),

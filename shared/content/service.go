@@ -151,22 +151,43 @@ func artReason(err error) string {
 // upload stores a poster where browsers can fetch it: a public-read
 // container, image/png, cached for a year (names are unique, never reused).
 func (s *Service) upload(ctx context.Context, name string, png []byte) (string, error) {
+	return s.uploadAs(ctx, name, png, "image/png")
+}
+
+// uploadAs is upload for any image type.
+func (s *Service) uploadAs(ctx context.Context, name string, data []byte, contentType string) (string, error) {
 	s.ensure.Do(func() { s.ensErr = blobstore.EnsureContainer(ctx, s.blobs, s.container, true) })
 	if s.ensErr != nil {
 		err := s.ensErr
 		s.ensure = sync.Once{} // try again next time
 		return "", err
 	}
-	_, err := s.blobs.UploadBuffer(ctx, s.container, name, png, &azblob.UploadBufferOptions{
-		HTTPHeaders: &blob.HTTPHeaders{BlobContentType: to.Ptr("image/png"), BlobCacheControl: to.Ptr("public, max-age=31536000, immutable")},
+	_, err := s.blobs.UploadBuffer(ctx, s.container, name, data, &azblob.UploadBufferOptions{
+		HTTPHeaders: &blob.HTTPHeaders{BlobContentType: to.Ptr(contentType), BlobCacheControl: to.Ptr("public, max-age=31536000, immutable")},
 	})
 	if err != nil {
 		return "", fmt.Errorf("content: upload %s: %w", name, err)
 	}
+	return s.urlOf(name), nil
+}
+
+// urlOf is where browsers fetch a stored poster.
+func (s *Service) urlOf(name string) string {
 	if s.baseURL != "" {
-		return s.baseURL + "/" + name, nil
+		return s.baseURL + "/" + name
 	}
-	return s.blobs.URL() + s.container + "/" + name, nil
+	return s.blobs.URL() + s.container + "/" + name
+}
+
+// nameOf is the blob name behind a poster URL of this service, or false
+// when the URL is not one of ours.
+func (s *Service) nameOf(url string) (string, bool) {
+	for _, prefix := range []string{s.baseURL + "/", s.blobs.URL() + s.container + "/"} {
+		if prefix != "/" && strings.HasPrefix(url, prefix) && len(url) > len(prefix) {
+			return strings.TrimPrefix(url, prefix), true
+		}
+	}
+	return "", false
 }
 
 // specJSON is how a poster's spec is kept with it for later edits.

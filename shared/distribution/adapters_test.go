@@ -69,7 +69,7 @@ func fixturePost(channel string) Post {
 		EventName: "겨울맞이 경품 이벤트", Description: "따뜻한 겨울 음료와 함께하는 경품 이벤트입니다. 매장 방문 시 응모 기회가 세 배!",
 		Prize: "아메리카노 기프티콘", StartDate: "2026-11-25", EndDate: "2026-12-10",
 		ImageURL: "https://posters.example.com/poster.png", StoreName: "행복카페", StoreAddress: "서울 강남구 테헤란로 123",
-		StorePhone: "02-555-1234", ParticipateURL: "https://app.example.com/e/abc?ch=" + strings.ToLower(channel),
+		StorePhone: "02-555-1234", ParticipateURL: "https://app.example.com/e/0b6f7a52-3c1e-4d7a-9f57-2a8e4c1d9b10?ch=" + channel,
 		Settings: json.RawMessage(`{}`),
 	}
 }

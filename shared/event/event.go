@@ -47,6 +47,7 @@ const (
 	CodeWrongState    = "EVENT_004"
 	CodeNotReady      = "EVENT_005"
 	CodeItemNotFound  = "EVENT_006" // a recommendation or image of the event
+	CodeTooManyViews  = "EVENT_007" // the page-view beacon, throttled per client
 	CodeJobNotFound   = "JOB_001"
 	CodeNeedsPlanning = "CONTENT_001" // posters before a plan is selected
 )
@@ -125,6 +126,7 @@ type Event struct {
 	Images                   []Image                    `json:"images"`
 	DrawCommitment           *string                    `json:"drawCommitment,omitempty"`
 	TimeZone                 string                     `json:"timeZone"`
+	WebPoster                *WebPoster                 `json:"-"` // the entry page's poster, made at publish
 	PublishedAt              *time.Time                 `json:"publishedAt,omitempty"`
 	EndedAt                  *time.Time                 `json:"endedAt,omitempty"`
 	CreatedAt                time.Time                  `json:"createdAt"`

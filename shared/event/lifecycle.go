@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"sync"
 	"time"
 
@@ -132,8 +133,9 @@ func missingForPublish(e *Event, now time.Time) []string {
 
 // Publish takes a ready draft live. In one transaction it sets PUBLISHED,
 // commits to the draw seed (32 random bytes kept here; its SHA-256 is public
-// from now on) and queues EventCreated for analytics plus one distribution
-// job per channel, so either all of it happens or none.
+// from now on), records the entry page's poster and queues EventCreated for
+// analytics plus one distribution job per channel, so either all of it
+// happens or none.
 func (s *Service) Publish(ctx context.Context, c user.Caller, id uuid.UUID) (*Event, error) {
 	pre, err := loadOwned(ctx, s.db, c, id, false)
 	if err != nil {
@@ -144,6 +146,7 @@ func (s *Service) Publish(ctx context.Context, c user.Caller, id uuid.UUID) (*Ev
 		return nil, fmt.Errorf("event: store of %s: %w", id, err)
 	}
 	now := s.now()
+	poster, posterOf := s.webPoster(ctx, pre, now)
 	var out *Event
 	err = s.outbox.InTx(ctx, func(ctx context.Context, tx pgx.Tx) error {
 		e, err := loadOwned(ctx, tx, c, id, true)
@@ -162,8 +165,14 @@ func (s *Service) Publish(ctx context.Context, c user.Caller, id uuid.UUID) (*Ev
 		}
 		sum := sha256.Sum256(seed)
 		commitment := hex.EncodeToString(sum[:])
+		var posterURL *string
+		var posterW, posterH *int
+		if poster != nil && deref(e.SelectedImageURL) == posterOf { // the poster still selected under the lock
+			posterURL, posterW, posterH = &poster.URL, &poster.Width, &poster.Height
+		}
 		if _, err := tx.Exec(ctx, `UPDATE events.events SET status = 'PUBLISHED', draw_seed = $2, draw_commitment = $3,
-			published_at = $4, updated_at = $4 WHERE event_id = $1 AND status = 'DRAFT'`, id, seed, commitment, now); err != nil {
+			published_at = $4, updated_at = $4, web_poster_url = $5, web_poster_width = $6, web_poster_height = $7
+			WHERE event_id = $1 AND status = 'DRAFT'`, id, seed, commitment, now, posterURL, posterW, posterH); err != nil {
 			return fmt.Errorf("event: publish: %w", err)
 		}
 		if s.afterPublishUpdate != nil {
@@ -184,9 +193,30 @@ func (s *Service) Publish(ctx context.Context, c user.Caller, id uuid.UUID) (*Ev
 	if err != nil {
 		return nil, err
 	}
-	s.forgetPublic(ctx, id)
+	s.RefreshPublic(ctx, id)
 	s.log.InfoContext(ctx, "event published", "eventId", id, "channels", out.Channels, "drawCommitment", *out.DrawCommitment)
 	return out, nil
+}
+
+// webPoster makes the entry page's copy of the selected poster before the
+// publish transaction (it reads and writes Blob, which must not happen under
+// a row lock), for a draft that is ready to publish. Failing to make it does
+// not stop the publish: the event goes live with poster null, the entry
+// page shows the full-size poster instead, and the log says why. It returns
+// the poster and the image URL it was made from.
+func (s *Service) webPoster(ctx context.Context, e *Event, now time.Time) (*WebPoster, string) {
+	if s.cfg.WebPosters == nil || e.Status != StatusDraft || e.SelectedImageURL == nil || len(missingForPublish(e, now)) > 0 {
+		return nil, ""
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.WebPosterTimeout)
+	defer cancel()
+	p, err := s.cfg.WebPosters.WebPoster(ctx, e.EventID, *e.SelectedImageURL)
+	if err != nil {
+		s.log.ErrorContext(ctx, "web poster not made: the event publishes with poster null and the entry page shows the full-size poster",
+			"eventId", e.EventID, "imageUrl", *e.SelectedImageURL, "error", err)
+		return nil, ""
+	}
+	return &p, *e.SelectedImageURL
 }
 
 func (s *Service) publishMessages(e *Event, store user.Store, now time.Time) ([]queue.Message, error) {
@@ -216,8 +246,16 @@ func (s *Service) publishMessages(e *Event, store user.Store, now time.Time) ([]
 	return msgs, nil
 }
 
+// participateURL is the entry page a channel's post links to; ch tells the
+// page (and its view beacon) where the visitor came from.
 func (s *Service) participateURL(id uuid.UUID, ch string) string {
-	return s.cfg.PublicWebURL + "/events/" + id.String() + "/participate?ch=" + ch
+	return EntryURL(s.cfg.PublicWebURL, id, ch)
+}
+
+// EntryURL is the web app's entry page of an event for a source:
+// PUBLIC_WEB_URL/e/{eventId}?ch=SOURCE.
+func EntryURL(webURL string, id uuid.UUID, source string) string {
+	return webURL + "/e/" + id.String() + "?ch=" + url.QueryEscape(source)
 }
 
 func deref(p *string) string {
@@ -255,7 +293,7 @@ func (s *Service) End(ctx context.Context, c user.Caller, id uuid.UUID) (*Event,
 	if err != nil {
 		return nil, err
 	}
-	s.forgetPublic(ctx, id)
+	s.RefreshPublic(ctx, id)
 	s.log.InfoContext(ctx, "event ended", "eventId", id, "reason", "OWNER")
 	return out, nil
 }
@@ -309,7 +347,7 @@ func (s *Service) AutoEnd(ctx context.Context) (AutoEndResult, error) {
 			return res, fmt.Errorf("event: auto-end: %w", err)
 		}
 		for _, id := range ended {
-			s.forgetPublic(ctx, id)
+			s.RefreshPublic(ctx, id)
 			s.log.InfoContext(ctx, "event ended", "eventId", id, "reason", "END_DATE")
 		}
 		res.Ended += len(ended)

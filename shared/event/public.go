@@ -2,33 +2,60 @@ package event
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/eventmkt/backend/shared/apperr"
 )
 
-// Public is the anonymous page's snapshot of a published event. It holds no
-// seed: only the commitment.
+// Public is the entry page's snapshot of a published event. It holds no
+// seed: only the commitment. It changes only when the event does (publish,
+// end, the draw), so it is cached here and by the CDN.
 type Public struct {
-	EventID        uuid.UUID `json:"eventId"`
-	EventName      string    `json:"eventName"`
-	Description    string    `json:"description"`
-	Prize          string    `json:"prize"`
-	StartDate      Date      `json:"startDate"`
-	EndDate        Date      `json:"endDate"`
-	Status         string    `json:"status"`
-	ImageURL       string    `json:"imageUrl"`
-	StoreName      string    `json:"storeName"`
-	DrawCommitment string    `json:"drawCommitment"`
-	TimeZone       string    `json:"timeZone"`
+	EventID        uuid.UUID  `json:"eventId"`
+	EventName      string     `json:"eventName"`
+	Description    string     `json:"description"`
+	Prize          string     `json:"prize"`
+	StartDate      Date       `json:"startDate"`
+	EndDate        Date       `json:"endDate"`
+	Status         string     `json:"status"`
+	ImageURL       string     `json:"imageUrl"` // the selected poster, full size
+	Poster         *WebPoster `json:"poster"`   // its web-sized copy; nil when it could not be made
+	StoreName      string     `json:"storeName"`
+	DrawCommitment string     `json:"drawCommitment"`
+	TimeZone       string     `json:"timeZone"`
+	// Eligibility (응모대상) is the selected plan's target audience.
+	Eligibility string `json:"eligibility"`
+	// AnnouncementDate (당첨자 발표) is the day after the end date.
+	AnnouncementDate Date `json:"announcementDate"`
+	// WinnerCount is the planned number until the draw, then the number drawn.
+	WinnerCount int `json:"winnerCount"`
+	// RetentionDays is how long after the end non-winners' data is kept
+	// (PRIVACY_RETENTION_DAYS): the consent text quotes it.
+	RetentionDays int        `json:"retentionDays"`
+	DrawnAt       *time.Time `json:"drawnAt"`
 }
+
+// WebPoster is a poster sized for the entry page, with its pixel size so
+// the page reserves the box before the image loads.
+type WebPoster struct {
+	URL    string `json:"url"`
+	Width  int    `json:"width"`
+	Height int    `json:"height"`
+}
+
+// DefaultEligibility is shown when the selected plan names no audience.
+const DefaultEligibility = "누구나"
 
 // Sources a visitor (and so a participant) may come from: the six channels,
 // the in-store QR code, or directly.
@@ -56,7 +83,9 @@ func DecodeSnapshot(raw []byte) (Public, error) {
 func ViewsKey(id uuid.UUID) string { return "views:" + id.String() }
 
 // Snapshot returns the public snapshot of a published or ended event,
-// served from Redis; the first request after a change reads Postgres.
+// served from Redis; the first request after a change reads Postgres. It
+// counts nothing: reading the page has no side effect, so the CDN may
+// answer for us.
 func (s *Service) Snapshot(ctx context.Context, id uuid.UUID) (Public, error) {
 	raw, err := s.rdb.Get(ctx, publicKey(id)).Bytes()
 	if err == nil {
@@ -67,6 +96,20 @@ func (s *Service) Snapshot(ctx context.Context, id uuid.UUID) (Public, error) {
 	} else if !errors.Is(err, goredis.Nil) {
 		s.log.WarnContext(ctx, "public snapshot cache unavailable", "error", err)
 	}
+	p, err := s.buildPublic(ctx, id)
+	if err != nil {
+		return Public{}, err
+	}
+	b, _ := json.Marshal(p)
+	if err := s.rdb.Set(ctx, publicKey(id), b, PublicTTL).Err(); err != nil {
+		s.log.WarnContext(ctx, "public snapshot not cached", "error", err)
+	}
+	return p, nil
+}
+
+// buildPublic reads the snapshot from its sources: the event, its store,
+// its plan and the participation domain's draw.
+func (s *Service) buildPublic(ctx context.Context, id uuid.UUID) (Public, error) {
 	e, err := loadEvent(ctx, s.db, id, false)
 	if err != nil {
 		return Public{}, err
@@ -78,30 +121,60 @@ func (s *Service) Snapshot(ctx context.Context, id uuid.UUID) (Public, error) {
 	if err != nil {
 		return Public{}, fmt.Errorf("event: store of %s: %w", id, err)
 	}
-	p := Public{EventID: e.EventID, EventName: deref(e.EventName), Description: deref(e.Description), Prize: deref(e.Prize),
-		StartDate: *e.StartDate, EndDate: *e.EndDate, Status: e.Status, ImageURL: deref(e.SelectedImageURL), StoreName: store.Name,
-		DrawCommitment: deref(e.DrawCommitment), TimeZone: e.TimeZone}
-	b, _ := json.Marshal(p)
-	if err := s.rdb.Set(ctx, publicKey(id), b, PublicTTL).Err(); err != nil {
-		s.log.WarnContext(ctx, "public snapshot not cached", "error", err)
+	eligibility := ""
+	if e.SelectedRecommendationID != nil {
+		err := s.db.QueryRow(ctx, `SELECT target_audience FROM events.ai_recommendations WHERE event_id = $1 AND recommendation_id = $2`,
+			id, *e.SelectedRecommendationID).Scan(&eligibility)
+		if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			return Public{}, fmt.Errorf("event: plan of %s: %w", id, err)
+		}
 	}
-	return p, nil
+	if eligibility = strings.TrimSpace(eligibility); eligibility == "" {
+		eligibility = DefaultEligibility
+	}
+	draw, err := s.parts.DrawState(ctx, id)
+	if err != nil {
+		return Public{}, fmt.Errorf("event: draw of %s: %w", id, err)
+	}
+	winners := e.WinnerCount
+	if draw.DrawnAt != nil && draw.WinnerCount > 0 {
+		winners = draw.WinnerCount
+	}
+	return Public{EventID: e.EventID, EventName: deref(e.EventName), Description: deref(e.Description), Prize: deref(e.Prize),
+		StartDate: *e.StartDate, EndDate: *e.EndDate, Status: e.Status, ImageURL: deref(e.SelectedImageURL), Poster: e.WebPoster,
+		StoreName: store.Name, DrawCommitment: deref(e.DrawCommitment), TimeZone: e.TimeZone, Eligibility: eligibility,
+		AnnouncementDate: Date{e.EndDate.AddDate(0, 0, 1)}, WinnerCount: winners, RetentionDays: s.cfg.RetentionDays,
+		DrawnAt: draw.DrawnAt}, nil
 }
 
-// View returns the public snapshot and counts one page view for the source
-// the visitor came from (unknown sources count as DIRECT), in Redis only.
-func (s *Service) View(ctx context.Context, id uuid.UUID, source string) (Public, error) {
-	p, err := s.Snapshot(ctx, id)
-	if err != nil {
-		return Public{}, err
+// RecordView counts one page view of a published or ended event for the
+// source the visitor came from (unknown sources count as DIRECT), in the
+// Redis hash StatsRollup folds. Each client address may count
+// ViewRatePerClient views of an event per minute; the address is kept only
+// as a hash, in a limiter key that expires within a minute.
+func (s *Service) RecordView(ctx context.Context, id uuid.UUID, source, client string) error {
+	if _, err := s.Snapshot(ctx, id); err != nil {
+		return err
+	}
+	if client != "" && s.cfg.ViewRatePerClient > 0 {
+		sum := sha256.Sum256([]byte(client))
+		wait, err := s.limiter.Allow(ctx, "views:"+id.String()+":"+hex.EncodeToString(sum[:12]), s.cfg.ViewRatePerClient)
+		switch {
+		case err != nil:
+			s.log.WarnContext(ctx, "view rate limit unavailable", "error", err)
+		case wait > 0:
+			secs := int(wait.Seconds()) + 1
+			return apperr.New(apperr.TooMany, CodeTooManyViews, fmt.Sprintf("too many page views from this address; try again in %d seconds", secs)).
+				With("retryAfterSeconds", secs)
+		}
 	}
 	if !slices.Contains(Sources, source) {
 		source = "DIRECT"
 	}
 	if err := s.rdb.HIncrBy(ctx, ViewsKey(id), source, 1).Err(); err != nil {
-		s.log.WarnContext(ctx, "view not counted", "eventId", id, "error", err)
+		return apperr.Wrap(err, apperr.Unavailable, "", "the view could not be counted")
 	}
-	return p, nil
+	return nil
 }
 
 // Views returns the page views counted so far per source (not yet folded).
@@ -119,9 +192,11 @@ func (s *Service) Views(ctx context.Context, id uuid.UUID) (map[string]int64, er
 	return out, nil
 }
 
-// forgetPublic drops the cached snapshot after a change.
-func (s *Service) forgetPublic(ctx context.Context, id uuid.UUID) {
+// RefreshPublic drops the cached snapshot after a change, here or in the
+// participation domain (the draw), so the next read rebuilds it. If Redis
+// refuses, the snapshot is stale for at most PublicTTL, and the log says so.
+func (s *Service) RefreshPublic(ctx context.Context, id uuid.UUID) {
 	if err := s.rdb.Del(ctx, publicKey(id)).Err(); err != nil {
-		s.log.ErrorContext(ctx, "public snapshot not invalidated; it expires within its TTL", "eventId", id, "error", err)
+		s.log.ErrorContext(ctx, "public snapshot not invalidated; it expires within its TTL", "eventId", id, "ttl", PublicTTL, "error", err)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/eventmkt/backend/shared/apperr"
 	"github.com/eventmkt/backend/shared/postgres"
 	"github.com/eventmkt/backend/shared/queue"
+	"github.com/eventmkt/backend/shared/redis"
 	"github.com/eventmkt/backend/shared/user"
 )
 
@@ -24,28 +25,56 @@ type StoreReader interface {
 	StoreByID(ctx context.Context, storeID uuid.UUID) (user.Store, error)
 }
 
-// ParticipantCounter is the participation domain's API for entry counts.
-type ParticipantCounter interface {
+// ParticipationReader is the participation domain's API this domain reads:
+// entry counts for the owner's list, and the draw's outcome for the public
+// page (the draw log is the one record of it; this domain keeps no copy).
+type ParticipationReader interface {
 	Counts(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]int, error)
+	DrawState(ctx context.Context, id uuid.UUID) (DrawState, error)
+}
+
+// DrawState is what the participation domain tells of an event's draw.
+type DrawState struct {
+	DrawnAt     *time.Time // nil until winners are drawn
+	WinnerCount int        // winners drawn; 0 before the draw
+}
+
+// WebPosters makes the entry page's poster from the selected one: the
+// content domain decodes, scales and encodes images; this domain only
+// records the result.
+type WebPosters interface {
+	WebPoster(ctx context.Context, eventID uuid.UUID, imageURL string) (WebPoster, error)
 }
 
 // Config tunes the service.
 type Config struct {
 	TimeZone     *time.Location // new events' time zone (Asia/Seoul)
 	JobTimeout   time.Duration  // a job not done by then is failed by the sweeper
-	PublicWebURL string         // the web app, for participation links in channel posts
+	PublicWebURL string         // the web app, for the entry links in channel posts
+	// RetentionDays is PRIVACY_RETENTION_DAYS: the entry page's consent
+	// text must state how long entrants' data is kept after the end.
+	RetentionDays int
+	// ViewRatePerClient bounds the page-view beacon per client address and
+	// event, per minute (0 = off), so a script cannot inflate the figures.
+	ViewRatePerClient int
+	// WebPosters makes the entry page's poster at publish; nil publishes
+	// with poster null (the page shows the full-size poster).
+	WebPosters WebPosters
+	// WebPosterTimeout bounds making that poster inside the publish request.
+	WebPosterTimeout time.Duration
 }
 
 // Service is the events domain.
 type Service struct {
-	db     *postgres.DB
-	rdb    *goredis.Client
-	outbox *queue.Outbox
-	log    *slog.Logger
-	now    func() time.Time
-	stores StoreReader
-	counts ParticipantCounter
-	cfg    Config
+	db      *postgres.DB
+	rdb     *goredis.Client
+	outbox  *queue.Outbox
+	log     *slog.Logger
+	now     func() time.Time
+	stores  StoreReader
+	parts   ParticipationReader
+	limiter *redis.Limiter
+	cfg     Config
 
 	// afterPublishUpdate runs inside the publish transaction right after the
 	// status change; tests inject a failure there.
@@ -53,7 +82,7 @@ type Service struct {
 }
 
 // NewService wires the events domain.
-func NewService(db *postgres.DB, rdb *goredis.Client, outbox *queue.Outbox, log *slog.Logger, stores StoreReader, counts ParticipantCounter, cfg Config, now func() time.Time) *Service {
+func NewService(db *postgres.DB, rdb *goredis.Client, outbox *queue.Outbox, log *slog.Logger, stores StoreReader, parts ParticipationReader, cfg Config, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
@@ -63,7 +92,13 @@ func NewService(db *postgres.DB, rdb *goredis.Client, outbox *queue.Outbox, log 
 	if cfg.JobTimeout <= 0 {
 		cfg.JobTimeout = 10 * time.Minute
 	}
-	return &Service{db: db, rdb: rdb, outbox: outbox, log: log, now: now, stores: stores, counts: counts, cfg: cfg}
+	if cfg.RetentionDays <= 0 {
+		cfg.RetentionDays = 30
+	}
+	if cfg.WebPosterTimeout <= 0 {
+		cfg.WebPosterTimeout = 10 * time.Second
+	}
+	return &Service{db: db, rdb: rdb, outbox: outbox, log: log, now: now, stores: stores, parts: parts, limiter: redis.NewLimiter(rdb), cfg: cfg}
 }
 
 func wrongState(e *Event, action string) error {
@@ -121,7 +156,7 @@ func (s *Service) List(ctx context.Context, c user.Caller, f Filter) ([]Summary,
 	for i := range items {
 		ids[i] = items[i].EventID
 	}
-	counts, err := s.counts.Counts(ctx, ids)
+	counts, err := s.parts.Counts(ctx, ids)
 	if err != nil {
 		return nil, 0, err
 	}

@@ -23,17 +23,22 @@ type querier interface {
 
 const eventColumns = `event_id, user_id, store_id, objective, status, event_name, description, prize, start_date, end_date,
 	winner_count, budget, channels, channel_settings, selected_recommendation_id, selected_image_id, selected_image_url,
-	draw_commitment, time_zone, published_at, ended_at, created_at, updated_at`
+	draw_commitment, time_zone, published_at, ended_at, created_at, updated_at, web_poster_url, web_poster_width, web_poster_height`
 
 func scanEvent(row pgx.Row) (*Event, error) {
 	var e Event
 	var start, end *time.Time
 	var channels, settings []byte
+	var posterURL *string
+	var posterW, posterH *int
 	err := row.Scan(&e.EventID, &e.UserID, &e.StoreID, &e.Objective, &e.Status, &e.EventName, &e.Description, &e.Prize, &start, &end,
 		&e.WinnerCount, &e.Budget, &channels, &settings, &e.SelectedRecommendationID, &e.SelectedImageID, &e.SelectedImageURL,
-		&e.DrawCommitment, &e.TimeZone, &e.PublishedAt, &e.EndedAt, &e.CreatedAt, &e.UpdatedAt)
+		&e.DrawCommitment, &e.TimeZone, &e.PublishedAt, &e.EndedAt, &e.CreatedAt, &e.UpdatedAt, &posterURL, &posterW, &posterH)
 	if err != nil {
 		return nil, err
+	}
+	if posterURL != nil && posterW != nil && posterH != nil {
+		e.WebPoster = &WebPoster{URL: *posterURL, Width: *posterW, Height: *posterH}
 	}
 	if start != nil {
 		e.StartDate = &Date{*start}

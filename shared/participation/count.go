@@ -3,13 +3,16 @@ package participation
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
 	goredis "github.com/redis/go-redis/v9"
 
+	"github.com/eventmkt/backend/shared/event"
 	"github.com/eventmkt/backend/shared/postgres"
 )
 
@@ -20,7 +23,8 @@ const CountTTL = 5 * time.Minute
 func CountKey(eventID uuid.UUID) string { return "participation:count:" + eventID.String() }
 
 // Counter answers "how many entries does this event have" for lists and
-// dashboards, from Redis when it can and Postgres otherwise.
+// dashboards, from Redis when it can and Postgres otherwise, and "were its
+// winners drawn" for the public page: the events domain's read of this one.
 type Counter struct {
 	db  *postgres.DB
 	rdb *goredis.Client
@@ -79,4 +83,21 @@ func (c *Counter) Counts(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]in
 	}
 	_, _ = pipe.Exec(ctx) // a cache that cannot be filled is only slower
 	return out, nil
+}
+
+// DrawState tells whether and when the event's winners were drawn, and how
+// many, from the draw log (the one record of it). The events domain caches
+// the answer in its public snapshot, which the draw drops.
+func (c *Counter) DrawState(ctx context.Context, id uuid.UUID) (event.DrawState, error) {
+	var at time.Time
+	var winners int
+	err := c.db.QueryRow(ctx, `SELECT drawn_at, winner_count FROM participation.draw_logs WHERE event_id = $1`, id).Scan(&at, &winners)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return event.DrawState{}, nil
+	}
+	if err != nil {
+		return event.DrawState{}, fmt.Errorf("participation: draw state: %w", err)
+	}
+	at = at.UTC()
+	return event.DrawState{DrawnAt: &at, WinnerCount: winners}, nil
 }

@@ -129,7 +129,7 @@ func (s *Service) Draw(ctx context.Context, c user.Caller, eventID uuid.UUID, re
 	if req.ApplyStoreVisitBonus {
 		algorithm = AlgorithmWeighted
 	}
-	now := s.now().UTC()
+	now := s.now().UTC().Truncate(time.Microsecond) // as Postgres keeps it, so every page shows the same instant
 	var d Draw
 	err = s.db.InTx(ctx, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, eventLock(eventID)); err != nil {
@@ -189,6 +189,10 @@ func (s *Service) Draw(ctx context.Context, c user.Caller, eventID uuid.UUID, re
 	if err := s.rdb.Set(ctx, closedKey(eventID), "1", 0).Err(); err != nil {
 		s.log.WarnContext(ctx, "entries-closed flag not cached; Postgres still refuses late entries", "error", err)
 	}
+	// The results page and the entry page's drawnAt read the draw log; drop
+	// what they cached before it.
+	s.refreshResults(ctx, eventID)
+	s.events.RefreshPublic(ctx, eventID)
 	d.EventID, d.Algorithm, d.WinnerCount, d.DrawnAt = eventID, algorithm, req.WinnerCount, now
 	if d.Winners, d.Alternates, err = s.ranked(ctx, eventID); err != nil {
 		return Draw{}, err
@@ -387,6 +391,7 @@ func (s *Service) Disqualify(ctx context.Context, c user.Caller, eventID uuid.UU
 		return Replacement{}, err
 	}
 	s.log.InfoContext(ctx, "winner disqualified; alternate promoted", "eventId", eventID, "rank", rep.Rank, "disqualified", participantID, "replacement", rep.ParticipantID)
+	s.refreshResults(ctx, eventID)
 	s.storeProofLater(ctx, eventID)
 	return rep, nil
 }

@@ -11,7 +11,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob"
-	"github.com/go-redis/redis_rate/v10"
 	"github.com/google/uuid"
 	goredis "github.com/redis/go-redis/v9"
 
@@ -20,6 +19,7 @@ import (
 	"github.com/eventmkt/backend/shared/phone"
 	"github.com/eventmkt/backend/shared/postgres"
 	"github.com/eventmkt/backend/shared/queue"
+	"github.com/eventmkt/backend/shared/redis"
 	"github.com/eventmkt/backend/shared/user"
 )
 
@@ -57,6 +57,9 @@ type EventReader interface {
 	Owned(ctx context.Context, c user.Caller, id uuid.UUID) (event.Info, error)
 	RevealSeed(ctx context.Context, c user.Caller, id uuid.UUID) ([]byte, string, error)
 	EndedBefore(ctx context.Context, t time.Time) ([]uuid.UUID, error)
+	// RefreshPublic drops the event's public snapshot: the draw changes it
+	// (drawnAt, the number of winners).
+	RefreshPublic(ctx context.Context, id uuid.UUID)
 }
 
 // Service is the participation domain: entries and the draw.
@@ -66,7 +69,7 @@ type Service struct {
 	outbox  *queue.Outbox
 	blobs   *azblob.Client
 	events  EventReader
-	limiter *redis_rate.Limiter
+	limiter *redis.Limiter
 	log     *slog.Logger
 	now     func() time.Time
 	cfg     Config
@@ -88,7 +91,7 @@ func NewService(db *postgres.DB, rdb *goredis.Client, outbox *queue.Outbox, blob
 	if cfg.DefaultAlternates <= 0 {
 		cfg.DefaultAlternates = 3
 	}
-	return &Service{db: db, rdb: rdb, outbox: outbox, blobs: blobs, events: events, limiter: redis_rate.NewLimiter(rdb), log: log, now: now, cfg: cfg}
+	return &Service{db: db, rdb: rdb, outbox: outbox, blobs: blobs, events: events, limiter: redis.NewLimiter(rdb), log: log, now: now, cfg: cfg}
 }
 
 // Submission is a customer's entry.

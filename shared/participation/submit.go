@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-redis/redis_rate/v10"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
@@ -218,20 +217,21 @@ func (s *Service) resyncCounter(ctx context.Context, eventID uuid.UUID) {
 	raiseTo.Run(ctx, s.rdb, []string{seqKey(eventID)}, max)
 }
 
-// limit applies a per-minute GCRA limit (redis_rate); 0 turns it off.
+// limit applies a per-minute GCRA limit (redis.Limiter); 0 turns it off.
 // Without Redis the limit is skipped rather than the entry refused.
 func (s *Service) limit(ctx context.Context, key string, perMinute int) error {
 	if perMinute <= 0 || strings.HasSuffix(key, ":") {
 		return nil
 	}
-	res, err := s.limiter.Allow(ctx, "participation:"+key, redis_rate.PerMinute(perMinute))
+	wait, err := s.limiter.Allow(ctx, "participation:"+key, perMinute)
 	if err != nil {
 		s.log.WarnContext(ctx, "rate limit unavailable", "error", err)
 		return nil
 	}
-	if res.Allowed == 0 {
-		return apperr.New(apperr.TooMany, CodeTooFast, fmt.Sprintf("too many entries; try again in %d seconds", int(res.RetryAfter.Seconds())+1)).
-			With("retryAfterSeconds", int(res.RetryAfter.Seconds())+1)
+	if wait > 0 {
+		secs := int(wait.Seconds()) + 1
+		return apperr.New(apperr.TooMany, CodeTooFast, fmt.Sprintf("too many entries; try again in %d seconds", secs)).
+			With("retryAfterSeconds", secs)
 	}
 	return nil
 }
