@@ -7,12 +7,12 @@ PORT ?= 7071
 SIM_PORT ?= 7072
 SIM_LOG ?= channel-sim.log
 
-.PHONY: help build test run migrate services services-stop package stage bench lint deps clean
+.PHONY: help build test web-test web run migrate services services-stop package stage bench lint deps clean
 
 help:
 	@echo "make run      services + migrations + the app on http://127.0.0.1:$(PORT)"
 	@echo "make test     services + every test (real Postgres, Redis, Azurite)"
-	@echo "make build | migrate | package | stage | bench | lint | services | services-stop | clean"
+	@echo "make build | web | migrate | package | stage | bench | lint | services | services-stop | clean"
 
 deps:
 	$(GO) mod download
@@ -29,11 +29,23 @@ services-stop:
 migrate: build services
 	bin/handler migrate
 
+# The customer's pages (web/: Vite + TypeScript + Preact) built into
+# dist/web: the devhost serves them on :7071, docs/deploy.md uploads them to
+# the static website behind Front Door. npm ci runs only when web/'s
+# package-lock.json is newer than its node_modules (as scripts/services.sh
+# does for the root package); npm itself comes with `make services`.
+web:
+	@command -v npm >/dev/null || { echo "npm is missing: run make services (it installs Node and npm)" >&2; exit 1; }
+	@if [ ! -f web/node_modules/.package-lock.json ] || [ web/package-lock.json -nt web/node_modules/.package-lock.json ]; then \
+		echo "cd web && npm ci"; cd web && npm ci --no-audit --no-fund --loglevel=error; fi
+	cd web && npm run build
+
 # The local Functions host (shared/funchost) on :7071 runs bin/handler as the
-# custom handler, fires the timers and delivers the queues from Redis; the
-# channel simulator on :7072 plays the six channels' remote APIs.
-run: migrate
-	@echo "devhost on http://127.0.0.1:$(PORT)/api/v1/health, channel simulator on 127.0.0.1:$(SIM_PORT) (Ctrl-C to stop)"
+# custom handler, fires the timers and delivers the queues from Redis, and
+# serves the web app (dist/web) on the same origin, as Front Door does on
+# Azure; the channel simulator on :7072 plays the six channels' remote APIs.
+run: migrate web
+	@echo "devhost on http://127.0.0.1:$(PORT) (pages /e/{eventId}, API /api/v1/health), channel simulator on 127.0.0.1:$(SIM_PORT) (Ctrl-C to stop)"
 	@bin/handler channel-sim -addr 127.0.0.1:$(SIM_PORT) > $(SIM_LOG) 2>&1 & sim=$$!; \
 	trap 'kill $$sim 2>/dev/null' EXIT INT TERM; \
 	bin/handler devhost -addr 127.0.0.1:$(PORT)
@@ -41,6 +53,14 @@ run: migrate
 test: deps services
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 20m ./...
+	@$(MAKE) --no-print-directory web-test
+
+# The web app's unit tests and size budgets, then the public pages in
+# Debian's Chromium against the real stack (web/e2e starts its own devhost,
+# database and Redis database). SCREENS=1 also rewrites docs/screens/*.png.
+web-test: build web services
+	@scripts/services.sh browser
+	cd web && npm test && npm run budget && npx playwright test
 
 package: deps
 	GOOS=linux GOARCH=amd64 CGO_ENABLED=0 $(GO) build -trimpath -ldflags="-s -w" -o $(LINUX_HANDLER) .
@@ -50,7 +70,8 @@ stage: deps
 	GOOS=linux GOARCH=amd64 CGO_ENABLED=0 $(GO) build -trimpath -ldflags="-s -w" -o $(LINUX_HANDLER) .
 	$(GO) run . stage -exe $(LINUX_HANDLER) -dir $(DIST)/stage
 
-bench: build services
+bench: build web services
+	@scripts/services.sh browser
 	bin/handler bench
 
 lint: deps

@@ -29,7 +29,8 @@ param logRetentionDays = 30
 param logDailyCapGb = 1
 
 param jwtSigningKey = readEnvironmentVariable('JWT_SIGNING_KEY')
-param publicWebUrl = readEnvironmentVariable('PUBLIC_WEB_URL', 'https://dev.eventmkt.example')
+// Empty: the Front Door endpoint (https://eventmkt-dev-<hash>.z01.azurefd.net).
+param publicWebUrl = readEnvironmentVariable('PUBLIC_WEB_URL', '')
 param logLevel = 'debug'
 param bcryptCost = 10
 

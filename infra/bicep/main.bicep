@@ -1,6 +1,9 @@
 // The whole stack of the event-marketing backend on serverless building
 // blocks: one `az deployment group create` with dev.bicepparam or
-// prod.bicepparam, then a zip deploy of `make package` (docs/deploy.md).
+// prod.bicepparam, then a zip deploy of `make package` and an upload of
+// `make web` (docs/deploy.md). Azure Front Door is the one public address:
+// `/api/*` to the function app, everything else to the Storage static
+// website holding the customer's pages.
 targetScope = 'resourceGroup'
 
 @description('Short name used in every resource name, e.g. eventmkt-dev.')
@@ -49,7 +52,8 @@ param logDailyCapGb int = -1
 @secure()
 @description('base64 HMAC key for access tokens, 32+ bytes decoded (openssl rand -base64 48).')
 param jwtSigningKey string
-param publicWebUrl string
+@description('The address customers open (channel links, share kits); empty means https://<Front Door endpoint host>.')
+param publicWebUrl string = ''
 param logLevel string = 'info'
 param bcryptCost int = 12
 param eventTimeZone string = 'Asia/Seoul'
@@ -61,6 +65,12 @@ param aiApiKey string = ''
 param aiApiFlavor string = 'openai'
 param aiChatModel string = 'gpt-4o-mini'
 param aiImageModel string = ''
+
+// Front Door.
+@description('POST …/participate requests per client IP and minute before the WAF blocks (429).')
+param participateRatePerMinute int = 100
+@description('Admit HTTP to the function app only from this Front Door (access restriction on the AzureFrontDoor.Backend tag and X-Azure-FDID).')
+param apiOnlyViaFrontDoor bool = true
 
 // Channels: an empty base URL leaves a channel unconfigured (it fails with
 // a reason naming the setting; NAVER needs nothing, KAKAO falls back to a
@@ -91,6 +101,8 @@ var databaseName = 'eventmkt'
 var imageContainer = 'images'
 var proofContainer = 'draw-proofs'
 var attemptTable = 'distributionattempts'
+// The poster storage origin (scheme://host) for the pages' CSP img-src.
+var imageOrigin = join(take(split(empty(imageBaseUrl) ? storage.outputs.blobEndpoint : imageBaseUrl, '/'), 3), '/')
 
 module monitoring 'modules/monitoring.bicep' = {
   name: 'monitoring'
@@ -111,6 +123,24 @@ module storage 'modules/storage.bicep' = {
       { name: 'exports', public: false }
     ]
     tables: [attemptTable]
+  }
+}
+
+module staticWebsite 'modules/staticwebsite.bicep' = {
+  name: 'staticwebsite'
+  params: { storageAccountName: storage.outputs.name, location: location, tags: tags }
+}
+
+module frontDoor 'modules/frontdoor.bicep' = {
+  name: 'frontdoor'
+  params: {
+    profileName: 'afd-${name}'
+    endpointName: name
+    wafPolicyName: 'waf${compact}'
+    tags: tags
+    webOriginHost: staticWebsite.outputs.host
+    imageOrigin: imageOrigin
+    participateRatePerMinute: participateRatePerMinute
   }
 }
 
@@ -191,7 +221,8 @@ var appSettings = {
   LOGIN_RATE_PER_IP: '20'
   EVENT_TIME_ZONE: eventTimeZone
   JOB_TIMEOUT_MINUTES: '10'
-  PUBLIC_WEB_URL: publicWebUrl
+  PUBLIC_WEB_URL: empty(publicWebUrl) ? 'https://${frontDoor.outputs.endpointHostName}' : publicWebUrl
+  VIEW_RATE_PER_CLIENT: '30'
   AI_BASE_URL: aiBaseUrl
   AI_API_KEY: secretRef(vault.outputs.uri, 'ai-api-key', aiApiKey)
   AI_API_FLAVOR: aiApiFlavor
@@ -236,6 +267,17 @@ module functionApp 'modules/functionapp.bicep' = {
     instanceMemoryMB: instanceMemoryMB
     alwaysReadyHttp: alwaysReadyHttp
     appSettings: appSettings
+    frontDoorId: apiOnlyViaFrontDoor ? frontDoor.outputs.frontDoorId : ''
+  }
+}
+
+// After the function app: the route's origin is the app's host name.
+module frontDoorApi 'modules/frontdoor-api.bicep' = {
+  name: 'frontdoor-api'
+  params: {
+    profileName: frontDoor.outputs.profileName
+    endpointName: frontDoor.outputs.endpointName
+    apiOriginHost: functionApp.outputs.hostName
   }
 }
 
@@ -251,7 +293,12 @@ module roles 'modules/roles.bicep' = {
 
 output functionAppUrl string = functionApp.outputs.url
 output functionAppName string = functionApp.outputs.name
-output healthUrl string = '${functionApp.outputs.url}/api/v1/health'
+// Through Front Door: with apiOnlyViaFrontDoor the app's own URL answers 403.
+output healthUrl string = 'https://${frontDoor.outputs.endpointHostName}/api/v1/health'
+output frontDoorEndpointHostName string = frontDoor.outputs.endpointHostName
+output frontDoorProfileName string = frontDoor.outputs.profileName
+output frontDoorEndpointName string = frontDoor.outputs.endpointName
+output publicWebUrl string = empty(publicWebUrl) ? 'https://${frontDoor.outputs.endpointHostName}' : publicWebUrl
 output postgresServerName string = postgres.outputs.name
 output keyVaultName string = vault.outputs.name
 output storageAccountName string = storage.outputs.name

@@ -34,7 +34,9 @@ param logRetentionDays = 90
 param logDailyCapGb = -1
 
 param jwtSigningKey = readEnvironmentVariable('JWT_SIGNING_KEY')
-param publicWebUrl = readEnvironmentVariable('PUBLIC_WEB_URL', 'https://eventmkt.example')
+// Empty: the Front Door endpoint; set it to the custom domain once one is
+// added to the profile (docs/deploy.md).
+param publicWebUrl = readEnvironmentVariable('PUBLIC_WEB_URL', '')
 param logLevel = 'info'
 param bcryptCost = 12
 

@@ -25,6 +25,10 @@ type InfraCheck struct {
 	QueuesBicep   string   // declares `var queues = [ ... ]`
 	ParamFiles    []string // the .bicepparam files
 	LocalSettings string   // local.settings.json.example
+	// FrontDoorBicep declares the profile, the web route, the rule set and
+	// the WAF; FrontDoorAPIBicep the /api/* route. Empty skips those checks.
+	FrontDoorBicep    string
+	FrontDoorAPIBicep string
 	// SyntaxCheck runs the Bicep parser (scripts/bicep-check.mjs) over the
 	// .bicep files; nil skips it.
 	SyntaxCheck func(files []string) ([]string, error)
@@ -41,6 +45,9 @@ func DefaultInfraCheck(root string, settings []string) InfraCheck {
 		ParamFiles:    []string{"infra/bicep/dev.bicepparam", "infra/bicep/prod.bicepparam"},
 		LocalSettings: "local.settings.json.example",
 		SyntaxCheck:   NodeBicepSyntax(root),
+
+		FrontDoorBicep:    "infra/bicep/modules/frontdoor.bicep",
+		FrontDoorAPIBicep: "infra/bicep/modules/frontdoor-api.bicep",
 	}
 }
 
@@ -49,7 +56,9 @@ func DefaultInfraCheck(root string, settings []string) InfraCheck {
 // the app reads but the function app or local.settings.json.example does
 // not set, timer schedules that are not 6-field NCRONTAB, parameter files
 // that set unknown or miss required parameters, module paths that do not
-// exist, and Bicep syntax errors.
+// exist, Bicep syntax errors, and an edge (Front Door, its rewrites and
+// headers, the WAF) that differs from the issue's or the devhost's
+// (frontdoor.go).
 func (c InfraCheck) Check() []error {
 	var errs []error
 	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
@@ -132,6 +141,8 @@ func (c InfraCheck) Check() []error {
 			}
 		}
 	}
+
+	c.checkFrontDoor(read, add)
 
 	// Modules exist; the Bicep parses.
 	files, _ := filepath.Glob(filepath.Join(c.Root, c.BicepDir, "*.bicep"))

@@ -72,6 +72,7 @@ func edit(t *testing.T, root, rel, old, new string) {
 func TestInfraCheckCatchesDrift(t *testing.T) {
 	t.Parallel()
 	root := repoRoot(t)
+	const fdBicep, fdAPIBicep = "infra/bicep/modules/frontdoor.bicep", "infra/bicep/modules/frontdoor-api.bicep"
 	for _, tc := range []struct {
 		name, file, old, new, want string
 	}{
@@ -85,6 +86,30 @@ func TestInfraCheckCatchesDrift(t *testing.T) {
 		{"missing module file", "infra/bicep/main.bicep", "'modules/redis.bicep'", "'modules/rediss.bicep'", "module modules/rediss.bicep does not exist"},
 		{"Bicep syntax error", "infra/bicep/modules/roles.bicep", "resource secretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {", "resource secretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = ", "bicep syntax: infra/bicep/modules/roles.bicep"},
 		{"worker runtime set", "infra/bicep/main.bicep", "  QUEUE_BROKER: 'servicebus'\n", "  QUEUE_BROKER: 'servicebus'\n  FUNCTIONS_WORKER_RUNTIME: 'custom'\n", "FUNCTIONS_WORKER_RUNTIME"},
+
+		// The edge: Front Door Standard, its routes, rewrites, headers and WAF.
+		{"Front Door Premium", fdBicep, "sku: { name: 'Standard_AzureFrontDoor' }\n  properties: {\n    originResponseTimeoutSeconds", "sku: { name: 'Premium_AzureFrontDoor' }\n  properties: {\n    originResponseTimeoutSeconds", "Front Door profile profile is not sku Standard_AzureFrontDoor"},
+		{"no Front Door profile", fdBicep, "resource profile 'Microsoft.Cdn/profiles@2024-09-01' = {", "resource profile 'Microsoft.Cdn/profiles@2024-09-01' existing = {", "want one Microsoft.Cdn/profiles resource, found 0"},
+		{"web route gone", fdBicep, "patternsToMatch: ['/*']\n    supportedProtocols", "patternsToMatch: ['/web/*']\n    supportedProtocols", "no Front Door route with patternsToMatch ['/*']"},
+		{"web route not cached", fdBicep, "cacheConfiguration: {\n      queryStringCachingBehavior", "cacheConfigurationOff: {\n      queryStringCachingBehavior", "route webRoute (/*) must cache and compress"},
+		{"web route without rules", fdBicep, "ruleSets: [{ id: webRules.id }]\n", "", "route webRoute (/*) has no rule set"},
+		{"api route gone", fdAPIBicep, "patternsToMatch: ['/api/*']", "patternsToMatch: ['/api/v1/*']", "no Front Door route with patternsToMatch ['/api/*']"},
+		{"api route cached", fdAPIBicep, "    linkToDefaultDomain: 'Enabled'\n", "    linkToDefaultDomain: 'Enabled'\n    cacheConfiguration: { queryStringCachingBehavior: 'UseQueryString' }\n", "route apiRoute (/api/*) must not cache"},
+		{"api route over HTTP", fdAPIBicep, "supportedProtocols: ['Https']", "supportedProtocols: ['Http', 'Https']", "route apiRoute (/api/*) must be HTTPS only"},
+		{"entry rewrite differs", fdBicep, "pattern: '^e/[^/]+/?$'", "pattern: '^e/.*$'", "rewrite 2 (entryPage) is ^e/.*$ -> /entry.html"},
+		{"result rewrite to the wrong file", fdBicep, "destination: '/result.html'", "destination: '/entry.html'", "rewrite 1 (resultPage) is ^e/[^/]+/result/?$ -> /entry.html"},
+		{"console rewrite missing", fdBicep, "  { name: 'consoleApp', pattern: '^app(/[^.]*)?$', destination: '/app/index.html' } // issue 15's single-page app\n", "", "var rewrites lacks ^app(/[^.]*)?$ -> /app/index.html"},
+		{"rewrites not applied", fdBicep, "name: 'UrlRewrite'", "name: 'UrlRedirect'", "no rule loops over var rewrites"},
+		{"CSP drifted", fdBicep, "script-src \\'self\\';", "script-src \\'self\\' \\'unsafe-inline\\';", "var csp (Content-Security-Policy) is"},
+		{"CSP without the poster origin", fdBicep, "blob: ${imageOrigin};", "blob:;", "var csp (Content-Security-Policy) is"},
+		{"security header missing", fdBicep, "  { name: 'Referrer-Policy', value: 'strict-origin-when-cross-origin' }\n", "", "var securityHeaders is"},
+		{"security headers not applied", fdBicep, "name: 'ModifyResponseHeader'", "name: 'ModifyRequestHeader'", "no rule sets var securityHeaders"},
+		{"WAF in detection mode", fdBicep, "mode: 'Prevention'", "mode: 'Detection'", "WAF policy waf is not in Prevention mode"},
+		{"WAF limits another path", fdBicep, "matchValue: ['/participate']", "matchValue: ['/login']", "no RateLimitRule blocking POST with RequestUri containing '/participate'"},
+		{"WAF limits every method", fdBicep, "matchValue: ['POST']", "matchValue: ['GET']", "no RateLimitRule blocking POST"},
+		{"WAF only logs", fdBicep, "action: 'Block'", "action: 'Log'", "no RateLimitRule blocking POST"},
+		{"WAF not linked", fdBicep, "wafPolicy: { id: waf.id }", "wafPolicy: { id: '' }", "no securityPolicies resource links WAF policy waf"},
+		{"PUBLIC_WEB_URL ignores Front Door", "infra/bicep/main.bicep", "  PUBLIC_WEB_URL: empty(publicWebUrl) ? 'https://${frontDoor.outputs.endpointHostName}' : publicWebUrl\n", "  PUBLIC_WEB_URL: publicWebUrl\n", "PUBLIC_WEB_URL must default to https://<Front Door endpoint host>"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

@@ -64,7 +64,23 @@ var Sources = append(slices.Clone(Channels), "STORE_QR", "DIRECT")
 // PublicTTL bounds a snapshot's life in Redis; changes delete it sooner.
 const PublicTTL = 10 * time.Minute
 
-func publicKey(id uuid.UUID) string { return "event:public:" + id.String() }
+// The snapshot and its generation share a hash tag, so the conditional
+// write below is one script on one slot.
+func publicKey(id uuid.UUID) string    { return "event:public:{" + id.String() + "}" }
+func publicGenKey(id uuid.UUID) string { return "event:public:gen:{" + id.String() + "}" }
+
+// publicGenTTL outlives any rebuild in flight, so a rebuild that began
+// before a change always sees the generation move.
+const publicGenTTL = time.Hour
+
+// setIfGeneration caches a rebuilt snapshot only when no change happened
+// since the rebuild began (the generation is the one it read first), so a
+// slow rebuild can never put back the page a change just dropped.
+var setIfGeneration = goredis.NewScript(`
+local g = redis.call('GET', KEYS[2]) or ''
+if g ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+return 1`)
 
 // SnapshotKey is where the public snapshot is cached, so a hot path can
 // fetch it in the same Redis round trip as its own keys (DecodeSnapshot
@@ -96,12 +112,17 @@ func (s *Service) Snapshot(ctx context.Context, id uuid.UUID) (Public, error) {
 	} else if !errors.Is(err, goredis.Nil) {
 		s.log.WarnContext(ctx, "public snapshot cache unavailable", "error", err)
 	}
+	gen, err := s.rdb.Get(ctx, publicGenKey(id)).Result()
+	if err != nil && !errors.Is(err, goredis.Nil) {
+		s.log.WarnContext(ctx, "public snapshot generation unavailable", "error", err)
+	}
 	p, err := s.buildPublic(ctx, id)
 	if err != nil {
 		return Public{}, err
 	}
 	b, _ := json.Marshal(p)
-	if err := s.rdb.Set(ctx, publicKey(id), b, PublicTTL).Err(); err != nil {
+	keys := []string{publicKey(id), publicGenKey(id)}
+	if err := setIfGeneration.Run(ctx, s.rdb, keys, gen, b, PublicTTL.Milliseconds()).Err(); err != nil {
 		s.log.WarnContext(ctx, "public snapshot not cached", "error", err)
 	}
 	return p, nil
@@ -196,7 +217,11 @@ func (s *Service) Views(ctx context.Context, id uuid.UUID) (map[string]int64, er
 // participation domain (the draw), so the next read rebuilds it. If Redis
 // refuses, the snapshot is stale for at most PublicTTL, and the log says so.
 func (s *Service) RefreshPublic(ctx context.Context, id uuid.UUID) {
-	if err := s.rdb.Del(ctx, publicKey(id)).Err(); err != nil {
+	pipe := s.rdb.TxPipeline()
+	pipe.Incr(ctx, publicGenKey(id))
+	pipe.Expire(ctx, publicGenKey(id), publicGenTTL)
+	pipe.Del(ctx, publicKey(id))
+	if _, err := pipe.Exec(ctx); err != nil {
 		s.log.ErrorContext(ctx, "public snapshot not invalidated; it expires within its TTL", "eventId", id, "ttl", PublicTTL, "error", err)
 	}
 }

@@ -4,13 +4,16 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
+	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/eventmkt/backend/shared/event"
 	"github.com/eventmkt/backend/shared/participation"
+	"github.com/eventmkt/backend/shared/postgres"
 	"github.com/eventmkt/backend/shared/queue"
 	"github.com/eventmkt/backend/shared/testenv"
 	"github.com/eventmkt/backend/shared/user"
@@ -18,8 +21,19 @@ import (
 
 // A failure after the status change rolls everything back: the event stays
 // a draft, no seed is kept and no message is written or sent.
-func TestPublishIsAtomic(t *testing.T) {
-	t.Parallel()
+// readyEvent is one owner's draft made ready to publish by hand: plan,
+// poster, dates and channels. parts stands in for the participation domain.
+type readyEvent struct {
+	svc    *event.Service
+	caller user.Caller
+	id     uuid.UUID
+	db     *postgres.DB
+	rdb    *goredis.Client
+	broker *queue.RedisStreams
+}
+
+func newReadyEvent(t *testing.T, parts func(*postgres.DB, *goredis.Client) event.ParticipationReader) readyEvent {
+	t.Helper()
 	ctx := context.Background()
 	db := testenv.Postgres(t)
 	rdb, prefix := testenv.Redis(t)
@@ -38,13 +52,12 @@ func TestPublishIsAtomic(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := user.Caller{UserID: sess.UserID, StoreID: sess.StoreID, Role: user.RoleOwner}
-	svc := event.NewService(db, rdb, ob, log, users, participation.NewCounter(db, rdb), event.Config{PublicWebURL: "https://x"}, now)
+	svc := event.NewService(db, rdb, ob, log, users, parts(db, rdb), event.Config{PublicWebURL: "https://x"}, now)
 
 	e, err := svc.Create(ctx, c, "REVISIT")
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Make it ready by hand: plan, poster, dates, channels.
 	recID, imgID := uuid.New(), uuid.New()
 	for _, q := range []string{
 		`INSERT INTO events.ai_recommendations (recommendation_id, event_id, event_name, description, promotion_type, target_audience, is_selected) VALUES ('` + recID.String() + `', $1, 'n', 'd', 'p', 't', true)`,
@@ -56,16 +69,30 @@ func TestPublishIsAtomic(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	return readyEvent{svc: svc, caller: c, id: e.EventID, db: db, rdb: rdb, broker: broker}
+}
+
+func counter(db *postgres.DB, rdb *goredis.Client) event.ParticipationReader {
+	return participation.NewCounter(db, rdb)
+}
+
+// A failure after the status change rolls everything back: the event stays
+// a draft, no seed is kept and no message is written or sent.
+func TestPublishIsAtomic(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	r := newReadyEvent(t, counter)
+	svc, c, db, rdb, broker, id := r.svc, r.caller, r.db, r.rdb, r.broker, r.id
 
 	boom := errors.New("injected failure after the update")
 	event.SetAfterPublishUpdate(svc, func() error { return boom })
-	if _, err := svc.Publish(ctx, c, e.EventID); !errors.Is(err, boom) {
+	if _, err := svc.Publish(ctx, c, id); !errors.Is(err, boom) {
 		t.Fatalf("publish: %v, want the injected failure", err)
 	}
 	var status string
 	var seed []byte
 	var outbox int
-	if err := db.QueryRow(ctx, `SELECT status, draw_seed, (SELECT count(*) FROM outbox.messages) FROM events.events WHERE event_id = $1`, e.EventID).Scan(&status, &seed, &outbox); err != nil {
+	if err := db.QueryRow(ctx, `SELECT status, draw_seed, (SELECT count(*) FROM outbox.messages) FROM events.events WHERE event_id = $1`, id).Scan(&status, &seed, &outbox); err != nil {
 		t.Fatal(err)
 	}
 	if status != event.StatusDraft || seed != nil || outbox != 0 {
@@ -79,7 +106,7 @@ func TestPublishIsAtomic(t *testing.T) {
 
 	// Without the failure it goes through, with exactly its messages.
 	event.SetAfterPublishUpdate(svc, nil)
-	out, err := svc.Publish(ctx, c, e.EventID)
+	out, err := svc.Publish(ctx, c, id)
 	if err != nil || out.Status != event.StatusPublished {
 		t.Fatalf("publish: %v %v", out, err)
 	}
@@ -89,7 +116,58 @@ func TestPublishIsAtomic(t *testing.T) {
 	msgs, _ := rdb.XRange(ctx, broker.Stream(queue.AnalyticsEvents), "-", "+").Result()
 	entry, _ := queue.DecodeFields(msgs[0].Values)
 	var created event.EventCreated
-	if err := json.Unmarshal(entry.Body, &created); err != nil || created.EventID != e.EventID || created.Industry != "음식점" || created.Title != "n" {
+	if err := json.Unmarshal(entry.Body, &created); err != nil || created.EventID != id || created.Industry != "음식점" || created.Title != "n" {
 		t.Errorf("event.EventCreated: %+v %v", created, err)
+	}
+}
+
+// slowDraw holds the first DrawState call until released, so a snapshot
+// rebuild can be caught between reading its sources and caching them.
+type slowDraw struct {
+	event.ParticipationReader
+	reading, release chan struct{}
+	once             sync.Once
+}
+
+func (d *slowDraw) DrawState(ctx context.Context, id uuid.UUID) (event.DrawState, error) {
+	d.once.Do(func() { close(d.reading); <-d.release })
+	return d.ParticipationReader.DrawState(ctx, id)
+}
+
+// A rebuild that read the event before a change and finishes after it must
+// not put the old page back in the cache: the next reader sees the change.
+func TestSlowRebuildNeverRestoresAStalePage(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	slow := &slowDraw{reading: make(chan struct{}), release: make(chan struct{})}
+	r := newReadyEvent(t, func(db *postgres.DB, rdb *goredis.Client) event.ParticipationReader {
+		slow.ParticipationReader = counter(db, rdb)
+		return slow
+	})
+	if _, err := r.svc.Publish(ctx, r.caller, r.id); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan event.Public)
+	go func() {
+		p, err := r.svc.Snapshot(ctx, r.id)
+		if err != nil {
+			t.Error(err)
+		}
+		done <- p
+	}()
+	<-slow.reading // the rebuild has read the event as PUBLISHED
+	if _, err := r.svc.End(ctx, r.caller, r.id); err != nil {
+		t.Fatal(err)
+	}
+	close(slow.release)
+	if got := (<-done).Status; got != event.StatusPublished {
+		t.Fatalf("the slow rebuild saw %s, want the page as it was when it began (PUBLISHED)", got)
+	}
+	p, err := r.svc.Snapshot(ctx, r.id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Status != event.StatusEnded {
+		t.Errorf("after the end, the page says %s, want %s", p.Status, event.StatusEnded)
 	}
 }

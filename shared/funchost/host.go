@@ -42,6 +42,12 @@ type Options struct {
 	StartupTimeout   time.Duration // wait this long for the handler's port (30 s)
 	ShutdownGrace    time.Duration // SIGTERM to SIGKILL (3 s)
 	Log              *slog.Logger
+
+	// WebDir is the built web app served beside the API (web.go); empty
+	// means dist/web under Root. ImageOrigin is the poster storage's
+	// origin for the pages' Content-Security-Policy (see ImageOrigin).
+	WebDir      string
+	ImageOrigin string
 }
 
 // Host runs an app locally.
@@ -53,6 +59,7 @@ type Host struct {
 	broker *queue.RedisStreams
 	client *http.Client
 	routes []*Function // HTTP functions in match order
+	web    *webApp
 
 	consumerName string
 	timerLocks   map[string]*sync.Mutex
@@ -89,6 +96,9 @@ func New(opt Options) (*Host, error) {
 		exe = filepath.Join(opt.Root, app.Host.Executable)
 	}
 	root, _ := filepath.Abs(opt.Root)
+	if opt.WebDir == "" {
+		opt.WebDir = filepath.Join(root, "dist", "web")
+	}
 	h := &Host{
 		opt:          opt,
 		app:          app,
@@ -97,6 +107,7 @@ func New(opt Options) (*Host, error) {
 		client:       &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64, DisableCompression: true}},
 		consumerName: "devhost-" + uuid.NewString()[:8],
 		timerLocks:   map[string]*sync.Mutex{},
+		web:          &webApp{dir: opt.WebDir, imgOrigin: opt.ImageOrigin},
 	}
 	if opt.Redis != nil {
 		h.broker = queue.NewRedisStreams(opt.Redis, opt.QueuePrefix)
@@ -202,6 +213,11 @@ func (h *Host) announce() {
 		keys = "function keys and master key required by authLevel"
 	}
 	h.log.Info("devhost: ready", "addr", h.Addr().String(), "functions", len(h.app.Functions), "keys", keys)
+	if h.web.missing() {
+		h.log.Warn("devhost: the web app is not built: run `make web`; its pages answer 503 until then", "dir", h.web.dir)
+	} else {
+		h.log.Info("devhost: web app", "dir", h.web.dir, "entry", "http://"+h.Addr().String()+"/e/{eventId}", "results", "http://"+h.Addr().String()+"/e/{eventId}/result")
+	}
 	for _, fn := range h.app.Functions {
 		switch fn.Kind {
 		case KindHTTP:

@@ -15,7 +15,8 @@ import (
 
 type addrKey struct{}
 
-// httpHandler serves the admin API and the HTTP functions.
+// httpHandler serves the admin API, the HTTP functions and, outside the
+// route prefix, the web app (web.go).
 func (h *Host) httpHandler() http.Handler {
 	proxy := &httputil.ReverseProxy{
 		Rewrite: func(pr *httputil.ProxyRequest) {
@@ -45,6 +46,12 @@ func (h *Host) httpHandler() http.Handler {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		fn, status := h.match(r)
 		if fn == nil {
+			// Functions win: only what is outside the route prefix and
+			// matched no function is the web app's.
+			if status == http.StatusNotFound && !h.underRoutePrefix(r.URL.Path) {
+				h.web.ServeHTTP(w, r)
+				return
+			}
 			w.WriteHeader(status)
 			return
 		}
@@ -65,6 +72,14 @@ func (h *Host) httpHandler() http.Handler {
 		h.log.Info("devhost: executed", "function", fn.Name, "method", r.Method, "path", r.URL.Path, "status", rec.status, "durationMs", time.Since(start).Milliseconds())
 	})
 	return mux
+}
+
+// underRoutePrefix says whether a path is in the functions' space
+// (/api/v1/... with our host.json): there an unknown path stays a bare 404,
+// as on Azure.
+func (h *Host) underRoutePrefix(p string) bool {
+	prefix := h.app.Host.RoutePrefix
+	return prefix != "" && (p == "/"+prefix || strings.HasPrefix(p, "/"+prefix+"/"))
 }
 
 // match finds the HTTP function for a request: the first route (in

@@ -14,6 +14,23 @@ param instanceMemoryMB int
 param alwaysReadyHttp int
 @description('App settings (name: value); secrets are Key Vault references.')
 param appSettings object
+@description('Front Door\'s id (X-Azure-FDID): when set, HTTP is admitted only from that Front Door profile; empty leaves the app open.')
+param frontDoorId string = ''
+
+// Only Front Door's back end (service tag) carrying our profile's id may
+// call the functions, so the WAF and its rate limit cannot be bypassed
+// through *.azurewebsites.net. The deployment (SCM) site keeps its own,
+// open rules: zip deploys still work.
+var frontDoorOnly = [
+  {
+    name: 'FrontDoor'
+    priority: 100
+    action: 'Allow'
+    tag: 'ServiceTag'
+    ipAddress: 'AzureFrontDoor.Backend'
+    headers: { 'x-azure-fdid': [frontDoorId] }
+  }
+]
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
   name: storageAccountName
@@ -57,6 +74,9 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
       appSettings: [for s in items(appSettings): { name: s.key, value: s.value }]
+      ipSecurityRestrictions: empty(frontDoorId) ? [] : frontDoorOnly
+      ipSecurityRestrictionsDefaultAction: empty(frontDoorId) ? 'Allow' : 'Deny'
+      scmIpSecurityRestrictionsUseMain: false
     }
   }
 }
@@ -64,3 +84,4 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
 output name string = app.name
 output principalId string = app.identity.principalId
 output url string = 'https://${app.properties.defaultHostName}'
+output hostName string = app.properties.defaultHostName
