@@ -254,18 +254,19 @@ func wire(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error
 	}, time.Now)
 	stats := analytics.NewService(db, rdb, events, log, analytics.Config{TimeZone: cfg.TimeZone}, time.Now)
 	server := handlers.New(handlers.Deps{
-		Log:            log,
-		MaxBodyBytes:   cfg.MaxBodyBytes,
-		RequestTimeout: cfg.RequestTimeout,
-		Health:         checker,
-		Outbox:         outbox,
-		Users:          users,
-		Events:         events,
-		PlanJobs:       recommend.NewJobs(events, planner, log, cfg.TimeZone, time.Now),
-		Participation:  entries,
-		ImageJobs:      content.NewJobs(events, posters, log),
-		Distribution:   fanout,
-		Analytics:      stats,
+		Log:               log,
+		MaxBodyBytes:      cfg.MaxBodyBytes,
+		RequestTimeout:    cfg.RequestTimeout,
+		ClientAddressHops: cfg.ClientAddressHops,
+		Health:            checker,
+		Outbox:            outbox,
+		Users:             users,
+		Events:            events,
+		PlanJobs:          recommend.NewJobs(events, planner, log, cfg.TimeZone, time.Now),
+		Participation:     entries,
+		ImageJobs:         content.NewJobs(events, posters, log),
+		Distribution:      fanout,
+		Analytics:         stats,
 	})
 	return &app{server: server, analytics: stats, close: func() {
 		_ = pub.Close(context.Background())

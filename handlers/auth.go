@@ -39,15 +39,22 @@ func bearerToken(r *http.Request) (string, bool) {
 	return token, ok && strings.EqualFold(scheme, "Bearer") && token != ""
 }
 
-// clientIP is the caller's address: the last X-Forwarded-For entry (Azure's
-// front end and the devhost append the peer they saw), else the connection's
-// own peer. A port, if any, is dropped.
-func clientIP(r *http.Request) string {
+// clientIP is the caller's address: the X-Forwarded-For entry hops places
+// before the last (Azure's front end and the devhost append the peer they
+// saw, so 0 takes that peer; behind Front Door the app's front end appends
+// Front Door itself, so 1 takes the customer Front Door saw), else the
+// connection's own peer. A port, if any, is dropped.
+func clientIP(r *http.Request, hops int) string {
 	addr := r.RemoteAddr
-	if xff := r.Header.Values("X-Forwarded-For"); len(xff) > 0 {
-		entries := strings.Split(xff[len(xff)-1], ",")
-		if last := strings.TrimSpace(entries[len(entries)-1]); last != "" {
-			addr = last
+	var entries []string
+	for _, v := range r.Header.Values("X-Forwarded-For") {
+		entries = append(entries, strings.Split(v, ",")...)
+	}
+	// Each trusted proxy after the one that saw the client appends its own
+	// peer; anything before the client's entry is the client's to forge.
+	if i := len(entries) - 1 - hops; i >= 0 {
+		if e := strings.TrimSpace(entries[i]); e != "" {
+			addr = e
 		}
 	}
 	if host, _, err := net.SplitHostPort(addr); err == nil {

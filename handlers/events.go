@@ -301,7 +301,7 @@ func (s *Server) recordView(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if err := s.events.RecordView(r.Context(), id, req.Ch, clientIP(r)); err != nil {
+	if err := s.events.RecordView(r.Context(), id, req.Ch, clientIP(r, s.clientHops)); err != nil {
 		setRetryAfter(w, err)
 		s.writeError(w, r, err)
 		return

@@ -28,7 +28,7 @@ func (s *Server) submitEntry(w http.ResponseWriter, r *http.Request) {
 	}
 	rec, err := s.participation.Submit(r.Context(), id, participation.Submission{Name: req.Name, PhoneNumber: req.PhoneNumber, Email: req.Email,
 		AgreePrivacy: req.AgreePrivacy, AgreeMarketing: req.AgreeMarketing, StoreVisited: req.StoreVisited, Channel: req.Channel,
-		Source: req.Source, ClientIP: clientIP(r)})
+		Source: req.Source, ClientIP: clientIP(r, s.clientHops)})
 	if err != nil {
 		setRetryAfter(w, err)
 		s.writeError(w, r, err)

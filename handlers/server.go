@@ -45,15 +45,18 @@ type Deps struct {
 	Log            *slog.Logger
 	MaxBodyBytes   int64
 	RequestTimeout time.Duration
-	Health         *health.Checker
-	Outbox         *queue.Outbox
-	Users          *user.Service
-	Events         *event.Service
-	PlanJobs       *recommend.Jobs
-	ImageJobs      *content.Jobs
-	Participation  *participation.Service
-	Distribution   *distribution.Service
-	Analytics      *analytics.Service
+	// ClientAddressHops is how many trusted proxies append to
+	// X-Forwarded-For after the one that saw the customer (clientIP).
+	ClientAddressHops int
+	Health            *health.Checker
+	Outbox            *queue.Outbox
+	Users             *user.Service
+	Events            *event.Service
+	PlanJobs          *recommend.Jobs
+	ImageJobs         *content.Jobs
+	Participation     *participation.Service
+	Distribution      *distribution.Service
+	Analytics         *analytics.Service
 }
 
 // Server routes forwarded HTTP requests (/api/v1/...) and invocations of
@@ -62,6 +65,8 @@ type Server struct {
 	log     *slog.Logger
 	maxBody int64
 	timeout time.Duration
+	// clientHops: see Deps.ClientAddressHops.
+	clientHops int
 
 	health *health.Checker
 	outbox *queue.Outbox
@@ -82,13 +87,14 @@ type Server struct {
 // New builds the server and its routes.
 func New(d Deps) *Server {
 	s := &Server{
-		log:     d.Log,
-		maxBody: d.MaxBodyBytes,
-		timeout: d.RequestTimeout,
-		health:  d.Health,
-		outbox:  d.Outbox,
-		users:   d.Users,
-		events:  d.Events,
+		log:        d.Log,
+		maxBody:    d.MaxBodyBytes,
+		timeout:    d.RequestTimeout,
+		clientHops: d.ClientAddressHops,
+		health:     d.Health,
+		outbox:     d.Outbox,
+		users:      d.Users,
+		events:     d.Events,
 
 		planJobs:      d.PlanJobs,
 		imageJobs:     d.ImageJobs,

@@ -65,7 +65,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	sess, err := s.users.Login(r.Context(), req.Email, req.Password, clientIP(r))
+	sess, err := s.users.Login(r.Context(), req.Email, req.Password, clientIP(r, s.clientHops))
 	if err != nil {
 		s.writeError(w, r, err)
 		return

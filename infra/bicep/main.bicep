@@ -223,6 +223,9 @@ var appSettings = {
   JOB_TIMEOUT_MINUTES: '10'
   PUBLIC_WEB_URL: empty(publicWebUrl) ? 'https://${frontDoor.outputs.endpointHostName}' : publicWebUrl
   VIEW_RATE_PER_CLIENT: '30'
+  // Front Door appends the customer to X-Forwarded-For, the app's front end
+  // then appends Front Door: the customer is one entry before the last.
+  CLIENT_ADDRESS_HOPS: apiOnlyViaFrontDoor ? '1' : '0'
   AI_BASE_URL: aiBaseUrl
   AI_API_KEY: secretRef(vault.outputs.uri, 'ai-api-key', aiApiKey)
   AI_API_FLAVOR: aiApiFlavor

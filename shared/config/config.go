@@ -55,6 +55,12 @@ type Config struct {
 	BcryptCost      int           // BCRYPT_COST: 10 or more in production
 	LoginRatePerIP  int           // LOGIN_RATE_PER_IP: login attempts per address per minute, 0 = off
 
+	// CLIENT_ADDRESS_HOPS: trusted proxies that append to X-Forwarded-For
+	// after the one that saw the customer: 0 locally and on a bare function
+	// app, 1 behind Front Door (which appends the customer; the app's own
+	// front end then appends Front Door). Per-client limits key on it.
+	ClientAddressHops int
+
 	// Events.
 	TimeZone     *time.Location // EVENT_TIME_ZONE: what "today" means for event dates
 	JobTimeout   time.Duration  // JOB_TIMEOUT_MINUTES: AI jobs not done by then are failed
@@ -117,7 +123,7 @@ var Names = []string{
 	"QUEUE_BROKER", "ServiceBusConnection", "ServiceBusConnection__fullyQualifiedNamespace",
 	"LOG_LEVEL", "REQUEST_TIMEOUT_SECONDS", "MAX_BODY_BYTES",
 	"JWT_SIGNING_KEY", "JWT_ISSUER", "JWT_AUDIENCE", "ACCESS_TOKEN_MINUTES", "REFRESH_TOKEN_DAYS", "BCRYPT_COST", "LOGIN_RATE_PER_IP",
-	"EVENT_TIME_ZONE", "JOB_TIMEOUT_MINUTES", "PUBLIC_WEB_URL", "VIEW_RATE_PER_CLIENT",
+	"EVENT_TIME_ZONE", "JOB_TIMEOUT_MINUTES", "PUBLIC_WEB_URL", "VIEW_RATE_PER_CLIENT", "CLIENT_ADDRESS_HOPS",
 	"AI_BASE_URL", "AI_API_KEY", "AI_API_FLAVOR", "AI_API_VERSION", "AI_CHAT_MODEL", "AI_IMAGE_MODEL", "AI_TIMEOUT_SECONDS",
 	"IMAGE_CONTAINER", "IMAGE_BASE_URL",
 	"PARTICIPATION_RATE_PER_CLIENT", "PARTICIPATION_RATE_PER_PHONE", "PRIVACY_RETENTION_DAYS", "DRAW_PROOF_CONTAINER",
@@ -155,6 +161,7 @@ func Load(lookup Lookup) (Config, error) {
 		JobTimeout:                 time.Duration(r.intIn("JOB_TIMEOUT_MINUTES", 10, 1, 120)) * time.Minute,
 		PublicWebURL:               strings.TrimRight(r.optional("PUBLIC_WEB_URL", checkHTTPURL), "/"),
 		ViewRatePerClient:          r.intIn("VIEW_RATE_PER_CLIENT", 30, 0, 1_000_000),
+		ClientAddressHops:          r.intIn("CLIENT_ADDRESS_HOPS", 0, 0, 5),
 		AIBaseURL:                  strings.TrimRight(r.optional("AI_BASE_URL", checkHTTPURL), "/"),
 		AIAPIKey:                   r.optional("AI_API_KEY", nil),
 		AIFlavor:                   r.oneOf("AI_API_FLAVOR", "openai", "openai", "azure"),
