@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/klauspost/compress/gzhttp"
 )
 
 type addrKey struct{}
@@ -38,6 +39,9 @@ func (h *Host) httpHandler() http.Handler {
 			w.WriteHeader(http.StatusInternalServerError)
 		},
 	}
+	// Front Door compresses the static site's text files; so does the
+	// devhost, so a page measured on :7071 weighs what a customer downloads.
+	web := gzhttp.GzipHandler(h.web)
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /admin/functions/{name}", h.adminInvoke)
 	mux.HandleFunc("GET /admin/queues", h.adminQueues)
@@ -49,7 +53,7 @@ func (h *Host) httpHandler() http.Handler {
 			// Functions win: only what is outside the route prefix and
 			// matched no function is the web app's.
 			if status == http.StatusNotFound && !h.underRoutePrefix(r.URL.Path) {
-				h.web.ServeHTTP(w, r)
+				web.ServeHTTP(w, r)
 				return
 			}
 			w.WriteHeader(status)

@@ -2,6 +2,7 @@ package funchost
 
 import (
 	"bytes"
+	"compress/gzip"
 	"io"
 	"log/slog"
 	"net/http"
@@ -31,6 +32,7 @@ func writeWebBuild(t *testing.T, dir string, console bool) {
 		"assets/entry-3f9a1c.js":  "console.log('entry')",
 		"assets/entry-77b2e0.css": "body{margin:0}",
 		"assets/sub/inner.txt":    "inner",
+		"assets/big-9c9c9c.js":    strings.Repeat("export const greeting = '안녕하세요';\n", 200),
 		"nested/page.html":        "<!doctype html><title>nested</title>",
 		"../secret.txt":           "TOP SECRET",
 	}
@@ -190,6 +192,56 @@ func TestWebAppRoutes(t *testing.T) {
 
 // The handler itself, below the mux: dot segments that reach it are
 // refused, and /app is a 404 until the console exists.
+// Text files travel compressed when the browser accepts it, as Front Door
+// sends them, so a page measured locally weighs what customers download;
+// validators still work on the compressed answer.
+func TestWebAppCompresses(t *testing.T) {
+	t.Parallel()
+	webDir := filepath.Join(t.TempDir(), "web")
+	writeWebBuild(t, webDir, false)
+	r := startRig(t, []string{"Item"}, func(o *Options) { o.WebDir = webDir })
+	want, err := os.ReadFile(filepath.Join(webDir, "assets", "big-9c9c9c.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, acceptEncoding, wantEncoding string
+	}{
+		{"gzip accepted", "gzip, deflate, br", "gzip"},
+		{"nothing accepted", "identity", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp, raw := r.get("/assets/big-9c9c9c.js", "Accept-Encoding", tt.acceptEncoding)
+			if got := resp.Header.Get("Content-Encoding"); got != tt.wantEncoding {
+				t.Fatalf("Content-Encoding %q, want %q", got, tt.wantEncoding)
+			}
+			if !strings.Contains(resp.Header.Get("Vary"), "Accept-Encoding") {
+				t.Errorf("Vary %q, want Accept-Encoding", resp.Header.Get("Vary"))
+			}
+			body := []byte(raw)
+			if tt.wantEncoding == "gzip" {
+				if len(body) >= len(want)/4 {
+					t.Errorf("compressed to %d of %d bytes", len(body), len(want))
+				}
+				zr, err := gzip.NewReader(bytes.NewReader(body))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if body, err = io.ReadAll(zr); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if !bytes.Equal(body, want) {
+				t.Errorf("body differs from the file (%d bytes, want %d)", len(body), len(want))
+			}
+			if again, _ := r.get("/assets/big-9c9c9c.js", "Accept-Encoding", tt.acceptEncoding, "If-None-Match", resp.Header.Get("ETag")); again.StatusCode != 304 {
+				t.Errorf("revalidation: %d, want 304", again.StatusCode)
+			}
+		})
+	}
+}
+
 func TestWebAppWithoutMux(t *testing.T) {
 	t.Parallel()
 	webDir := filepath.Join(t.TempDir(), "web")
