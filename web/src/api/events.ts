@@ -1,0 +1,38 @@
+// The public calls the two pages make.
+
+import { json, request } from "./client";
+import type { ApiPath, EventPublic, EventResults, Receipt, Source, Submission, ViewRecord } from "./types";
+
+/** The URL of a documented path (servers: /api/v1) with its {eventId}. */
+function url(path: ApiPath, eventId: string): string {
+  return "/api/v1" + path.replace("{eventId}", encodeURIComponent(eventId));
+}
+
+export const getEvent = (eventId: string) => json<EventPublic>("GET", url("/public/events/{eventId}", eventId));
+
+export const getResults = (eventId: string) => json<EventResults>("GET", url("/public/events/{eventId}/results", eventId));
+
+export const submitEntry = (eventId: string, body: Submission) => json<Receipt>("POST", url("/events/{eventId}/participate", eventId), body);
+
+/** The proof bundle exactly as served: the text is what the download offers. */
+export async function getProofText(eventId: string): Promise<string> {
+  const res = await request("GET", url("/public/events/{eventId}/draw-proof", eventId));
+  return res.text();
+}
+
+/**
+ * recordView counts one view of the entry page for a channel. sendBeacon
+ * survives the page being closed and never delays it; where it is missing
+ * or refuses, a keepalive fetch does the same. Failures are nobody's
+ * business but analytics'.
+ */
+export function recordView(eventId: string, ch: Source): void {
+  const target = url("/public/events/{eventId}/views", eventId);
+  const body = JSON.stringify({ ch } satisfies ViewRecord);
+  try {
+    if (navigator.sendBeacon?.(target, body)) return;
+  } catch {
+    // fall through
+  }
+  fetch(target, { method: "POST", body, keepalive: true, headers: { "Content-Type": "text/plain;charset=UTF-8" } }).catch(() => {});
+}
