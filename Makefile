@@ -11,8 +11,8 @@ SIM_LOG ?= channel-sim.log
 
 help:
 	@echo "make run      services + migrations + the app on http://127.0.0.1:$(PORT)"
-	@echo "make test     services + every test (real Postgres, Redis, Azurite)"
-	@echo "make build | web | migrate | package | stage | bench | lint | services | services-stop | clean"
+	@echo "make test     services + every test (real Postgres, Redis, Azurite; the web pages in Chromium)"
+	@echo "make build | web | web-test | migrate | package | stage | bench | lint | services | services-stop | clean"
 
 deps:
 	$(GO) mod download
@@ -58,9 +58,9 @@ test: deps services
 # The web app's unit tests and size budgets, then the public pages in
 # Debian's Chromium against the real stack (web/e2e starts its own devhost,
 # database and Redis database). SCREENS=1 also rewrites docs/screens/*.png.
-web-test: build web services
+web-test: services build web
 	@scripts/services.sh browser
-	cd web && npm test && npm run budget && npx playwright test
+	cd web && npm test && npm run budget && npx tsc -p e2e && npx playwright test
 
 package: deps
 	GOOS=linux GOARCH=amd64 CGO_ENABLED=0 $(GO) build -trimpath -ldflags="-s -w" -o $(LINUX_HANDLER) .
@@ -70,7 +70,7 @@ stage: deps
 	GOOS=linux GOARCH=amd64 CGO_ENABLED=0 $(GO) build -trimpath -ldflags="-s -w" -o $(LINUX_HANDLER) .
 	$(GO) run . stage -exe $(LINUX_HANDLER) -dir $(DIST)/stage
 
-bench: build web services
+bench: services build web
 	@scripts/services.sh browser
 	bin/handler bench
 

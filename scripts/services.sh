@@ -7,6 +7,7 @@
 #
 #   scripts/services.sh          ensure all three
 #   scripts/services.sh stop     stop the private instances this script started
+#   scripts/services.sh browser  install Chromium and the Nanum fonts when missing (web tests)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -107,6 +108,19 @@ ensure_azurite() {
   wait_port "$TABLE_PORT" 30 azurite
 }
 
+# The browser tests (make web-test) drive Debian's Chromium; Korean text
+# needs a font that has Hangul (Nanum), else screenshots show boxes. psql and
+# redis-cli give the test setup its own database and Redis database.
+ensure_browser() {
+  local missing=()
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  [ -f /usr/share/fonts/truetype/nanum/NanumGothic.ttf ] || missing+=(fonts-nanum)
+  command -v psql >/dev/null || missing+=(postgresql-client)
+  command -v redis-cli >/dev/null || missing+=(redis-tools)
+  if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
+  say "browser: $(/usr/bin/chromium --version 2>/dev/null || echo 'chromium (version unknown)')"
+}
+
 stop_private() {
   [ -f "$LOCAL/azurite.pid" ] && kill "$(cat "$LOCAL/azurite.pid")" 2>/dev/null && say "azurite stopped"
   [ -f "$LOCAL/redis.pid" ] && kill "$(cat "$LOCAL/redis.pid")" 2>/dev/null && say "redis stopped"
@@ -122,5 +136,6 @@ stop_private() {
 case "${1:-up}" in
   up) ensure_node_modules; ensure_postgres; ensure_redis; ensure_azurite ;;
   stop) stop_private ;;
-  *) die "usage: $0 [up|stop]" ;;
+  browser) ensure_browser ;;
+  *) die "usage: $0 [up|stop|browser]" ;;
 esac

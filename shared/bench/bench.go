@@ -41,6 +41,7 @@ func suites() []Suite {
 		{Name: "draw", Run: drawSuite},
 		{Name: "distribution", Run: distributionSuite},
 		{Name: "analytics", Run: analyticsSuite},
+		{Name: "lighthouse", Run: lighthouseSuite},
 	}
 }
 
