@@ -112,10 +112,21 @@ func scanJob(row pgx.Row) (Job, error) {
 	return j, err
 }
 
-// cacheJob writes the job's status through to Redis (Postgres stays the truth).
+// cacheJob writes a worker's change of the job's status through to Redis
+// (Postgres stays the truth).
 func (s *Service) cacheJob(ctx context.Context, j Job) {
 	b, _ := json.Marshal(cachedJob{Job: j, Owner: j.UserID})
 	if err := s.rdb.Set(ctx, jobStatusKey(j.JobID), b, JobStatusTTL).Err(); err != nil {
+		s.log.WarnContext(ctx, "job status cache unavailable", "jobId", j.JobID, "error", err)
+	}
+}
+
+// fillJobCache caches a status read before the worker may have moved on
+// (the request's PENDING, sent after the message; a reader's miss): it
+// never overwrites what the worker has written meanwhile.
+func (s *Service) fillJobCache(ctx context.Context, j Job) {
+	b, _ := json.Marshal(cachedJob{Job: j, Owner: j.UserID})
+	if err := s.rdb.SetNX(ctx, jobStatusKey(j.JobID), b, JobStatusTTL).Err(); err != nil {
 		s.log.WarnContext(ctx, "job status cache unavailable", "jobId", j.JobID, "error", err)
 	}
 }
@@ -285,7 +296,7 @@ func (s *Service) startJob(ctx context.Context, c user.Caller, id uuid.UUID, fn 
 	if err != nil {
 		return Job{}, err
 	}
-	s.cacheJob(ctx, j)
+	s.fillJobCache(ctx, j)
 	s.log.InfoContext(ctx, "job queued", "jobId", j.JobID, "jobType", j.JobType, "eventId", id)
 	return j, nil
 }
@@ -309,7 +320,7 @@ func (s *Service) GetJob(ctx context.Context, c user.Caller, jobID uuid.UUID) (J
 		if err != nil {
 			return Job{}, fmt.Errorf("event: job: %w", err)
 		}
-		s.cacheJob(ctx, j)
+		s.fillJobCache(ctx, j)
 	}
 	if j.UserID != c.UserID && !c.IsAdmin() {
 		return Job{}, apperr.New(apperr.Forbidden, CodeForbidden, "this job belongs to another owner")

@@ -22,7 +22,8 @@ import (
 // A failure after the status change rolls everything back: the event stays
 // a draft, no seed is kept and no message is written or sent.
 // readyEvent is one owner's draft made ready to publish by hand: plan,
-// poster, dates and channels. parts stands in for the participation domain.
+// poster, dates and channels. parts stands in for the participation domain;
+// wrap, when set, stands between the outbox and the broker.
 type readyEvent struct {
 	svc    *event.Service
 	caller user.Caller
@@ -32,14 +33,18 @@ type readyEvent struct {
 	broker *queue.RedisStreams
 }
 
-func newReadyEvent(t *testing.T, parts func(*postgres.DB, *goredis.Client) event.ParticipationReader) readyEvent {
+func newReadyEvent(t *testing.T, parts func(*postgres.DB, *goredis.Client) event.ParticipationReader, wrap func(queue.Publisher) queue.Publisher) readyEvent {
 	t.Helper()
 	ctx := context.Background()
 	db := testenv.Postgres(t)
 	rdb, prefix := testenv.Redis(t)
 	log := testenv.Logger(t)
 	broker := queue.NewRedisStreams(rdb, prefix)
-	ob := queue.NewOutbox(db, broker, log)
+	var pub queue.Publisher = broker
+	if wrap != nil {
+		pub = wrap(broker)
+	}
+	ob := queue.NewOutbox(db, pub, log)
 	now := func() time.Time { return time.Date(2026, 11, 22, 3, 0, 0, 0, time.UTC) }
 	users, err := user.NewService(db, rdb, log, user.Config{BcryptCost: 4, Tokens: user.TokenConfig{
 		Key: []byte("0123456789abcdef0123456789abcdef"), Issuer: "i", Audience: "a", AccessTTL: time.Minute, RefreshTTL: time.Hour}}, now)
@@ -81,7 +86,7 @@ func counter(db *postgres.DB, rdb *goredis.Client) event.ParticipationReader {
 func TestPublishIsAtomic(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	r := newReadyEvent(t, counter)
+	r := newReadyEvent(t, counter, nil)
 	svc, c, db, rdb, broker, id := r.svc, r.caller, r.db, r.rdb, r.broker, r.id
 
 	boom := errors.New("injected failure after the update")
@@ -143,7 +148,7 @@ func TestSlowRebuildNeverRestoresAStalePage(t *testing.T) {
 	r := newReadyEvent(t, func(db *postgres.DB, rdb *goredis.Client) event.ParticipationReader {
 		slow.ParticipationReader = counter(db, rdb)
 		return slow
-	})
+	}, nil)
 	if _, err := r.svc.Publish(ctx, r.caller, r.id); err != nil {
 		t.Fatal(err)
 	}
@@ -169,5 +174,46 @@ func TestSlowRebuildNeverRestoresAStalePage(t *testing.T) {
 	}
 	if p.Status != event.StatusEnded {
 		t.Errorf("after the end, the page says %s, want %s", p.Status, event.StatusEnded)
+	}
+}
+
+// fastWorker finishes every job the moment its message is sent, before the
+// request that queued it has answered: the worker winning that race.
+type fastWorker struct {
+	queue.Publisher
+	svc *event.Service
+}
+
+func (w *fastWorker) Publish(ctx context.Context, msg queue.Message) error {
+	if err := w.Publisher.Publish(ctx, msg); err != nil {
+		return err
+	}
+	var job struct {
+		JobID uuid.UUID `json:"jobId"`
+	}
+	if json.Unmarshal(msg.Body, &job) != nil || job.JobID == uuid.Nil {
+		return nil
+	}
+	return w.svc.FailJob(ctx, job.JobID, "finished before the request answered")
+}
+
+// A worker faster than the request that queued its job: the owner must
+// see the job's end, never the PENDING the request caches after sending.
+func TestJobStatusSurvivesAFastWorker(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	w := &fastWorker{}
+	r := newReadyEvent(t, counter, func(p queue.Publisher) queue.Publisher { w.Publisher = p; return w })
+	w.svc = r.svc
+	j, err := r.svc.RequestRecommendations(ctx, r.caller, r.id, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := r.svc.GetJob(ctx, r.caller, j.JobID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Status != "FAILED" {
+		t.Errorf("job status %s, want FAILED (the worker's word)", got.Status)
 	}
 }
