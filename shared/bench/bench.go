@@ -42,6 +42,7 @@ func suites() []Suite {
 		{Name: "distribution", Run: distributionSuite},
 		{Name: "analytics", Run: analyticsSuite},
 		{Name: "lighthouse", Run: lighthouseSuite},
+		{Name: "webverify", Run: webVerifySuite},
 	}
 }
 
