@@ -11,6 +11,7 @@
 // The stack's logs (devhost, channel simulator) are in the temp folder the
 // setup prints.
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM, CHROMIUM_FLAGS } from './e2e/chromium.mjs';
 
 export default defineConfig({
   testDir: './e2e',
@@ -30,19 +31,6 @@ export default defineConfig({
     timezoneId: 'Asia/Seoul',
     viewport: { width: 360, height: 740 },
     trace: 'retain-on-failure',
-    launchOptions: {
-      executablePath: process.env.PLAYWRIGHT_CHROMIUM || '/usr/bin/chromium',
-      // Without the background-networking flags Chromium's own connections
-      // (component updates, sync, QUIC probes) are refused here and stall pages.
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    },
+    launchOptions: { executablePath: CHROMIUM, args: CHROMIUM_FLAGS },
   },
 });

@@ -12,21 +12,10 @@ import lighthouse from 'lighthouse';
 import * as chromeLauncher from 'chrome-launcher';
 import { Api, seoulDate } from '../e2e/api.mjs';
 import { startStack } from '../e2e/stack.mjs';
+import { CHROMIUM, CHROMIUM_FLAGS } from '../e2e/chromium.mjs';
 
 const RUNS = Number(process.env.LIGHTHOUSE_RUNS || 3);
-const CHROMIUM = process.env.PLAYWRIGHT_CHROMIUM || '/usr/bin/chromium';
-// The same flags as the browser tests: without the background-networking
-// ones Chromium's own connections are refused here and stall the load.
-const FLAGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+const FLAGS = ['--headless=new', ...CHROMIUM_FLAGS];
 
 const EMPTY = '<!doctype html><html lang="ko"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>빈 페이지</title></head><body><p>빈 페이지</p></body></html>';
 

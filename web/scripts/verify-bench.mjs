@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { extname, join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
+import { CHROMIUM, CHROMIUM_FLAGS } from '../e2e/chromium.mjs';
 
 const [bundlePath, runsArg] = process.argv.slice(2);
 if (!bundlePath) {
@@ -21,8 +22,6 @@ const WEB = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist/web');
 // A loopback origin is a secure context (WebCrypto needs one); nothing
 // listens there: Playwright answers every request.
 const ORIGIN = 'http://127.0.0.1:9';
-const CHROMIUM = process.env.PLAYWRIGHT_CHROMIUM || '/usr/bin/chromium';
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.json': 'application/json' };
 
 const bundleText = readFileSync(bundlePath, 'utf8');
@@ -46,7 +45,7 @@ const results = {
   }),
 };
 
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
 const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, locale: 'ko-KR', timezoneId: 'Asia/Seoul' });
 await page.route(`${ORIGIN}/**`, (route) => {
   const path = new URL(route.request().url()).pathname;
