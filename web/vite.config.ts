@@ -11,9 +11,11 @@ function koText(): Plugin {
     name: "ko-text",
     async transformIndexHtml(html) {
       const { module: ko } = await runnerImport<Record<string, Record<string, unknown>>>("./src/i18n/ko.ts");
-      return html.replace(/%ko:(\w+)\.(\w+)%/g, (whole, section: string, key: string) => {
-        const v = ko[section]?.[key];
-        if (typeof v !== "string") throw new Error(`ko-text: ${whole} is not a string in src/i18n/ko.ts`);
+      const { module: con } = await runnerImport<Record<string, Record<string, unknown>>>("./src/i18n/console.ts");
+      const dicts: Record<string, Record<string, Record<string, unknown>>> = { ko, console: con };
+      return html.replace(/%(ko|console):(\w+)\.(\w+)%/g, (whole, dict: string, section: string, key: string) => {
+        const v = dicts[dict]![section]?.[key];
+        if (typeof v !== "string") throw new Error(`ko-text: ${whole} is not a string in src/i18n/${dict}.ts`);
         return v;
       });
     },
@@ -30,6 +32,7 @@ function pageRoutes(): Plugin {
     const query = (req.url ?? "").slice(path.length);
     if (/^\/e\/[^/]+\/result\/?$/.test(path)) req.url = "/result.html" + query;
     else if (/^\/e\/[^/]+\/?$/.test(path)) req.url = "/entry.html" + query;
+    else if (/^\/app(\/.*)?$/.test(path) && !/\.\w+$/.test(path)) req.url = "/app/index.html" + query;
     next();
   };
   return {
@@ -50,7 +53,7 @@ export default defineConfig({
     assetsDir: "assets",
     target: "es2022",
     rollupOptions: {
-      input: { entry: "entry.html", result: "result.html" },
+      input: { entry: "entry.html", result: "result.html", app: "app/index.html" },
     },
   },
   server: {

@@ -93,6 +93,12 @@ func (c InfraCheck) checkFrontDoor(read func(string) string, add func(string, ..
 		add("%s: no rule loops over var rewrites with a UrlPath RegEx condition and a UrlRewrite action", c.FrontDoorBicep)
 	}
 
+	// The site root: a 302 to the console, as the devhost answers.
+	if !slices.ContainsFunc(rules, func(r bicepResource) bool { return redirectsRoot(r.body, funchost.RootRedirect) }) {
+		add("%s: no rule redirects the site root (a UrlPath RegEx matching the empty path) with a 302 UrlRedirect (redirectType 'Found') to customPath '%s', keeping the query (shared/funchost.RootRedirect)",
+			c.FrontDoorBicep, funchost.RootRedirect)
+	}
+
 	// The security headers, CSP first: funchost's, with the poster origin.
 	const origin = "${imageOrigin}"
 	csp := ""
@@ -160,6 +166,35 @@ func (c InfraCheck) checkFrontDoor(read func(string) string, add func(string, ..
 	if line := regexp.MustCompile(`(?m)^\s*PUBLIC_WEB_URL:.*$`).FindString(main); !strings.Contains(line, "frontDoor.outputs.endpointHostName") {
 		add("%s: PUBLIC_WEB_URL must default to https://<Front Door endpoint host> (frontDoor.outputs.endpointHostName), is %q", c.MainBicep, strings.TrimSpace(line))
 	}
+}
+
+// redirectsRoot reports whether a rule's body is the root redirect: a
+// UrlPath RegEx condition whose every pattern matches the root (the empty
+// path, as Front Door sees it) and no page path, and a UrlRedirect action,
+// 302, to path `to`, without a custom query string (so the query is kept).
+func redirectsRoot(body, to string) bool {
+	if !strings.Contains(body, "name: 'UrlRedirect'") || !strings.Contains(body, "redirectType: 'Found'") ||
+		!strings.Contains(body, "customPath: '"+to+"'") || strings.Contains(body, "customQueryString") ||
+		!strings.Contains(body, "name: 'UrlPath'") || !strings.Contains(body, "operator: 'RegEx'") ||
+		strings.Contains(body, "negateCondition: true") {
+		return false
+	}
+	patterns := stringsIn(field(body, "matchValues"))
+	if len(patterns) == 0 {
+		return false
+	}
+	for _, p := range patterns {
+		re, err := regexp.Compile(p)
+		if err != nil || !re.MatchString("") {
+			return false
+		}
+		for _, page := range []string{"app", "app/", "e/x", "index.html", "assets/a.js"} {
+			if re.MatchString(page) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 var (

@@ -51,6 +51,12 @@ func WebRewrites() []WebRewrite {
 	}
 }
 
+// RootRedirect is where the site root sends a browser: the owner console
+// (issue 15). A 302, so a later home page can take / back; the query string
+// is kept, as Front Door's UrlRedirect keeps it (the "root-to-console" rule
+// in infra/bicep/modules/frontdoor.bicep; shared/deploy compares the two).
+const RootRedirect = "/app/"
+
 var compiledRewrites = func() []*regexp.Regexp {
 	var out []*regexp.Regexp
 	for _, rw := range WebRewrites() {
@@ -143,6 +149,15 @@ func (a *webApp) target(p string) string {
 
 func (a *webApp) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("X-Content-Type-Options", "nosniff")
+	if r.URL.Path == "/" && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+		to := RootRedirect
+		if r.URL.RawQuery != "" {
+			to += "?" + r.URL.RawQuery
+		}
+		w.Header().Set("Cache-Control", CacheHTML)
+		http.Redirect(w, r, to, http.StatusFound)
+		return
+	}
 	// The mux redirects most unclean paths, not percent-encoded dot
 	// segments: a path that still holds one (or a backslash) is refused
 	// rather than interpreted.

@@ -89,7 +89,6 @@ func TestWebAppRoutes(t *testing.T) {
 		{"console asset", "GET", "/app/assets/console-1a2b3c.js", 200, "console.log('app')", CacheImmutable, "text/javascript", false},
 		{"HEAD of a page", "HEAD", "/e/evt-1", 200, "", CacheHTML, "text/html", true},
 
-		{"site root", "GET", "/", 404, "not found page", "no-store", "text/html", true},
 		{"event without an id", "GET", "/e/", 404, "not found page", "no-store", "text/html", true},
 		{"deeper event path", "GET", "/e/evt-1/result/extra", 404, "not found page", "no-store", "text/html", true},
 		{"assets folder: no listing", "GET", "/assets/", 404, "not found page", "no-store", "text/html", true},
@@ -187,6 +186,45 @@ func TestWebAppRoutes(t *testing.T) {
 	}
 	if again, _ := r.get("/e/evt-1", "If-None-Match", resp.Header.Get("ETag")); again.StatusCode != 200 {
 		t.Errorf("after a rebuild the old ETag still matched: %d", again.StatusCode)
+	}
+}
+
+// The site root sends a browser to the owner console: a 302 to /app/ that
+// keeps the query, for GET and HEAD, with or without a build; POST / is
+// not redirected (a 404, as before).
+func TestWebRootRedirect(t *testing.T) {
+	t.Parallel()
+	webDir := filepath.Join(t.TempDir(), "dist", "web")
+	writeWebBuild(t, webDir, true)
+	built := startRig(t, []string{"Item"}, func(o *Options) { o.WebDir = webDir })
+	unbuilt := startRig(t, []string{"Item"}, func(o *Options) { o.WebDir = filepath.Join(t.TempDir(), "none") })
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	for _, tt := range []struct {
+		rig          *rig
+		method, path string
+		status       int
+		location     string
+	}{
+		{built, "GET", "/", 302, "/app/"},
+		{built, "HEAD", "/", 302, "/app/"},
+		{built, "GET", "/?utm_source=qr", 302, "/app/?utm_source=qr"},
+		{unbuilt, "GET", "/", 302, "/app/"},
+		{built, "POST", "/", 404, ""},
+		{built, "GET", "/app/", 200, ""},
+	} {
+		req, _ := http.NewRequest(tt.method, tt.rig.base+tt.path, nil)
+		resp, err := noFollow.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tt.status || resp.Header.Get("Location") != tt.location {
+			t.Errorf("%s %s: %d Location %q, want %d %q", tt.method, tt.path, resp.StatusCode, resp.Header.Get("Location"), tt.status, tt.location)
+		}
+	}
+	// Followed, the root lands on the console page.
+	if resp, body := built.get("/"); resp.StatusCode != 200 || !strings.Contains(body, "<title>console</title>") {
+		t.Errorf("GET / followed: %d %q, want the console", resp.StatusCode, body)
 	}
 }
 

@@ -4,7 +4,7 @@
 // they import statically), its CSS and its HTML. Run after `npm run build`;
 // exits non-zero when a page is over budget.
 
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { dirname, join, posix } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
@@ -75,6 +75,72 @@ for (const p of pages) {
     });
   }
 }
+// The owner console (/app, issue 15): its initial JS is the entry script,
+// its modulepreloads and their static imports (the lazy routes are not
+// loaded yet); each analytics route then adds its chunk and whatever that
+// chunk loads, statically or dynamically (uPlot), that is not loaded yet.
+const CONSOLE = { page: "/app", html: "app/index.html", js: 120 * KB };
+const CONSOLE_ROUTES = [
+  { page: "/app/events/{id}/analytics", chunk: /^Analytics-[\w-]+\.js$/, js: 40 * KB },
+  { page: "/app/analytics", chunk: /^AllAnalytics-[\w-]+\.js$/, js: 40 * KB },
+];
+
+/**
+ * Chunks reached from files through static imports (and dynamic ones too
+ * when asked), not going through loaded (chunks already there: their own
+ * lazy imports are other routes').
+ */
+function reach(files, dynamic, loaded = []) {
+  const seen = new Set(files);
+  const queue = [...files];
+  const spec = dynamic
+    ? /(?:\bfrom\s*|\bimport\s*\(?\s*)["'`](\.{1,2}\/[^"'`]+\.js)["'`]/g
+    : /(?:\bfrom\s*|\bimport\s*)["'`](\.{1,2}\/[^"'`]+\.js)["'`]/g;
+  while (queue.length) {
+    const file = queue.pop();
+    for (const [, rel] of readFileSync(join(dist, file), "utf8").matchAll(spec)) {
+      const dep = posix.normalize(posix.join(posix.dirname(file), rel));
+      if (!seen.has(dep) && !loaded.includes(dep)) {
+        seen.add(dep);
+        queue.push(dep);
+      }
+    }
+  }
+  return [...seen];
+}
+
+const notBuilt = (page, limit) => ({ page, kind: "js", gzip: "not built", budget: fmt(limit), status: "-", files: "" });
+if (!existsSync(join(dist, CONSOLE.html))) {
+  rows.push(notBuilt(CONSOLE.page, CONSOLE.js));
+} else {
+  const html = readFileSync(join(dist, CONSOLE.html), "utf8");
+  const heads = [...html.matchAll(/<(?:script|link)\b[^>]*>/g)]
+    .map(([tag]) => tag)
+    .filter((tag) => /^<script/.test(tag) || /rel=["']modulepreload["']/.test(tag))
+    .map((tag) => /(?:src|href)=["']\/?([^"']+)["']/.exec(tag)?.[1])
+    .filter((src) => src && !/^(https?:)?\/\//.test(src));
+  const initial = reach(heads, false);
+  const initialJs = initial.reduce((n, f) => n + gz(f), 0);
+  const ok = initialJs <= CONSOLE.js;
+  over ||= !ok;
+  rows.push({ page: CONSOLE.page, kind: "js", gzip: fmt(initialJs), budget: fmt(CONSOLE.js), status: ok ? "ok" : "OVER", files: initial.join(" ") });
+  const { css } = assetsOf(CONSOLE.html);
+  rows.push({ page: CONSOLE.page, kind: "css", gzip: fmt(css.reduce((n, f) => n + gz(f), 0)), budget: "-", status: "ok", files: css.join(" ") });
+  const assets = readdirSync(join(dist, "assets"));
+  for (const r of CONSOLE_ROUTES) {
+    const chunk = assets.find((f) => r.chunk.test(f));
+    if (!chunk) {
+      rows.push(notBuilt(r.page, r.js));
+      continue;
+    }
+    const more = reach([`assets/${chunk}`], true, initial);
+    const size = more.reduce((n, f) => n + gz(f), 0);
+    const fine = size <= r.js;
+    over ||= !fine;
+    rows.push({ page: r.page, kind: "js+", gzip: fmt(size), budget: fmt(r.js), status: fine ? "ok" : "OVER", files: more.join(" ") });
+  }
+}
+
 const cols = ["page", "kind", "gzip", "budget", "status", "files"];
 const width = Object.fromEntries(cols.map((c) => [c, Math.max(c.length, ...rows.map((r) => r[c].length))]));
 const line = (r) => cols.map((c) => r[c].padEnd(width[c])).join("  ").trimEnd();

@@ -4,8 +4,8 @@
 // compression (the customer's pages), `/api/*` to the function app with
 // caching off (modules/frontdoor-api.bicep adds that half, after the
 // function app exists: the app's PUBLIC_WEB_URL needs this endpoint's
-// host first). A rule set rewrites the page routes to their files and adds
-// the security headers; a WAF policy rate-limits entries per client.
+// host first). A rule set rewrites the page routes to their files, sends
+// the site root to the console (/app/) and adds the security headers; a WAF policy rate-limits entries per client.
 //
 // shared/deploy's infra check compares the rewrites, the headers and the
 // CSP below with shared/funchost, so the local host and the CDN agree.
@@ -150,13 +150,51 @@ resource rewriteRules 'Microsoft.Cdn/profiles/ruleSets/rules@2024-09-01' = [
   }
 ]
 
+// The site root goes to the owner console (issue 15): a 302 to /app/, the
+// query string kept (no customQueryString), as shared/funchost.RootRedirect
+// answers on the devhost. The UrlPath of / is empty (no leading slash);
+// '^/?$' also takes '/' in case a client sends one more. After the rewrites
+// (one change to the rule set at a time); none of them matches the root.
+resource rootRedirectRule 'Microsoft.Cdn/profiles/ruleSets/rules@2024-09-01' = {
+  parent: webRules
+  name: 'rootToConsole'
+  dependsOn: [rewriteRules]
+  properties: {
+    order: length(rewrites) + 2
+    conditions: [
+      {
+        name: 'UrlPath'
+        parameters: {
+          typeName: 'DeliveryRuleUrlPathMatchConditionParameters'
+          operator: 'RegEx'
+          negateCondition: false
+          matchValues: ['^/?$']
+          transforms: []
+        }
+      }
+    ]
+    actions: [
+      {
+        name: 'UrlRedirect'
+        parameters: {
+          typeName: 'DeliveryRuleUrlRedirectActionParameters'
+          redirectType: 'Found'
+          destinationProtocol: 'MatchRequest'
+          customPath: '/app/'
+        }
+      }
+    ]
+    matchProcessingBehavior: 'Stop'
+  }
+}
+
 // Pages and assets: cached at the edge as the blobs' Cache-Control says
 // (HTML no-cache, hashed assets immutable for a year: docs/deploy.md's
 // upload sets them), compressed, the ?ch= query ignored for the cache key.
 resource webRoute 'Microsoft.Cdn/profiles/afdEndpoints/routes@2024-09-01' = {
   parent: endpoint
   name: 'web'
-  dependsOn: [webOrigin, rewriteRules]
+  dependsOn: [webOrigin, rewriteRules, rootRedirectRule]
   properties: {
     originGroup: { id: webOrigins.id }
     ruleSets: [{ id: webRules.id }]

@@ -1,0 +1,231 @@
+// @vitest-environment happy-dom
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { render } from "preact";
+import { act } from "preact/test-utils";
+import { draw as t } from "../../i18n/console";
+import { signIn, _reset } from "../session";
+import type { Draw, Event, WinnerPage } from "../types";
+import { DrawScreen } from "./DrawScreen";
+
+const ID = "11111111-1111-4111-8111-111111111111";
+const ev = {
+  eventId: ID, userId: "u1", storeId: "s1", objective: "NEW_CUSTOMERS", status: "ENDED", eventName: "연말 이벤트", description: null, prize: "커피",
+  startDate: "2026-12-01", endDate: "2026-12-05", winnerCount: 2, budget: null, channels: ["INSTAGRAM"], channelSettings: {},
+  selectedRecommendationId: null, selectedImageId: null, selectedImageUrl: null, recommendations: [], images: [], timeZone: "Asia/Seoul",
+  createdAt: "2026-11-30T00:00:00Z", updatedAt: "2026-11-30T00:00:00Z",
+} as unknown as Event;
+const w = (rank: number, id: string, name: string) => ({ rank, participantId: id, name, phoneNumber: "010-****-0000", wonAt: "2026-12-06T01:00:00Z" });
+const drawn: Draw = {
+  drawId: 1, eventId: ID, algorithm: "RANDOM", totalParticipants: 10, winnerCount: 2,
+  winners: [w(1, "20261201-000001", "김*수"), w(2, "20261201-000002", "이*희")],
+  alternates: [{ rank: 1, participantId: "20261201-000003", name: "박*민", phoneNumber: "010-****-1111" }],
+  proof: { entriesHash: "a".repeat(64), seedCommitment: "b".repeat(64), seed: "c".repeat(64), algorithmVersion: "ES-HMAC-SHA256/v1" },
+  drawnAt: "2026-12-06T01:00:00Z",
+};
+
+const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
+const problem = (status: number, code: string) => json(status, { type: "about:blank", title: "", status, code });
+const page = (content: unknown[]) => ({ content, page: 0, size: 100, totalElements: content.length, totalPages: 1 });
+
+type Handler = (method: string, url: string, body: unknown) => Response | Promise<Response>;
+const fetchMock = vi.fn<typeof fetch>();
+let handler: Handler;
+let root: HTMLElement;
+
+beforeEach(() => {
+  _reset();
+  signIn({ userId: "u1", storeId: "s1", accessToken: "at", refreshToken: "rt", expiresIn: 900 }, "사장님");
+  fetchMock.mockReset();
+  fetchMock.mockImplementation(async (input, init) => {
+    const url = String(input);
+    const body = init?.body ? JSON.parse(String(init.body)) : undefined;
+    return handler(init?.method ?? "GET", url, body);
+  });
+  vi.stubGlobal("fetch", fetchMock);
+  root = document.createElement("div");
+  document.body.append(root);
+});
+afterEach(() => {
+  render(null, root);
+  root.remove();
+  vi.unstubAllGlobals();
+});
+
+const settle = async () => {
+  for (let i = 0; i < 5; i++)
+    await act(async () => {
+      await new Promise((r) => setTimeout(r, 0));
+    });
+};
+const calls = (method: string, part: string) => fetchMock.mock.calls.filter(([u, i]) => (i?.method ?? "GET") === method && String(u).includes(part));
+const button = (text: string, scope: ParentNode = root) => [...scope.querySelectorAll("button")].find((b) => b.textContent === text)!;
+const inDialog = (text: string) => button(text, root.querySelector("dialog")!);
+const click = (el: HTMLElement) => act(() => el.click());
+
+async function mount() {
+  act(() => render(<DrawScreen id={ID} />, root));
+  await settle();
+}
+
+describe("the draw", () => {
+  it("shows the checklist, asks twice, and draws exactly once however often it is clicked", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    handler = async (method, url) => {
+      if (method === "GET" && url.endsWith(`/events/${ID}`)) return json(200, ev);
+      if (url.includes("/winners")) return problem(404, "PART_008");
+      if (url.includes("storeVisited=true")) return json(200, { ...page([]), totalElements: 4 });
+      if (url.includes("/participants")) return json(200, { ...page([]), totalElements: 10 });
+      if (method === "POST" && url.endsWith("/draw-winners")) {
+        await gate;
+        return json(201, drawn);
+      }
+      throw new Error(`unexpected ${method} ${url}`);
+    };
+    await mount();
+    expect(root.textContent).toContain(t.entriesValue(10));
+    expect(root.textContent).toContain(t.visitedValue(4));
+    expect(root.textContent).toContain(t.randomHelp);
+    expect(root.textContent).toContain(t.weightedHelp);
+
+    // Without the irreversible confirmation the button does nothing.
+    await click(button(t.start));
+    expect(root.querySelector("dialog")!.hasAttribute("open")).toBe(false);
+
+    const agree = [...root.querySelectorAll<HTMLInputElement>("input[type=checkbox]")][0]!;
+    await click(agree);
+    await click(button(t.start));
+    expect(root.querySelector("dialog")!.hasAttribute("open")).toBe(true);
+
+    const go = button(t.confirm);
+    await click(go);
+    await click(go);
+    await click(button(t.drawing) ?? go);
+    await settle();
+    expect(calls("POST", "/draw-winners")).toHaveLength(1);
+    expect(JSON.parse(String(calls("POST", "/draw-winners")[0]![1]!.body))).toEqual({ winnerCount: 2, alternateCount: 3, applyStoreVisitBonus: false });
+
+    release();
+    await settle();
+    expect(calls("POST", "/draw-winners")).toHaveLength(1);
+    expect(root.textContent).toContain(t.done);
+    expect(root.textContent).toContain("김*수");
+    expect(root.textContent).toContain("박*민");
+    expect(root.querySelector<HTMLAnchorElement>(`a[href="/e/${ID}/result"]`)).not.toBeNull();
+    expect(root.querySelector<HTMLAnchorElement>(`a[href="/api/v1/public/events/${ID}/draw-proof"]`)).not.toBeNull();
+    expect(button(t.start)).toBeUndefined();
+  });
+
+  it("shows the existing draw when the server says it was already drawn (PART_006)", async () => {
+    let drawnYet = false;
+    handler = async (method, url) => {
+      if (method === "GET" && url.endsWith(`/events/${ID}`)) return json(200, ev);
+      if (url.includes("/winners")) return drawnYet ? json(200, page(drawn.winners)) : problem(404, "PART_008");
+      if (url.includes("/draw-proof")) return problem(404, "PART_008");
+      if (url.includes("/participants")) return json(200, { ...page([]), totalElements: 10 });
+      if (method === "POST" && url.endsWith("/draw-winners")) {
+        drawnYet = true;
+        return problem(409, "PART_006");
+      }
+      throw new Error(`unexpected ${method} ${url}`);
+    };
+    await mount();
+    await click(root.querySelector<HTMLInputElement>("input[type=checkbox]")!);
+    await click(button(t.start));
+    await click(button(t.confirm));
+    await settle();
+    expect(root.textContent).toContain(t.already);
+    expect(root.textContent).toContain("이*희");
+  });
+
+  it("explains PART_007 beside the form and keeps the numbers typed", async () => {
+    handler = async (method, url) => {
+      if (method === "GET" && url.endsWith(`/events/${ID}`)) return json(200, ev);
+      if (url.includes("/winners")) return problem(404, "PART_008");
+      if (url.includes("/participants")) return json(200, { ...page([]), totalElements: 10 });
+      if (method === "POST") return problem(400, "PART_007");
+      throw new Error(`unexpected ${method} ${url}`);
+    };
+    await mount();
+    await click(root.querySelector<HTMLInputElement>("input[type=checkbox]")!);
+    await click(button(t.start));
+    await click(button(t.confirm));
+    await settle();
+    expect(root.querySelector("[role=alert]")!.textContent).toContain(t.tooFewNow(2));
+    expect(root.querySelector<HTMLInputElement>("#draw-winners")!.value).toBe("2");
+  });
+
+  it("disqualifies a winner with a reason and shows the alternate who took the rank", async () => {
+    let winners: WinnerPage["content"] = drawn.winners;
+    handler = async (method, url, body) => {
+      if (method === "GET" && url.endsWith(`/events/${ID}`)) return json(200, ev);
+      if (method === "GET" && url.includes("/winners")) return json(200, page(winners));
+      if (url.includes("/draw-proof"))
+        return json(200, {
+          eventId: ID, algorithm: "WEIGHTED", algorithmVersion: "ES-HMAC-SHA256/v1", seed: "c".repeat(64), seedCommitment: "b".repeat(64),
+          entriesHash: "a".repeat(64), totalEntries: 10, winnerCount: 2, alternateCount: 2,
+          winners: [{ participantId: "20261201-000001", weight: 1 }, { participantId: "20261201-000002", weight: 3 }],
+          alternates: [{ participantId: "20261201-000003", weight: 1 }, { participantId: "20261201-000004", weight: 1 }],
+          substitutions: [], drawnAt: "2026-12-06T01:00:00Z", entries: [],
+        });
+      if (method === "POST" && url.includes("/disqualify")) {
+        expect(url).toContain("/winners/20261201-000001/disqualify");
+        expect(body).toEqual({ reason: "연락 두절" });
+        winners = [{ ...w(1, "20261201-000003", "박*민") }, drawn.winners[1]!];
+        return json(200, { replacedBy: { participantId: "20261201-000003", weight: 1 } });
+      }
+      throw new Error(`unexpected ${method} ${url}`);
+    };
+    await mount();
+    expect(root.textContent).toContain(t.algorithms.WEIGHTED);
+    expect(root.textContent).toContain("20261201-000004");
+    expect(root.textContent).toContain(t.alternatesById);
+
+    await click(root.querySelector<HTMLButtonElement>(`button[aria-label="${t.disqualifyLabel("김*수", 1)}"]`)!);
+    const dialog = root.querySelector("dialog")!;
+    expect(dialog.hasAttribute("open")).toBe(true);
+    // No reason, no call.
+    await click(inDialog(t.disqualifyConfirm));
+    expect(dialog.textContent).toContain(t.reasonRequired);
+    expect(calls("POST", "/disqualify")).toHaveLength(0);
+
+    const reason = root.querySelector<HTMLTextAreaElement>("#dq-reason")!;
+    act(() => {
+      reason.value = "  연락 두절 ";
+      reason.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+    await click(inDialog(t.disqualifyConfirm));
+    await click(inDialog(t.disqualifyConfirm) ?? inDialog(t.disqualifying));
+    await settle();
+    expect(calls("POST", "/disqualify")).toHaveLength(1);
+    expect(root.textContent).toContain(t.replaced(1, "20261201-000003"));
+    const list = root.querySelector(`ol[aria-label="${t.winners}"]`)!;
+    expect(list.textContent).toContain("박*민");
+    expect(list.textContent).not.toContain("김*수");
+    expect(list.textContent).toContain(t.substitute);
+    const alts = root.querySelector(`ol[aria-label="${t.alternates}"]`)!;
+    expect(alts.textContent).not.toContain("20261201-000003");
+    expect(alts.textContent).toContain("20261201-000004");
+  });
+
+  it("says so when no alternate is left (PART_011), in the dialog", async () => {
+    handler = async (method, url) => {
+      if (method === "GET" && url.endsWith(`/events/${ID}`)) return json(200, ev);
+      if (method === "GET" && url.includes("/winners")) return json(200, page(drawn.winners));
+      if (url.includes("/draw-proof")) return problem(500, "SERVER_500");
+      if (method === "POST" && url.includes("/disqualify")) return problem(409, "PART_011");
+      throw new Error(`unexpected ${method} ${url}`);
+    };
+    await mount();
+    await click(root.querySelector<HTMLButtonElement>(`button[aria-label="${t.disqualifyLabel("이*희", 2)}"]`)!);
+    const reason = root.querySelector<HTMLTextAreaElement>("#dq-reason")!;
+    act(() => {
+      reason.value = "중복";
+      reason.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+    await click(inDialog(t.disqualifyConfirm));
+    await settle();
+    expect(root.querySelector("dialog [role=alert]")!.textContent).toContain("남은 예비 당첨자가 없어요");
+    expect(root.querySelector("dialog")!.hasAttribute("open")).toBe(true);
+  });
+});

@@ -1,0 +1,248 @@
+// /app/events/{id}: status and dates, ending early, the public link, a QR
+// code per channel, the printable A4 counter poster and the distribution.
+
+import { useState } from "preact/hooks";
+import { detail as t, events as te, sources } from "../../i18n/console";
+import { seoulDate, seoulDateTime } from "../format";
+import { Link } from "../router";
+import type { Event, Source } from "../types";
+import { Button, Card, Confirm, ErrorNote, Spinner, useTitle } from "../ui";
+import { useApi } from "../http";
+import { endEvent, eventPath } from "./api";
+import { DistributionPanel } from "./DistributionPanel";
+import { absolute, entryPath, qrSources } from "./links";
+import { Qr } from "./Qr";
+import { qrSvgFile } from "./qr";
+
+export function EventDetailScreen({ id }: { id: string }) {
+  const { data, error, loading, reload } = useApi<Event>(eventPath(id));
+  const [ev, setEv] = useState<Event | null>(null);
+  const event = ev && data && ev.updatedAt >= data.updatedAt ? ev : data;
+  useTitle(event?.eventName ?? t.untitled);
+
+  const back = (
+    <p class="no-print">
+      <Link href="/app/events">← {t.back}</Link>
+    </p>
+  );
+  if (!event)
+    return (
+      <>
+        {back}
+        {loading || !error ? <Spinner /> : <ErrorNote error={error} onRetry={reload} />}
+      </>
+    );
+  const name = event.eventName ?? t.untitled;
+  const live = event.status !== "DRAFT";
+  const base = `/app/events/${encodeURIComponent(id)}`;
+  return (
+    <>
+      {back}
+      <div class="page-head no-print">
+        <h1>{name}</h1>
+        <span class={`badge ${event.status === "PUBLISHED" ? "ok" : event.status === "DRAFT" ? "draft" : "neutral"}`}>
+          {te.statusLabel[event.status] ?? event.status}
+        </span>
+      </div>
+      <div class="no-print">
+        <Facts event={event} />
+        {live ? (
+          <nav aria-label={t.sections} class="link-row">
+            <Link class="btn btn-secondary" href={`${base}/participants`}>{t.toParticipants}</Link>
+            <Link class="btn btn-secondary" href={`${base}/draw`}>{t.toDraw}</Link>
+            <Link class="btn btn-secondary" href={`${base}/analytics`}>{t.toAnalytics}</Link>
+          </nav>
+        ) : (
+          <Card tone="soft">
+            <p>{t.draftNote}</p>
+            <Link class="btn btn-primary" href={`/app/events/new?id=${encodeURIComponent(id)}`}>{t.continueDraft}</Link>
+          </Card>
+        )}
+        {event.status === "PUBLISHED" && <EndEarly id={id} onEnded={setEv} />}
+        {live && <PublicLink id={id} />}
+        {live && <DistributionPanel id={id} />}
+        {live && <QrCodes id={id} event={event} />}
+      </div>
+      {live && <Poster id={id} event={event} />}
+    </>
+  );
+}
+
+function Facts({ event }: { event: Event }) {
+  return (
+    <Card>
+      <dl class="facts-list">
+        <div>
+          <dt>{t.period}</dt>
+          <dd>{event.startDate && event.endDate ? `${seoulDate(event.startDate)} ~ ${seoulDate(event.endDate)}` : te.noPeriod}</dd>
+        </div>
+        {event.prize && (
+          <div>
+            <dt>{t.prize}</dt>
+            <dd>{event.prize}</dd>
+          </div>
+        )}
+        <div>
+          <dt>{t.winners}</dt>
+          <dd>{t.winnersValue(event.winnerCount)}</dd>
+        </div>
+        {event.publishedAt && (
+          <div>
+            <dt>{t.publishedAt}</dt>
+            <dd>{seoulDateTime(event.publishedAt)}</dd>
+          </div>
+        )}
+        {event.endedAt && (
+          <div>
+            <dt>{t.endedAt}</dt>
+            <dd>{seoulDateTime(event.endedAt)}</dd>
+          </div>
+        )}
+      </dl>
+    </Card>
+  );
+}
+
+function EndEarly({ id, onEnded }: { id: string; onEnded: (e: Event) => void }) {
+  const [open, setOpen] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  return (
+    <div class="end-early">
+      <Button variant="danger" onClick={() => (setError(null), setOpen(true))}>
+        {t.endEarly}
+      </Button>
+      <ErrorNote error={open ? null : error} />
+      <Confirm
+        open={open}
+        title={t.endTitle}
+        confirmLabel={t.endConfirm}
+        danger
+        busy={busy}
+        onCancel={() => setOpen(false)}
+        onConfirm={async () => {
+          if (busy) return;
+          setBusy(true);
+          try {
+            onEnded(await endEvent(id));
+            setOpen(false);
+          } catch (e) {
+            setError(e);
+            setOpen(false);
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        <p>{t.endBody}</p>
+      </Confirm>
+    </div>
+  );
+}
+
+function PublicLink({ id }: { id: string }) {
+  const url = absolute(entryPath(id));
+  const [msg, setMsg] = useState<string | null>(null);
+  return (
+    <Card title={t.linkTitle}>
+      <p class="url">
+        <a href={entryPath(id)} target="_blank" rel="noopener">
+          {url}
+        </a>
+      </p>
+      <p class="muted small">{t.linkNote}</p>
+      <div class="link-row">
+        <Button
+          variant="secondary"
+          onClick={async () => {
+            try {
+              await navigator.clipboard.writeText(url);
+              setMsg(t.copied);
+            } catch {
+              setMsg(t.copyFailed);
+            }
+          }}
+        >
+          {t.copy}
+        </Button>
+      </div>
+      {msg && (
+        <p role="status" class="small">
+          {msg}
+        </p>
+      )}
+    </Card>
+  );
+}
+
+function QrCodes({ id, event }: { id: string; event: Event }) {
+  return (
+    <Card title={t.qrTitle}>
+      <p class="muted small">{t.qrNote}</p>
+      <ul class="qr-grid">
+        {qrSources(event.channels).map((src) => (
+          <QrItem key={src} id={id} src={src} />
+        ))}
+      </ul>
+    </Card>
+  );
+}
+
+function QrItem({ id, src }: { id: string; src: Source }) {
+  const name = sources[src] ?? src;
+  const url = absolute(entryPath(id, src));
+  const save = () => {
+    const blob = new Blob([qrSvgFile(url)], { type: "image/svg+xml" });
+    const href = URL.createObjectURL(blob);
+    const a = document.createElement("a");
+    a.href = href;
+    a.download = `qr-${src.toLowerCase()}.svg`;
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(href), 10_000);
+  };
+  return (
+    <li class="qr-item">
+      <Qr text={url} label={t.qrLabel(name)} />
+      <p class="qr-name">
+        <strong>{name}</strong>
+        <span class="muted small url">{url}</span>
+      </p>
+      <Button variant="ghost" aria-label={t.qrSaveLabel(name)} onClick={save}>
+        {t.qrSave}
+      </Button>
+    </li>
+  );
+}
+
+/** The A4 counter poster: on screen a preview with the print button, on paper the page alone. */
+function Poster({ id, event }: { id: string; event: Event }) {
+  const url = absolute(entryPath(id, "STORE_QR"));
+  const short = absolute(entryPath(id)).replace(/^https?:\/\//, "");
+  const name = event.eventName ?? t.untitled;
+  return (
+    <Card title={t.posterTitle} class="poster-card">
+      <p class="muted small no-print">{t.posterNote}</p>
+      {!event.selectedImageUrl && <p class="muted small no-print">{t.noPoster}</p>}
+      <div class="no-print link-row">
+        <Button onClick={() => print()}>{t.print}</Button>
+      </div>
+      <div class="a4" id="poster">
+        <div class="a4-page">
+          <h2 class="a4-title">{name}</h2>
+          {event.selectedImageUrl && <img class="a4-image" src={event.selectedImageUrl} alt={t.posterAlt(name)} />}
+          {event.prize && <p class="a4-prize">{event.prize}</p>}
+          <div class="a4-qr">
+            <Qr text={url} label={t.qrLabel(sources.STORE_QR!)} />
+          </div>
+          <p class="a4-scan">{t.posterScan}</p>
+          <p class="a4-url">
+            {t.posterOrVisit}: <strong>{short}</strong>
+          </p>
+        </div>
+      </div>
+    </Card>
+  );
+}
+

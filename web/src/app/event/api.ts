@@ -1,0 +1,35 @@
+// The owner calls of the event pages (detail, participants, draw), each a
+// documented operation of docs/openapi.yaml, through the console's http.ts.
+
+import { api, apiRaw } from "../http";
+import type { Channel, DisqualifyResponse, DistributionStatus, Draw, DrawRequest, Event, ParticipantPage, WinnerPage } from "../types";
+import type { operations } from "../../api/schema";
+
+type JsonOf<R> = R extends { content: { "application/json": infer B } } ? B : never;
+export type RetryReceipt = JsonOf<operations["DistributionRetry"]["responses"][202]>;
+export type DrawProof = JsonOf<operations["DrawProofGet"]["responses"][200]>;
+export type ChannelStatus = DistributionStatus["channels"][number];
+
+const enc = encodeURIComponent;
+export const eventPath = (id: string) => `/api/v1/events/${enc(id)}`;
+const distPath = (id: string) => `/api/v1/distribution/${enc(id)}`;
+
+export const getEvent = (id: string) => api<Event>("GET", eventPath(id));
+export const endEvent = (id: string) => api<Event>("POST", `${eventPath(id)}/end`);
+
+export const getDistribution = (id: string, signal?: AbortSignal) =>
+  api<DistributionStatus>("GET", `${distPath(id)}/status`, undefined, signal ? { signal } : undefined);
+export const retryChannel = (id: string, channel: Channel) =>
+  api<RetryReceipt>("POST", `${distPath(id)}/channels/${enc(channel)}/retry`);
+
+export const listParticipants = (id: string, query: string, signal?: AbortSignal) =>
+  api<ParticipantPage>("GET", `${eventPath(id)}/participants?${query}`, undefined, signal ? { signal } : undefined);
+export const exportParticipants = (id: string) =>
+  apiRaw("GET", `${eventPath(id)}/participants/export`, undefined, { headers: { Accept: "text/csv" } });
+
+export const drawWinners = (id: string, body: DrawRequest) => api<Draw>("POST", `${eventPath(id)}/draw-winners`, body);
+export const listWinners = (id: string) => api<WinnerPage>("GET", `${eventPath(id)}/winners?page=0&size=100`);
+export const disqualify = (id: string, participantId: string, reason: string) =>
+  api<DisqualifyResponse>("POST", `${eventPath(id)}/winners/${enc(participantId)}/disqualify`, { reason });
+/** The public proof bundle (no token needed, but the owner's call carries it harmlessly). */
+export const getProof = (id: string) => api<DrawProof>("GET", `/api/v1/public/events/${enc(id)}/draw-proof`);

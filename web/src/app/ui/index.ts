@@ -1,0 +1,12 @@
+export { Button } from "./Button";
+export { Field, descId } from "./Field";
+export { Card } from "./Card";
+export { Spinner, Progress } from "./Spinner";
+export { ErrorNote, messageOf, fieldErrorsOf } from "./ErrorNote";
+export { Confirm } from "./Confirm";
+export { EmptyState } from "./EmptyState";
+export { Kpi, KpiGrid } from "./Kpi";
+export { Pager } from "./Pager";
+export { useTitle } from "./title";
+export { PasswordRules } from "./PasswordRules";
+export { phoneInputHandler } from "./phoneInput";
