@@ -120,14 +120,14 @@ export function StepChannels({ draft, setDraft, go }: StepProps) {
                 {ch === "GINITV" && (
                   <div class="funnel-row">
                     {sel("gini-slot", t.timeSlot, f.giniSlot, TIME_SLOTS, t.timeSlots, "giniSlot", errs["GINITV.timeSlot"])}
-                    <Field id="gini-region" label={t.giniRegion} value={f.giniRegion} maxLength={100} error={errs["GINITV.region"]} onInput={put("giniRegion")} />
+                    <Field type="text" id="gini-region" label={t.giniRegion} value={f.giniRegion} maxLength={100} error={errs["GINITV.region"]} onInput={put("giniRegion")} />
                   </div>
                 )}
                 {ch === "RINGOBIZ" && (
                   <>
                     <Field id="ringo-phone" label={t.ringoPhone} hint={t.ringoPhoneHint} required type="tel" inputMode="tel" autoComplete="tel"
                       value={f.ringoPhone} error={errs["RINGOBIZ.phoneNumber"]} onInput={put("ringoPhone")} />
-                    <Field id="ringo-message" label={t.ringoMessage} value={f.ringoMessage} maxLength={200} error={errs["RINGOBIZ.message"]}
+                    <Field type="text" id="ringo-message" label={t.ringoMessage} value={f.ringoMessage} maxLength={200} error={errs["RINGOBIZ.message"]}
                       onInput={put("ringoMessage")} />
                   </>
                 )}
@@ -135,7 +135,7 @@ export function StepChannels({ draft, setDraft, go }: StepProps) {
                   <div class="funnel-row">
                     <Field id={`${ch}-when`} label={t.snsWhen} hint={t.snsWhenHint} type="datetime-local" value={f.sns[ch]?.when ?? ""}
                       error={errs[`${ch}.scheduledTime`]} onInput={putSns(ch, "when")} />
-                    <Field id={`${ch}-tags`} label={t.snsTags} hint={t.snsTagsHint} value={f.sns[ch]?.tags ?? ""} error={errs[`${ch}.hashtags`]}
+                    <Field type="text" id={`${ch}-tags`} label={t.snsTags} hint={t.snsTagsHint} value={f.sns[ch]?.tags ?? ""} error={errs[`${ch}.hashtags`]}
                       onInput={putSns(ch, "tags")} />
                   </div>
                 )}

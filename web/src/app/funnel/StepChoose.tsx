@@ -139,7 +139,7 @@ export function StepChoose({ draft, setDraft, go }: StepProps) {
       </fieldset>
 
       <h3>{t.customise}</h3>
-      <Field id="plan-name" label={t.eventName} required value={f.eventName} error={errs.eventName} maxLength={200} onInput={set("eventName")} />
+      <Field type="text" id="plan-name" label={t.eventName} required value={f.eventName} error={errs.eventName} maxLength={200} onInput={set("eventName")} />
       <Field id="plan-desc" label={t.description} error={errs.description}>
         <textarea
           id="plan-desc"
@@ -150,7 +150,7 @@ export function StepChoose({ draft, setDraft, go }: StepProps) {
           onInput={set("description")}
         />
       </Field>
-      <Field id="plan-prize" label={t.prize} value={f.prize} error={errs.prize} maxLength={200} onInput={set("prize")} />
+      <Field type="text" id="plan-prize" label={t.prize} value={f.prize} error={errs.prize} maxLength={200} onInput={set("prize")} />
       <div class="funnel-row">
         <Field id="plan-start" label={t.startDate} type="date" required value={f.startDate} error={errs.startDate} onInput={set("startDate")} />
         <Field id="plan-end" label={t.endDate} type="date" required value={f.endDate} min={f.startDate || today} error={errs.endDate}

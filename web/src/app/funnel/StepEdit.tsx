@@ -126,15 +126,18 @@ export function StepEdit({ draft, setDraft, job, startJob, endJob, go }: StepPro
       >
         <fieldset disabled={!!job}>
           <legend>{t.editTitle}</legend>
-          <Field id="edit-title" label={t.posterTitle} placeholder={draft.eventName ?? ""} value={f.title} error={errs.title} maxLength={200} onInput={set("title")} />
-          <Field id="edit-prize" label={t.prizeText} placeholder={draft.prize ?? ""} value={f.prizeText} error={errs.prizeText} maxLength={200} onInput={set("prizeText")} />
-          <Field id="edit-guide" label={t.guideText} value={f.guideText} error={errs.guideText} maxLength={200} onInput={set("guideText")} />
+          <Field type="text" id="edit-title" label={t.posterTitle} placeholder={draft.eventName ?? ""} value={f.title} error={errs.title} maxLength={200} onInput={set("title")} />
+          <Field type="text" id="edit-prize" label={t.prizeText} placeholder={draft.prize ?? ""} value={f.prizeText} error={errs.prizeText} maxLength={200} onInput={set("prizeText")} />
+          <Field type="text" id="edit-guide" label={t.guideText} value={f.guideText} error={errs.guideText} maxLength={200} onInput={set("guideText")} />
           <div class="funnel-row">
             {COLOURS.map((k) => (
-              <div class="funnel-colour" key={k}>
-                <Field id={`edit-${k}`} label={t[k]} hint="#FF5733" value={f[k]} error={errs[k]} maxLength={7} autoComplete="off" onInput={set(k)} />
-                <span class="funnel-swatch" aria-hidden="true" style={HEX.test(f[k].trim()) ? { background: f[k].trim() } : undefined} />
-              </div>
+              <Field type="text" key={k} id={`edit-${k}`} label={t[k]} value={f[k]} error={errs[k]} maxLength={7} autoComplete="off" onInput={set(k)}
+                hint={
+                  <>
+                    <span class="funnel-swatch" aria-hidden="true" style={HEX.test(f[k].trim()) ? { background: f[k].trim() } : undefined} /> #FF5733
+                  </>
+                }
+              />
             ))}
           </div>
         </fieldset>

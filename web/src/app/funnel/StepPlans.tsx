@@ -59,9 +59,9 @@ export function StepPlans({ draft, setDraft, job, startJob, endJob, go }: StepPr
       }}
     >
       <p>{t.plansLead}</p>
-      <Field id="plan-region" label={t.region} hint={t.regionHint} value={region} error={errs.region} maxLength={100} autoComplete="off"
+      <Field type="text" id="plan-region" label={t.region} hint={t.regionHint} value={region} error={errs.region} maxLength={100} autoComplete="off"
         disabled={!!job} onInput={(e) => setRegion(e.currentTarget.value)} />
-      <Field id="plan-budget" label={t.budget} hint={t.budgetHint} value={budget} error={errs.budget} inputMode="numeric"
+      <Field type="text" id="plan-budget" label={t.budget} hint={t.budgetHint} value={budget} error={errs.budget} inputMode="numeric"
         disabled={!!job} onInput={(e) => setBudget(e.currentTarget.value)} />
       {job ? (
         <JobPanel jobId={job} onDone={onDone} onRetry={() => { endJob(); void submit(); }} />

@@ -123,7 +123,7 @@ export function StepPosters({ draft, setDraft, job, startJob, endJob, go }: Step
             {errs.platforms && <p class="error">{errs.platforms}</p>}
           </fieldset>
         </div>
-        <Field id="poster-brand" label={t.brandColor} hint="#FF5733" value={brand} error={errs.brandColor} maxLength={7} autoComplete="off"
+        <Field type="text" id="poster-brand" label={t.brandColor} hint="#FF5733" value={brand} error={errs.brandColor} maxLength={7} autoComplete="off"
           disabled={!!job} onInput={(e) => setBrand(e.currentTarget.value)} />
         {job ? (
           <JobPanel jobId={job} onDone={onDone} onRetry={() => { endJob(); void submit(); }} />
