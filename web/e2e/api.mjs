@@ -5,7 +5,7 @@
 // poster, pick channels, publish; then entries, end and draw as needed.
 // Plain JavaScript so web/scripts/lighthouse.mjs can seed with node alone.
 
-/** @typedef {{ accessToken: string, userId: string, storeId: string }} Owner */
+/** @typedef {{ accessToken: string, userId: string, storeId: string, email: string, password: string }} Owner */
 
 export class Api {
   /** @param {string} origin e.g. http://127.0.0.1:7071 */
@@ -48,17 +48,19 @@ export class Api {
   /** @param {string} tag unique per owner @returns {Promise<Owner>} */
   async registerOwner(tag) {
     const n = String(Math.floor(Math.random() * 1e8)).padStart(8, '0');
+    const email = `owner-${tag}-${n}@example.com`;
+    const password = 'Str0ng!Passw0rd';
     const body = await this.must('POST', '/users/register', {
       name: '김민수',
       phoneNumber: `010-${n.slice(0, 4)}-${n.slice(4)}`,
-      email: `owner-${tag}-${n}@example.com`,
-      password: 'Str0ng!Passw0rd',
+      email,
+      password,
       storeName: '민수네 카페',
       industry: '카페',
       address: '서울 강남구 테헤란로 1',
       businessHours: '월-금 11:00-22:00',
     });
-    return { accessToken: body.accessToken, userId: body.userId, storeId: body.storeId };
+    return { accessToken: body.accessToken, userId: body.userId, storeId: body.storeId, email, password };
   }
 
   /** Polls a job until it completes (the devhost runs it from the queue). */
@@ -80,6 +82,18 @@ export class Api {
    * @returns {Promise<string>} the event id
    */
   async publishedEvent(owner, o) {
+    const id = await this.readyDraft(owner, o);
+    await this.must('POST', `/events/${id}/publish`, undefined, owner.accessToken);
+    return id;
+  }
+
+  /**
+   * Runs the wizard up to publishing: a draft with a plan, a poster and channels.
+   * @param {Owner} owner
+   * @param {{ startDate: string, endDate: string, winnerCount?: number, channels?: string[] }} o
+   * @returns {Promise<string>} the event id
+   */
+  async readyDraft(owner, o) {
     const t = owner.accessToken;
     const ev = await this.must('POST', '/events/objectives', { objective: 'NEW_CUSTOMERS' }, t);
     const id = ev.eventId;
@@ -94,7 +108,6 @@ export class Api {
     const images = await this.must('GET', `/events/${id}/images`, undefined, t);
     await this.must('PUT', `/events/${id}/images/${images[0].imageId}/select`, undefined, t);
     await this.must('PUT', `/events/${id}/channels`, { channels: o.channels ?? ['INSTAGRAM', 'NAVER', 'KAKAO'] }, t);
-    await this.must('POST', `/events/${id}/publish`, undefined, t);
     return id;
   }
 

@@ -43,3 +43,43 @@ export async function expectAccessible(page: Page, what: string) {
   expect(bad.length, `${what}: axe found serious/critical violations:\n${report}`).toBe(0);
   return res;
 }
+
+/**
+ * Every visible control is at least 44 x 44 CSS px (WCAG 2.5.5): buttons,
+ * fields, selects, summaries and links that stand alone; a checkbox or
+ * radio counts by its label, which takes the tap. Links inside a sentence
+ * are exempt, as the criterion allows.
+ */
+export async function expectTouchTargets(page: Page, what: string, min = 44) {
+  const small = await page.evaluate((min) => {
+    const visible = (el: Element) => {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 || r.height === 0) return false;
+      const cs = getComputedStyle(el);
+      return cs.visibility !== 'hidden' && !el.closest('[aria-hidden="true"], [hidden], [inert]');
+    };
+    const inSentence = (el: Element) => {
+      if (getComputedStyle(el).display !== 'inline') return false;
+      const parent = el.parentElement;
+      if (!parent) return false;
+      return Array.from(parent.childNodes).some((n) => n !== el && n.nodeType === Node.TEXT_NODE && (n.textContent ?? '').trim() !== '');
+    };
+    const out: string[] = [];
+    for (const el of document.querySelectorAll('button, [role="button"], a[href], input:not([type="hidden"]), select, textarea, summary')) {
+      if (!visible(el)) continue;
+      let box: Element = el;
+      if (el instanceof HTMLInputElement && (el.type === 'checkbox' || el.type === 'radio')) {
+        const label = el.closest('label') ?? (el.id ? document.querySelector(`label[for="${CSS.escape(el.id)}"]`) : null);
+        if (label) box = label;
+      }
+      if (el instanceof HTMLAnchorElement && inSentence(el)) continue;
+      const r = box.getBoundingClientRect();
+      if (r.height < min - 0.5 || r.width < min - 0.5) {
+        const name = (el.getAttribute('aria-label') ?? el.textContent ?? (el as HTMLInputElement).name ?? '').trim().slice(0, 40);
+        out.push(`${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''} "${name}": ${r.width.toFixed(0)}x${r.height.toFixed(0)}`);
+      }
+    }
+    return out;
+  }, min);
+  expect(small, `${what}: controls smaller than ${min} px:\n  ${small.join('\n  ')}`).toEqual([]);
+}

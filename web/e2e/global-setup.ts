@@ -8,13 +8,14 @@ import { startStack } from './stack.mjs';
 
 export type Seeded = {
   origin: string;
-  owner: { accessToken: string; userId: string; storeId: string };
+  owner: { accessToken: string; userId: string; storeId: string; email: string; password: string };
   events: {
     open: string; // live, entries welcome, never drawn (entry page open; results before the draw)
     notStarted: string; // starts tomorrow
     ended: string; // ended by the owner, not drawn
     drawn: string; // live entries, then winners drawn (entry page after the draw; results)
     views: string; // only the analytics test opens it
+    draft: string; // plan, poster and channels chosen, never published (the funnel's steps 2-7)
   };
   drawn: { winnerId: string; loserId: string };
 };
@@ -35,6 +36,7 @@ export default async function globalSetup(_config: FullConfig) {
     // NAVER only: a share kit, no remote metrics, so every view it shows is a page view.
     const views = await api.publishedEvent(owner, { ...live, channels: ['NAVER'] });
     await api.end(ended, owner);
+    const draft = await api.readyDraft(owner, live);
 
     const names = ['김하늘', '이서준', '박지민', '최유나', '정민호', '강수빈', '조예린', '윤도현', '장서연', '임지후'];
     const entries: string[] = [];
@@ -47,10 +49,14 @@ export default async function globalSetup(_config: FullConfig) {
     const loserId = entries.find((p) => !winners.includes(p) && !d.alternates.some((a: { participantId: string }) => a.participantId === p));
     if (!loserId || !winners[0]) throw new Error(`draw: ${JSON.stringify(d)}`);
 
+    // Fold the entries into the figures once (StatsRollup, fired through the
+    // devhost's admin API), so the console's dashboard and analytics have them.
+    await rollUp(api, stack.origin, owner.accessToken, drawn);
+
     const seeded: Seeded = {
       origin: stack.origin,
       owner,
-      events: { open, notStarted, ended, drawn, views },
+      events: { open, notStarted, ended, drawn, views, draft },
       drawn: { winnerId: winners[0], loserId },
     };
     process.env.E2E_STATE = JSON.stringify(seeded);
@@ -62,4 +68,18 @@ export default async function globalSetup(_config: FullConfig) {
   return async () => {
     await stack.stop();
   };
+}
+
+/** Fires StatsRollup until the event's channel figures count its entries. */
+async function rollUp(api: Api, origin: string, token: string, eventId: string) {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const fire = await fetch(`${origin}/admin/functions/StatsRollup`, { method: 'POST', body: '{"input":""}' });
+    if (fire.status !== 202) throw new Error(`StatsRollup: ${fire.status} ${await fire.text()}`);
+    const r = await api.call('GET', `/events/${eventId}/analytics/channels`, undefined, token);
+    const channels: { metrics: { participants: number } }[] = r.status === 200 ? r.body.channels : [];
+    if (channels.reduce((n, c) => n + c.metrics.participants, 0) > 0) return;
+    if (Date.now() > deadline) throw new Error(`StatsRollup: no figures for ${eventId} within 30 s: ${r.status} ${JSON.stringify(r.body)}`);
+    await new Promise((res) => setTimeout(res, 500));
+  }
 }

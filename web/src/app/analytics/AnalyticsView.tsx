@@ -239,7 +239,7 @@ function Roi({ roi }: { roi: RoiReport }) {
               {roi.events.map((e) => (
                 <tr key={e.eventId}>
                   <th scope="row">
-                    <Link href={`/app/events/${encodeURIComponent(e.eventId)}/analytics`}>{e.eventTitle || td.untitled}</Link>
+                    <Link href={`/app/events/${encodeURIComponent(e.eventId)}/analytics`} class="tap">{e.eventTitle || td.untitled}</Link>
                   </th>
                   <td class="num">{num(e.participants)}</td>
                   <td class="num">{krw(e.totalInvestment)}</td>

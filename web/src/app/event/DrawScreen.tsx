@@ -68,7 +68,7 @@ export function DrawScreen({ id }: { id: string }) {
 
   const back = (
     <p>
-      <Link href={`/app/events/${encodeURIComponent(id)}`}>← {t.toEvent}</Link>
+      <Link href={`/app/events/${encodeURIComponent(id)}`} class="tap">← {t.toEvent}</Link>
     </p>
   );
   if (s.state === "loading")

@@ -22,7 +22,7 @@ export function EventDetailScreen({ id }: { id: string }) {
 
   const back = (
     <p class="no-print">
-      <Link href="/app/events">← {t.back}</Link>
+      <Link href="/app/events" class="tap">← {t.back}</Link>
     </p>
   );
   if (!event)
@@ -146,7 +146,7 @@ function PublicLink({ id }: { id: string }) {
   return (
     <Card title={t.linkTitle}>
       <p class="url">
-        <a href={entryPath(id)} target="_blank" rel="noopener">
+        <a href={entryPath(id)} target="_blank" rel="noopener" class="tap">
           {url}
         </a>
       </p>

@@ -36,7 +36,7 @@ export function ParticipantsScreen({ id, query }: { id: string; query: URLSearch
   return (
     <>
       <p>
-        <Link href={`/app/events/${encodeURIComponent(id)}`}>← {t.toEvent}</Link>
+        <Link href={`/app/events/${encodeURIComponent(id)}`} class="tap">← {t.toEvent}</Link>
       </p>
       <div class="page-head">
         <h1>

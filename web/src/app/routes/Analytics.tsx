@@ -15,7 +15,7 @@ export default function Analytics({ params }: RouteProps) {
   return (
     <>
       <p>
-        <Link href={`/app/events/${encodeURIComponent(id)}`}>← {t.toEvent}</Link>
+        <Link href={`/app/events/${encodeURIComponent(id)}`} class="tap">← {t.toEvent}</Link>
       </p>
       <AnalyticsView
         base={eventBase(id)}
