@@ -115,12 +115,30 @@ export function App() {
       return;
     }
     scrollTo?.(0, 0);
-    const h1 = mainRef.current?.querySelector<HTMLElement>("h1");
-    if (h1) {
+    const main = mainRef.current;
+    if (!main) return;
+    const focusHeading = (h1: HTMLElement) => {
       h1.tabIndex = -1;
       h1.focus();
-    } else mainRef.current?.focus();
-    if (h1 && !document.title.startsWith(h1.textContent ?? "")) document.title = `${h1.textContent} | ${shell.title}`;
+      if (!document.title.startsWith(h1.textContent ?? "")) document.title = `${h1.textContent} | ${shell.title}`;
+    };
+    const h1 = main.querySelector<HTMLElement>("h1");
+    if (h1) return focusHeading(h1);
+    // The screen is still loading (a spinner): hold focus on <main>, then hand
+    // it to the heading when it appears, unless the owner has moved on.
+    main.focus();
+    const seen = new MutationObserver(() => {
+      const h = main.querySelector<HTMLElement>("h1");
+      if (!h) return;
+      seen.disconnect();
+      if (document.activeElement === main) focusHeading(h);
+    });
+    seen.observe(main, { childList: true, subtree: true });
+    const stop = setTimeout(() => seen.disconnect(), 10_000);
+    return () => {
+      seen.disconnect();
+      clearTimeout(stop);
+    };
   }, [screenKey, !!Screen]);
 
   let body: ComponentChildren;

@@ -2,11 +2,11 @@
 // renders a new image; the old one stays), see the re-rendered poster and
 // select it (ImageSelect). Optional: "next" keeps the poster as it is.
 
-import { useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { funnel as t } from "../../i18n/console";
 import { Button, Field } from "../ui";
 import { editPoster, listPosters, selectPoster } from "./api";
-import { FunnelError, JobPanel, apiFieldErrors, fieldMessage, useSingleFlight } from "./common";
+import { FunnelError, JobPanel, apiFieldErrors, fieldMessage, focusIfLost, useSingleFlight } from "./common";
 import { fieldErrorMap, unplacedErrors } from "./state";
 import { PosterCard } from "./StepPosters";
 import type { StepProps } from "./props";
@@ -60,6 +60,14 @@ export function StepEdit({ draft, setDraft, job, startJob, endJob, go }: StepPro
   const [pending, run] = useSingleFlight();
   const [picking, runPick] = useSingleFlight();
   const [pickError, setPickError] = useState<unknown>(null);
+  const started = useRef(false); // this page started the job (the panel takes the focus)
+  const finished = useRef(false); // the job just ended: the new poster's note takes the focus the panel had
+  const note = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (job || !finished.current || !note.current) return;
+    finished.current = false;
+    focusIfLost(note.current);
+  }, [job, rendered]);
 
   const submit = () =>
     run(async () => {
@@ -70,7 +78,9 @@ export function StepEdit({ draft, setDraft, job, startJob, endJob, go }: StepPro
       if (Object.keys(errors).length) return;
       setBefore(draft.images.map((p) => p.imageId));
       try {
-        startJob((await editPoster(draft.eventId, draft.selectedImageId, body)).jobId);
+        const acc = await editPoster(draft.eventId, draft.selectedImageId, body);
+        started.current = true;
+        startJob(acc.jobId);
       } catch (e) {
         setErrs(fieldErrorMap(apiFieldErrors(e), fieldMessage));
         setError(e);
@@ -81,6 +91,7 @@ export function StepEdit({ draft, setDraft, job, startJob, endJob, go }: StepPro
     const imgs = await listPosters(draft.eventId);
     setDraft({ ...draft, images: imgs });
     if (source) setRendered(renderedFrom(source, imgs, before));
+    finished.current = true;
     endJob();
   };
 
@@ -111,7 +122,7 @@ export function StepEdit({ draft, setDraft, job, startJob, endJob, go }: StepPro
         </div>
       )}
       {rendered && rendered.imageId !== draft.selectedImageId && (
-        <div class="card soft" role="status">
+        <div class="card soft" role="status" ref={note} tabIndex={-1}>
           <p>{t.rerendered}</p>
           <FunnelError error={pickError} />
           <Button busy={picking} onClick={() => void useIt(rendered)}>{t.useThis}</Button>
@@ -147,7 +158,7 @@ export function StepEdit({ draft, setDraft, job, startJob, endJob, go }: StepPro
           </ul>
         )}
         {job ? (
-          <JobPanel jobId={job} onDone={onDone} onRetry={() => { endJob(); void submit(); }} />
+          <JobPanel jobId={job} takeFocus={started.current} onDone={onDone} onRetry={() => { endJob(); void submit(); }} />
         ) : (
           <>
             <FunnelError error={error} />

@@ -2,7 +2,7 @@
 // goes into the URL (a reload keeps polling the same job), the job is polled
 // with back-off and its progress shown; a failure says why and offers a retry.
 
-import { useState } from "preact/hooks";
+import { useRef, useState } from "preact/hooks";
 import { funnel as t } from "../../i18n/console";
 import { Button, Field } from "../ui";
 import { getDraft, requestPlans } from "./api";
@@ -17,6 +17,7 @@ export function StepPlans({ draft, setDraft, job, startJob, endJob, go }: StepPr
   const [errs, setErrs] = useState<Record<string, string>>({});
   const [error, setError] = useState<unknown>(null);
   const [pending, run] = useSingleFlight();
+  const started = useRef(false); // this page started the job (the panel takes the focus)
 
   const submit = () =>
     run(async () => {
@@ -36,6 +37,7 @@ export function StepPlans({ draft, setDraft, job, startJob, endJob, go }: StepPr
       if (Object.keys(local).length) return;
       try {
         const acc = await requestPlans(draft.eventId, body);
+        started.current = true;
         startJob(acc.jobId);
       } catch (e) {
         setErrs(fieldErrorMap(apiFieldErrors(e), fieldMessage));
@@ -64,7 +66,7 @@ export function StepPlans({ draft, setDraft, job, startJob, endJob, go }: StepPr
       <Field type="text" id="plan-budget" label={t.budget} hint={t.budgetHint} value={budget} error={errs.budget} inputMode="numeric"
         disabled={!!job} onInput={(e) => setBudget(e.currentTarget.value)} />
       {job ? (
-        <JobPanel jobId={job} onDone={onDone} onRetry={() => { endJob(); void submit(); }} />
+        <JobPanel jobId={job} takeFocus={started.current} onDone={onDone} onRetry={() => { endJob(); void submit(); }} />
       ) : (
         <>
           <FunnelError error={error} />

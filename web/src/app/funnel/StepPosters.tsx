@@ -2,11 +2,11 @@
 // polled like the plans; then ImageList shows every poster at its own size
 // (3 styles × 3 platforms) and ImageSelect picks the one the channels use.
 
-import { useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { funnel as t } from "../../i18n/console";
 import { Button, Field } from "../ui";
 import { getDraft, listPosters, requestPosters, selectPoster } from "./api";
-import { FunnelError, JobPanel, apiFieldErrors, fieldMessage, useSingleFlight } from "./common";
+import { FunnelError, JobPanel, apiFieldErrors, fieldMessage, focusIfLost, useSingleFlight } from "./common";
 import { fieldErrorMap } from "./state";
 import type { StepProps } from "./props";
 import type { Poster, PosterPlatform, PosterRequest, PosterStyle } from "./types";
@@ -52,8 +52,16 @@ export function StepPosters({ draft, setDraft, job, startJob, endJob, go }: Step
   const [pickError, setPickError] = useState<unknown>(null);
   const [pending, run] = useSingleFlight();
   const [picking, runPick] = useSingleFlight();
+  const started = useRef(false); // this page started the job (the panel takes the focus)
+  const finished = useRef(false); // the job just ended: the grid's heading takes the focus the panel had
+  const grid = useRef<HTMLHeadingElement>(null);
 
   const posters = draft.images;
+  useEffect(() => {
+    if (job || !finished.current || !grid.current) return;
+    finished.current = false;
+    focusIfLost(grid.current);
+  }, [job, posters.length]);
   const toggle = <T,>(list: T[], v: T) => (list.includes(v) ? list.filter((x) => x !== v) : [...list, v]);
 
   const submit = () =>
@@ -66,7 +74,9 @@ export function StepPosters({ draft, setDraft, job, startJob, endJob, go }: Step
       const body: PosterRequest = { styles: STYLES.filter((s) => styles.includes(s)), platforms: PLATFORMS.filter((p) => platforms.includes(p)) };
       if (brand.trim()) body.brandColor = brand.trim().toUpperCase();
       try {
-        startJob((await requestPosters(draft.eventId, body)).jobId);
+        const acc = await requestPosters(draft.eventId, body);
+        started.current = true;
+        startJob(acc.jobId);
       } catch (e) {
         setErrs(fieldErrorMap(apiFieldErrors(e), fieldMessage));
         setError(e);
@@ -76,6 +86,7 @@ export function StepPosters({ draft, setDraft, job, startJob, endJob, go }: Step
   const onDone = async () => {
     const [imgs, d] = await Promise.all([listPosters(draft.eventId), getDraft(draft.eventId)]);
     setDraft({ ...d, images: imgs });
+    finished.current = true;
     endJob();
   };
 
@@ -126,7 +137,7 @@ export function StepPosters({ draft, setDraft, job, startJob, endJob, go }: Step
         <Field type="text" id="poster-brand" label={t.brandColor} hint="#FF5733" value={brand} error={errs.brandColor} maxLength={7} autoComplete="off"
           disabled={!!job} onInput={(e) => setBrand(e.currentTarget.value)} />
         {job ? (
-          <JobPanel jobId={job} onDone={onDone} onRetry={() => { endJob(); void submit(); }} />
+          <JobPanel jobId={job} takeFocus={started.current} onDone={onDone} onRetry={() => { endJob(); void submit(); }} />
         ) : (
           <>
             <FunnelError error={error} />
@@ -142,7 +153,7 @@ export function StepPosters({ draft, setDraft, job, startJob, endJob, go }: Step
 
       {!job && has && (
         <section aria-labelledby="posters-grid" class="funnel-posters">
-          <h3 id="posters-grid">{t.pickPoster}</h3>
+          <h3 id="posters-grid" ref={grid} tabIndex={-1}>{t.pickPoster}</h3>
           <FunnelError error={pickError} />
           {byStyle(posters).map((g) => (
             <section key={g.style} aria-label={t.styles[g.style]}>

@@ -60,11 +60,28 @@ export function apiFieldErrors(e: unknown) {
 }
 
 /**
+ * Focuses `el` when focus was lost: the control that had it went away (a
+ * submit button the job panel replaced, the panel when the job ended), so
+ * keyboard and screen-reader users keep their place. Never takes focus from
+ * a control the owner has moved to meanwhile.
+ */
+export function focusIfLost(el: HTMLElement | null | undefined) {
+  const a = document.activeElement;
+  if (el && (!a || a === document.body)) el.focus();
+}
+
+/**
  * JobPanel polls a job (1 s, ×1.5, at most 5 s apart; network failures are
  * retried by pollJob) and shows its progress; on COMPLETED it calls onDone,
- * on FAILED it says why and offers onRetry (run the job again).
+ * on FAILED it says why and offers onRetry (run the job again). With
+ * takeFocus (the owner has just started the job: the button pressed is gone)
+ * the panel takes the lost focus when it appears; not after a reload.
  */
-export function JobPanel({ jobId, onDone, onRetry }: { jobId: string; onDone: (job: Job) => void | Promise<void>; onRetry: () => void }) {
+export function JobPanel({ jobId, onDone, onRetry, takeFocus }: { jobId: string; onDone: (job: Job) => void | Promise<void>; onRetry: () => void; takeFocus?: boolean }) {
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (takeFocus) focusIfLost(box.current);
+  }, []);
   const [job, setJob] = useState<Job | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [tick, setTick] = useState(0);
@@ -88,7 +105,7 @@ export function JobPanel({ jobId, onDone, onRetry }: { jobId: string; onDone: (j
   if (error) {
     const failed = error instanceof ApiError && error.code === JOB_FAILED;
     return (
-      <div class="funnel-job">
+      <div class="funnel-job" tabIndex={-1} ref={box}>
         <ErrorNote error={error} message={funnelMessage(error)} />
         <div class="funnel-actions">
           <Button onClick={onRetry}>{t.jobRetry}</Button>
@@ -103,7 +120,7 @@ export function JobPanel({ jobId, onDone, onRetry }: { jobId: string; onDone: (j
   }
   const p = job?.progress ?? 0;
   return (
-    <div class="funnel-job">
+    <div class="funnel-job" tabIndex={-1} ref={box}>
       <Progress value={p} label={job && job.status !== "PENDING" ? t.jobRunning : t.jobQueued} />
     </div>
   );

@@ -257,6 +257,41 @@ describe("step 4: posters", () => {
   });
 });
 
+describe("focus around a job", () => {
+  it("the job's panel takes the focus from the button it replaced, the grid's heading when the posters are in", async () => {
+    const img = poster("e1111111-2222-4333-8444-555555555555");
+    let finish!: () => void;
+    const done = new Promise<void>((r) => (finish = r));
+    on(`GET ${ev}`, json(200, chosen()));
+    on(`POST ${ev}/images`, json(202, { jobId: JOB, status: "PENDING" }));
+    on(`GET /api/v1/jobs/${JOB}`, async () => {
+      await done;
+      return json(200, { jobId: JOB, eventId: EVENT_ID, jobType: "IMAGE_GENERATION", status: "COMPLETED", progress: 100, createdAt: "", updatedAt: "" });
+    });
+    on(`GET ${ev}/images`, json(200, [img]));
+    await open(`/app/events/new?id=${EVENT_ID}`);
+    expect(heading().textContent).toContain(t.postersTitle);
+    const make = button(t.makePosters);
+    make.focus();
+    await act(() => make.click());
+    await settle();
+    expect(location.search).toBe(`?id=${EVENT_ID}&step=4&job=${JOB}`);
+    expect(document.activeElement).toBe(root.querySelector(".funnel-job"));
+    finish();
+    await settle(10);
+    expect(location.search).toBe(`?id=${EVENT_ID}&step=4`);
+    expect(document.activeElement).toBe(document.getElementById("posters-grid"));
+  });
+
+  it("a job found in the URL on a reload does not take the focus", async () => {
+    on(`GET ${ev}`, json(200, chosen()));
+    on(`GET /api/v1/jobs/${JOB}`, json(200, { jobId: JOB, eventId: EVENT_ID, jobType: "IMAGE_GENERATION", status: "PROCESSING", progress: 30, createdAt: "", updatedAt: "" }));
+    await open(`/app/events/new?id=${EVENT_ID}&step=4&job=${JOB}`);
+    expect(root.querySelector(".funnel-job")).not.toBeNull();
+    expect(document.activeElement).toBe(document.body);
+  });
+});
+
 describe("step 6: channels", () => {
   it("sends each channel's settings and shows the API's field errors beside the matching fields", async () => {
     on(`GET ${ev}`, json(200, withPoster()));
