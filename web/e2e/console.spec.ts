@@ -26,7 +26,8 @@ async function registerOwner(page: Page, tag: string) {
 /** Funnel steps 1-3: objective, AI plans (built-in planner), the first plan with live dates. */
 async function createDraftWithPlan(page: Page) {
   await page.getByRole('link', { name: '새 이벤트' }).first().click();
-  await page.getByRole('button', { name: /재방문 유도/ }).click();
+  // A double click on the objective creates one draft (checked after publishing).
+  await page.getByRole('button', { name: /재방문 유도/ }).dblclick();
   await page.getByRole('button', { name: '기획안 만들기' }).click();
   await page.getByRole('radio').first().check({ timeout: 60_000 });
   await page.getByLabel('시작일', { exact: true }).fill(seoulDate(0));
@@ -55,6 +56,11 @@ test('an owner runs an event from sign-up to log-out in the console', async ({ p
     await page.waitForURL(/\/app\/events\/[0-9a-f-]{36}$/);
   });
   const id = new URL(page.url()).pathname.split('/').pop()!;
+  await test.step('one event, whatever was double-clicked', async () => {
+    const owner = await api.must('POST', '/users/login', creds);
+    const list = await api.must('GET', '/events?size=100', undefined, owner.accessToken);
+    expect(list.content.map((e: { eventId: string }) => e.eventId)).toEqual([id]);
+  });
 
   await test.step('channels settle in the simulator, live on the event page', async () => {
     await expect(page.getByText('모두 완료')).toBeVisible({ timeout: 90_000 });
@@ -149,4 +155,21 @@ test('a session revoked behind the tab lands on login, then back where the owner
   await page.getByRole('button', { name: '로그인' }).click();
   await expect(page.getByRole('heading', { level: 1, name: '이벤트' })).toBeVisible();
   expect(new URL(page.url()).search).toBe('?status=PUBLISHED');
+});
+
+test('a network failure keeps what the owner typed', async ({ page }) => {
+  const n = String(Math.floor(Math.random() * 1e8)).padStart(8, '0');
+  await page.goto('/app/register');
+  const typed = { '이름': '박사장', '이메일': `offline-${n}@example.com`, '비밀번호': 'pass-word-1!', '비밀번호 확인': 'pass-word-1!', '매장 이름': '오프라인 빵집', '매장 주소': '부산 해운대구 1' };
+  for (const [label, v] of Object.entries(typed)) await page.getByLabel(label, { exact: true }).fill(v);
+  await page.getByLabel('휴대폰 번호', { exact: true }).pressSequentially(`010${n}`);
+  await page.getByLabel('업종', { exact: true }).selectOption('베이커리');
+  await page.route('**/api/v1/users/register', (route) => route.abort('internetdisconnected'));
+  await page.getByRole('button', { name: '가입하기' }).click();
+  await expect(page.getByRole('alert')).toContainText('인터넷에 연결할 수 없어요');
+  for (const [label, v] of Object.entries(typed)) await expect(page.getByLabel(label, { exact: true })).toHaveValue(v);
+  // Back online, the same form goes through.
+  await page.unroute('**/api/v1/users/register');
+  await page.getByRole('button', { name: '가입하기' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: '홈' })).toBeVisible();
 });
