@@ -132,8 +132,13 @@ func buildTemplate(ctx context.Context, name string, lockKey int64) error {
 	if exists {
 		return nil
 	}
-	// Templates of older migration sets are dead weight.
-	rows, err := admin.Query(ctx, "SELECT datname FROM pg_database WHERE datname LIKE 'eventmkt_tmpl_%'")
+	// Templates of older migration sets are dead weight, once nobody could be
+	// using them: another checkout (a branch with other migrations) may be
+	// testing from its own template right now, so only those built over a
+	// day ago go (the build time is the database's comment).
+	rows, err := admin.Query(ctx, `SELECT datname FROM pg_database
+		WHERE datname LIKE 'eventmkt_tmpl_%' AND datname <> $1
+		  AND coalesce(substring(shobj_description(oid, 'pg_database') from '^built (\d+)$')::bigint, 0) < extract(epoch FROM now() - interval '1 day')`, name)
 	if err == nil {
 		old, _ := pgx.CollectRows(rows, pgx.RowTo[string])
 		for _, db := range old {
@@ -154,7 +159,10 @@ func buildTemplate(ctx context.Context, name string, lockKey int64) error {
 	if err != nil {
 		return fmt.Errorf("testenv: migrate template: %w", err)
 	}
-	_, err = admin.Exec(ctx, "ALTER DATABASE "+pgx.Identifier{building}.Sanitize()+" RENAME TO "+pgx.Identifier{name}.Sanitize())
+	if _, err := admin.Exec(ctx, "ALTER DATABASE "+pgx.Identifier{building}.Sanitize()+" RENAME TO "+pgx.Identifier{name}.Sanitize()); err != nil {
+		return err
+	}
+	_, err = admin.Exec(ctx, fmt.Sprintf("COMMENT ON DATABASE %s IS 'built %d'", pgx.Identifier{name}.Sanitize(), time.Now().Unix()))
 	return err
 }
 
