@@ -77,7 +77,7 @@ func TestAnalyticsEndToEnd(t *testing.T) {
 		}
 	}
 	for i, e := range []map[string]any{
-		{"name": "김하나", "phoneNumber": "010-7000-0001", "agreePrivacy": true, "source": "INSTAGRAM", "storeVisited": true},
+		{"name": "김하나", "phoneNumber": "010-7000-0001", "agreePrivacy": true, "source": "INSTAGRAM", "visitCode": visitCodeToday(t, f, acct, id)},
 		{"name": "이두울", "phoneNumber": "010-7000-0002", "agreePrivacy": true, "source": "INSTAGRAM", "agreeMarketing": true},
 		{"name": "박세엣", "phoneNumber": "010-7000-0003", "agreePrivacy": true, "source": "KAKAO"},
 		{"name": "최네엣", "phoneNumber": "010-7000-0004", "agreePrivacy": true},

@@ -31,8 +31,15 @@ func TestDrawFlow(t *testing.T) {
 	t.Parallel()
 	f := newServer(t)
 	acct, id := liveEvent(t, f, "draw@example.com", "010-3000-0001")
+	code := visitCodeToday(t, f, acct, id)
 	for i := range 12 {
-		submit(t, f, id, entry(fmt.Sprintf("참가자%02d", i), fmt.Sprintf("010-6000-%04d", i), i%3 == 0))
+		body := entry(fmt.Sprintf("참가자%02d", i), fmt.Sprintf("010-6000-%04d", i), false)
+		if i%3 == 0 {
+			body["visitCode"] = code
+		}
+		if rec, _ := submit(t, f, id, body); rec.Code != 201 {
+			t.Fatalf("entry %d: %d %s", i, rec.Code, rec.Body)
+		}
 	}
 	rec, _ := call(t, f.srv, "GET", "/api/v1/events/"+id+"/winners", acct.access, nil)
 	wantProblem(t, rec, 404, participation.CodeNotDrawn)

@@ -87,6 +87,20 @@ func (s *Server) getEvent(w http.ResponseWriter, r *http.Request, c user.Caller)
 	}
 }
 
+// visitCode is VisitCodeGet: today's store visit code, for the owner only.
+// It is a secret of the day, so no cache may keep it.
+func (s *Server) visitCode(w http.ResponseWriter, r *http.Request, c user.Caller) {
+	if id, ok := s.withEvent(w, r, nil); ok {
+		v, err := s.events.VisitCode(r.Context(), c, id)
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		w.Header().Set("Cache-Control", "private, no-store")
+		writeJSON(w, http.StatusOK, v)
+	}
+}
+
 // updateEvent is EventUpdate.
 func (s *Server) updateEvent(w http.ResponseWriter, r *http.Request, c user.Caller) {
 	var req struct {

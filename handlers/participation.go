@@ -19,6 +19,7 @@ func (s *Server) submitEntry(w http.ResponseWriter, r *http.Request) {
 		AgreePrivacy   bool   `json:"agreePrivacy"`
 		AgreeMarketing bool   `json:"agreeMarketing"`
 		StoreVisited   bool   `json:"storeVisited"`
+		VisitCode      string `json:"visitCode"`
 		Channel        string `json:"channel"`
 		Source         string `json:"source"`
 	}
@@ -27,7 +28,7 @@ func (s *Server) submitEntry(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rec, err := s.participation.Submit(r.Context(), id, participation.Submission{Name: req.Name, PhoneNumber: req.PhoneNumber, Email: req.Email,
-		AgreePrivacy: req.AgreePrivacy, AgreeMarketing: req.AgreeMarketing, StoreVisited: req.StoreVisited, Channel: req.Channel,
+		AgreePrivacy: req.AgreePrivacy, AgreeMarketing: req.AgreeMarketing, StoreVisited: req.StoreVisited, VisitCode: req.VisitCode, Channel: req.Channel,
 		Source: req.Source, ClientIP: clientIP(r, s.clientHops)})
 	if err != nil {
 		setRetryAfter(w, err)

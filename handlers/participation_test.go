@@ -48,7 +48,9 @@ func TestSubmitRules(t *testing.T) {
 	rec, _ := submit(t, f, id, entry("김민수", "010-1234-5678", false))
 	wantProblem(t, rec, 400, participation.CodeOutOfPeriod)
 	f.clock.Advance(time.Date(2026, 11, 24, 15, 0, 0, 0, time.UTC).Sub(f.clock.Now())) // 2026-11-25 00:00 in Seoul
-	rec, out := submit(t, f, id, entry("김민수", "010-1234-5678", true))
+	_, out := login(t, f, "sub@example.com", goodPassword) // the first token expired while the clock moved
+	acct.access = out["accessToken"].(string)
+	rec, out = submit(t, f, id, visitEntry("김민수", "010-1234-5678", visitCodeToday(t, f, acct, id)))
 	if rec.Code != 201 || out["bonusEntries"] != float64(3) || !strings.HasPrefix(out["participantId"].(string), "20261125-") || out["eventId"] != id {
 		t.Fatalf("submit: %d %v", rec.Code, out)
 	}
@@ -201,8 +203,12 @@ func TestParticipantListAndExport(t *testing.T) {
 	acct, id := liveEvent(t, f, "lst@example.com", "010-2000-0005")
 	other := register(t, f, "lst2@example.com", "010-2000-0006")
 	names := []string{"김민수", "이영희", "박지성", "최", "남궁민수"}
+	code := visitCodeToday(t, f, acct, id)
 	for i, n := range names {
-		body := entry(n, fmt.Sprintf("010-5000-%04d", i), i%2 == 0)
+		body := entry(n, fmt.Sprintf("010-5000-%04d", i), false)
+		if i%2 == 0 {
+			body = visitEntry(n, fmt.Sprintf("010-5000-%04d", i), code)
+		}
 		if i == 3 {
 			body["channel"] = "INSTORE"
 		}

@@ -235,9 +235,14 @@ func TestPublicResults(t *testing.T) {
 	path := "/api/v1/public/events/" + id + "/results"
 	type person struct{ name, phone string }
 	people := map[string]person{} // participantId -> what they entered
+	code := visitCodeToday(t, f, acct, id)
 	for i := range 10 {
 		p := person{name: []string{"김민수", "이서연", "박지훈", "최유나", "정하늘"}[i%5] + fmt.Sprint(i), phone: fmt.Sprintf("010-7%03d-%04d", i, 1000+i)}
-		rec, out := submit(t, f, id, entry(p.name, p.phone, i%2 == 0))
+		body := entry(p.name, p.phone, false)
+		if i%2 == 0 {
+			body["visitCode"] = code
+		}
+		rec, out := submit(t, f, id, body)
 		if rec.Code != 201 {
 			t.Fatalf("entry %d: %d %s", i, rec.Code, rec.Body)
 		}

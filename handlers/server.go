@@ -127,6 +127,7 @@ func (s *Server) routes() {
 	s.httpFunc("EventGet", http.MethodGet, "events/{eventId}", s.owner(s.getEvent))
 	s.httpFunc("EventUpdate", http.MethodPut, "events/{eventId}", s.owner(s.updateEvent))
 	s.httpFunc("EventDelete", http.MethodDelete, "events/{eventId}", s.owner(s.deleteEvent))
+	s.httpFunc("VisitCodeGet", http.MethodGet, "events/{eventId}/visit-code", s.owner(s.visitCode))
 	s.httpFunc("RecommendationRequest", http.MethodPost, "events/{eventId}/ai-recommendations", s.owner(s.requestRecommendations))
 	s.httpFunc("RecommendationSelect", http.MethodPut, "events/{eventId}/recommendations", s.owner(s.selectRecommendation))
 	s.httpFunc("ImageRequest", http.MethodPost, "events/{eventId}/images", s.owner(s.requestImages))

@@ -110,7 +110,11 @@ func submitSuite(ctx context.Context, env *Env) ([]Row, error) {
 	if err != nil {
 		return nil, err
 	}
-	id, _, err := liveEvent(ctx, env, svc.users)
+	id, o, err := liveEvent(ctx, env, svc.users)
+	if err != nil {
+		return nil, err
+	}
+	visit, err := svc.events.VisitCode(ctx, o.Caller, id) // every third entrant was in the store
 	if err != nil {
 		return nil, err
 	}
@@ -126,8 +130,12 @@ func submitSuite(ctx context.Context, env *Env) ([]Row, error) {
 		} else {
 			unique++
 		}
+		code := ""
+		if n%3 == 0 {
+			code = visit.Code
+		}
 		bodies[i], _ = json.Marshal(map[string]any{"name": "참가자", "phoneNumber": fmt.Sprintf("0107%07d", n), "agreePrivacy": true,
-			"storeVisited": n%3 == 0, "channel": "MOBILE", "source": "INSTAGRAM"})
+			"visitCode": code, "channel": "MOBILE", "source": "INSTAGRAM"})
 	}
 	var next atomic.Int64
 	lat := make([]time.Duration, total)

@@ -75,6 +75,8 @@ type Service struct {
 	parts   ParticipationReader
 	limiter *redis.Limiter
 	cfg     Config
+	zones   Zones
+	secrets visitSecrets // visit code secrets (visit.go)
 
 	// afterPublishUpdate runs inside the publish transaction right after the
 	// status change; tests inject a failure there.

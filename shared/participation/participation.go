@@ -33,8 +33,9 @@ const (
 	CodeTooFew       = "PART_007" // fewer participants than winners
 	CodeNotDrawn     = "PART_008"
 	CodeTooFast      = "PART_009"
-	CodeNotWinner    = "PART_010" // disqualifying someone who is not a current winner
+	CodeVisitCode    = "PART_010" // a store visit code that is wrong, not today's, malformed, or missing for storeVisited
 	CodeNoAlternate  = "PART_011" // no alternate left to promote
+	CodeNotWinner    = "PART_012" // disqualifying someone who is not a current winner
 )
 
 // Entry channels and sources.
@@ -60,6 +61,9 @@ type EventReader interface {
 	// RefreshPublic drops the event's public snapshot: the draw changes it
 	// (drawnAt, the number of winners).
 	RefreshPublic(ctx context.Context, id uuid.UUID)
+	// CheckVisitCode reports whether code is the event's store visit code
+	// on day (the event's time zone); no Postgres read in steady state.
+	CheckVisitCode(ctx context.Context, id uuid.UUID, day event.Date, code string) (bool, error)
 }
 
 // Service is the participation domain: entries and the draw.
@@ -101,10 +105,15 @@ type Submission struct {
 	Email          string
 	AgreePrivacy   bool
 	AgreeMarketing bool
-	StoreVisited   bool
-	Channel        string
-	Source         string
-	ClientIP       string
+	// StoreVisited is derived from VisitCode: a valid code sets it; true
+	// without a code is refused (PART_010).
+	StoreVisited bool
+	// VisitCode is the day's store visit code from the store QR link (v) or
+	// typed by the customer; empty for an entry without a visit.
+	VisitCode string
+	Channel   string
+	Source    string
+	ClientIP  string
 }
 
 // Receipt is what the customer gets back.
@@ -144,7 +153,24 @@ func (s *Submission) validate() error {
 		s.Source = "DIRECT"
 	}
 	v.Check(slices.Contains(event.Sources, s.Source), "source", "must be one of %s", strings.Join(event.Sources, ", "))
-	return v.Err()
+	if err := v.Err(); err != nil {
+		return err
+	}
+	s.VisitCode = strings.TrimSpace(s.VisitCode)
+	switch {
+	case s.VisitCode == "" && s.StoreVisited:
+		return visitCodeError("a store visit needs the store's visit code of today")
+	case s.VisitCode != "" && !event.WellFormedVisitCode(s.VisitCode):
+		return visitCodeError("must be the 6 digits of today's store visit code")
+	}
+	return nil
+}
+
+// visitCodeError is PART_010, naming the field as a validation error does,
+// so the page can show it beside the code field.
+func visitCodeError(msg string) error {
+	return apperr.New(apperr.Invalid, CodeVisitCode, "visitCode: "+msg).
+		With("errors", []apperr.FieldError{{Field: "visitCode", Message: msg}})
 }
 
 // MaskPhone shows 010-****-5678.

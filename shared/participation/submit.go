@@ -96,6 +96,18 @@ func (s *Service) Submit(ctx context.Context, eventID uuid.UUID, sub Submission)
 	if err := s.limit(ctx, "phone:"+sub.PhoneNumber, s.cfg.RatePerPhone); err != nil {
 		return Receipt{}, err
 	}
+	// The visit code is checked after the limits, so guessing codes is
+	// throttled like any submit; a refused code stores nothing.
+	if sub.VisitCode != "" {
+		ok, err := s.events.CheckVisitCode(ctx, eventID, today, sub.VisitCode)
+		if err != nil {
+			return Receipt{}, err
+		}
+		if !ok {
+			return Receipt{}, visitCodeError("is not today's store visit code (it changes every day)")
+		}
+	}
+	sub.StoreVisited = sub.VisitCode != ""
 	var next int64
 	if perr == nil || errors.Is(perr, goredisNil) {
 		if closed.Val() > 0 {

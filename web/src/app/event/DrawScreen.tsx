@@ -273,7 +273,7 @@ function DrawnView({ id, drawn, onChange, onNotice }: { id: string; drawn: Drawn
           setTarget(null);
           setReason("");
         } catch (e) {
-          if (isCode(e, "PART_010")) {
+          if (isCode(e, "PART_012")) {
             const page = await listWinners(id).catch(() => null);
             if (page) onChange(afterDisqualify(drawn, page.content, ""));
             onNotice(t.notWinner);
