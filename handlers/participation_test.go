@@ -48,7 +48,7 @@ func TestSubmitRules(t *testing.T) {
 	rec, _ := submit(t, f, id, entry("김민수", "010-1234-5678", false))
 	wantProblem(t, rec, 400, participation.CodeOutOfPeriod)
 	f.clock.Advance(time.Date(2026, 11, 24, 15, 0, 0, 0, time.UTC).Sub(f.clock.Now())) // 2026-11-25 00:00 in Seoul
-	_, out := login(t, f, "sub@example.com", goodPassword) // the first token expired while the clock moved
+	_, out := login(t, f, "sub@example.com", goodPassword)                             // the first token expired while the clock moved
 	acct.access = out["accessToken"].(string)
 	rec, out = submit(t, f, id, visitEntry("김민수", "010-1234-5678", visitCodeToday(t, f, acct, id)))
 	if rec.Code != 201 || out["bonusEntries"] != float64(3) || !strings.HasPrefix(out["participantId"].(string), "20261125-") || out["eventId"] != id {
