@@ -13,7 +13,7 @@ import type { Source } from "./logic";
 
 type After = { kind: "form" } | { kind: "done"; receipt: Receipt } | { kind: "already" } | { kind: "closed"; message: string };
 
-function EventPage({ ev, source }: { ev: EventPublic; source: Source }) {
+function EventPage({ ev, source, linkCode }: { ev: EventPublic; source: Source; linkCode: string }) {
   const now = useNow();
   const [after, setAfter] = useState<After>({ kind: "form" });
   const { phase, opensAt, closesAt } = phaseOf(ev, now);
@@ -30,6 +30,7 @@ function EventPage({ ev, source }: { ev: EventPublic; source: Source }) {
       <EntryForm
         ev={ev}
         source={source}
+        linkCode={linkCode}
         onDone={(receipt) => setAfter({ kind: "done", receipt })}
         onAlready={() => setAfter({ kind: "already" })}
         onClosed={(message) => setAfter({ kind: "closed", message })}
@@ -55,9 +56,9 @@ function EventPage({ ev, source }: { ev: EventPublic; source: Source }) {
   );
 }
 
-export function EntryApp({ eventId, source, first }: { eventId: string; source: Source; first: Promise<EventPublic> }) {
+export function EntryApp({ eventId, source, linkCode = "", first }: { eventId: string; source: Source; linkCode?: string; first: Promise<EventPublic> }) {
   const [ev, retry] = useLoad(() => getEvent(eventId), first);
   if (ev.state === "loading") return <PageState />;
   if (ev.state === "failed") return <PageState error={ev.error} onRetry={retry} />;
-  return <EventPage ev={ev.value} source={source} />;
+  return <EventPage ev={ev.value} source={source} linkCode={linkCode} />;
 }

@@ -17,11 +17,11 @@ let root: HTMLElement;
 let calls: { onDone: unknown[]; onAlready: number; onClosed: string[] };
 const fetchMock = vi.fn<typeof fetch>();
 
-function mount(source: "STORE_QR" | "INSTAGRAM" = "STORE_QR") {
+function mount(source: "STORE_QR" | "INSTAGRAM" = "STORE_QR", linkCode = "") {
   calls = { onDone: [], onAlready: 0, onClosed: [] };
   act(() => {
     render(
-      <EntryForm ev={ev} source={source} onDone={(r) => calls.onDone.push(r)} onAlready={() => calls.onAlready++} onClosed={(m) => calls.onClosed.push(m)} />,
+      <EntryForm ev={ev} source={source} linkCode={linkCode} onDone={(r) => calls.onDone.push(r)} onAlready={() => calls.onAlready++} onClosed={(m) => calls.onClosed.push(m)} />,
       root,
     );
   });
@@ -71,7 +71,13 @@ afterEach(() => {
 describe("the entry form", () => {
   it("has the exact labels, the phone field's keyboard and autofill hints, and consent unchecked", () => {
     mount();
-    for (const l of ["이름", "휴대폰 번호", "이메일 (선택)", "[필수] 개인정보 수집·이용 동의", "[선택] 마케팅 정보 수신 동의"]) expect(byLabel(l)).toBeTruthy();
+    for (const l of ["이름", "휴대폰 번호", "이메일 (선택)", "매장 방문 코드 (선택)", "[필수] 개인정보 수집·이용 동의", "[선택] 마케팅 정보 수신 동의"]) expect(byLabel(l)).toBeTruthy();
+    const code = byLabel("매장 방문 코드 (선택)");
+    expect(code.getAttribute("inputmode")).toBe("numeric");
+    expect(code.getAttribute("maxlength")).toBe("6");
+    expect(code.value).toBe("");
+    // no self-declared visit: nothing to tick
+    expect(root.querySelectorAll("input[type=checkbox]").length).toBe(2);
     const phone = byLabel("휴대폰 번호");
     expect(phone.getAttribute("inputmode")).toBe("numeric");
     expect(phone.getAttribute("autocomplete")).toBe("tel");
@@ -109,17 +115,91 @@ describe("the entry form", () => {
     expect(byLabel("이름").hasAttribute("aria-invalid")).toBe(false);
   });
 
-  it("sends the entry with the store visit from the store QR link", async () => {
+  it("sends the store QR link's visit code, shown as a confirmed visit", async () => {
     fetchMock.mockResolvedValue(new Response(JSON.stringify(receipt), { status: 201, headers: { "Content-Type": "application/json" } }));
-    mount("STORE_QR");
+    mount("STORE_QR", "042137");
+    expect(root.querySelector("[role=status].card")!.textContent).toContain(t.visitConfirmed);
+    expect(root.querySelector("#visit-code")).toBeNull();
     fill();
     await submit();
     expect(fetchMock).toHaveBeenCalledTimes(1);
     const [url, init] = fetchMock.mock.calls[0]!;
     expect(url).toBe("/api/v1/events/e1/participate");
-    expect(JSON.parse(init!.body as string)).toMatchObject({
-      name: "홍길동", phoneNumber: "01012345678", agreePrivacy: true, agreeMarketing: false, storeVisited: true, source: "STORE_QR",
+    const body = JSON.parse(init!.body as string);
+    expect(body).toMatchObject({ name: "홍길동", phoneNumber: "01012345678", agreePrivacy: true, agreeMarketing: false, visitCode: "042137", source: "STORE_QR" });
+    expect(body).not.toHaveProperty("storeVisited");
+    expect(calls.onDone).toEqual([receipt]);
+  });
+
+  it("sends a typed visit code, digits only; a store QR link without one claims nothing", async () => {
+    fetchMock.mockResolvedValue(new Response(JSON.stringify(receipt), { status: 201 }));
+    mount("STORE_QR");
+    fill();
+    await submit();
+    expect(JSON.parse(fetchMock.mock.calls[0]![1]!.body as string)).not.toHaveProperty("visitCode");
+    act(() => render(null, root));
+    mount("INSTAGRAM");
+    fill();
+    type(byLabel("매장 방문 코드 (선택)"), "04-21 37");
+    expect(byLabel("매장 방문 코드 (선택)").value).toBe("042137");
+    await submit();
+    expect(JSON.parse(fetchMock.mock.calls[1]![1]!.body as string)).toMatchObject({ visitCode: "042137", source: "INSTAGRAM" });
+  });
+
+  it("refuses a short code before sending", async () => {
+    mount("INSTAGRAM");
+    fill();
+    type(byLabel("매장 방문 코드 (선택)"), "1234");
+    await submit();
+    expect(fetchMock).not.toHaveBeenCalled();
+    expect(byLabel("매장 방문 코드 (선택)").getAttribute("aria-invalid")).toBe("true");
+    expect(root.querySelector("#visit-code-error")!.textContent).toBe(t.visitCodeFormat);
+    expect(document.activeElement).toBe(byLabel("매장 방문 코드 (선택)"));
+  });
+
+  it("shows PART_010 beside the code field, and enters without the bonus keeping what was typed", async () => {
+    fetchMock.mockResolvedValueOnce(problem(400, "PART_010"));
+    mount("STORE_QR", "111111"); // yesterday's QR code
+    fill();
+    type(byLabel("이메일 (선택)"), "hong@example.com");
+    await submit();
+    await act(async () => {
+      await new Promise((r) => setTimeout(r, 0));
     });
+    const code = byLabel("매장 방문 코드 (선택)");
+    expect(code.value).toBe("111111");
+    expect(code.getAttribute("aria-invalid")).toBe("true");
+    expect(code.getAttribute("aria-describedby")).toContain("visit-code-error");
+    expect(root.querySelector("#visit-code-error")!.textContent).toBe(t.visitCodeWrong);
+    expect(document.activeElement).toBe(code);
+    expect(calls.onDone).toEqual([]);
+    expect(byLabel("이름").value).toBe("홍길동");
+    const without = [...root.querySelectorAll("button")].find((b) => b.textContent === t.withoutVisit)!;
+    fetchMock.mockResolvedValueOnce(new Response(JSON.stringify({ ...receipt, bonusEntries: 1 }), { status: 201 }));
+    await act(async () => {
+      without.click();
+    });
+    await act(async () => {
+      await new Promise((r) => setTimeout(r, 0));
+    });
+    const second = JSON.parse(fetchMock.mock.calls[1]![1]!.body as string);
+    expect(second).toMatchObject({ name: "홍길동", phoneNumber: "01012345678", email: "hong@example.com", source: "STORE_QR" });
+    expect(second).not.toHaveProperty("visitCode");
+    expect(calls.onDone).toEqual([{ ...receipt, bonusEntries: 1 }]);
+  });
+
+  it("lets the customer correct a refused code and send again", async () => {
+    fetchMock.mockResolvedValueOnce(problem(400, "PART_010"));
+    mount("INSTAGRAM");
+    fill();
+    type(byLabel("매장 방문 코드 (선택)"), "111111");
+    await submit();
+    expect(root.querySelector("#visit-code-error")!.textContent).toBe(t.visitCodeWrong);
+    type(byLabel("매장 방문 코드 (선택)"), "042137");
+    expect(root.querySelector("#visit-code-error")).toBeNull();
+    fetchMock.mockResolvedValueOnce(new Response(JSON.stringify(receipt), { status: 201 }));
+    await submit();
+    expect(JSON.parse(fetchMock.mock.calls[1]![1]!.body as string)).toMatchObject({ visitCode: "042137" });
     expect(calls.onDone).toEqual([receipt]);
   });
 

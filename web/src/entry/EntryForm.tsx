@@ -4,23 +4,25 @@ import type { EventPublic, Receipt } from "../api/types";
 import { form as t } from "../i18n/ko";
 import { reformatPhone } from "../lib/phone";
 import { MarketingNotice, PrivacyNotice } from "./Consent";
-import { channelOf, outcomeOf, submissionOf, validate, type Field, type FieldErrors, type Source, type Values } from "./logic";
+import { channelOf, outcomeOf, submissionOf, validate, visitCodeInput, type Field, type FieldErrors, type Source, type Values } from "./logic";
 
 interface Props {
   ev: EventPublic;
   source: Source;
+  /** The store visit code from the store QR link's v, "" when none. */
+  linkCode?: string;
   onDone: (r: Receipt) => void;
   onAlready: () => void;
   onClosed: (message: string) => void;
 }
 
-const ids: Record<Field, string> = { name: "name", phone: "phone", email: "email", agreePrivacy: "agree-privacy" };
+const ids: Record<Field, string> = { name: "name", phone: "phone", email: "email", visitCode: "visit-code", agreePrivacy: "agree-privacy" };
 
 /** aria-describedby from the ids that exist. */
 const describedBy = (...ids: (string | false | undefined)[]) => ids.filter(Boolean).join(" ") || undefined;
 
-export function EntryForm({ ev, source, onDone, onAlready, onClosed }: Props) {
-  const [v, setV] = useState<Values>({ name: "", phone: "", email: "", agreePrivacy: false, agreeMarketing: false });
+export function EntryForm({ ev, source, linkCode = "", onDone, onAlready, onClosed }: Props) {
+  const [v, setV] = useState<Values>({ name: "", phone: "", email: "", agreePrivacy: false, agreeMarketing: false, visitCode: linkCode });
   const [errors, setErrors] = useState<FieldErrors>({});
   const [busy, setBusy] = useState(false);
   const [alert, setAlert] = useState("");
@@ -53,6 +55,12 @@ export function EntryForm({ ev, source, onDone, onAlready, onClosed }: Props) {
         case "fields":
           setErrors(o.errors);
           setAlert(o.message);
+          break;
+        case "visit":
+          // Beside the code field, which takes the focus; the typed entry stays.
+          setErrors({ visitCode: o.message });
+          setAlert(t.fieldInvalid);
+          setTimeout(() => formRef.current?.querySelector<HTMLElement>(`#${ids.visitCode}`)?.focus());
           break;
         case "retry":
           setAlert(o.message);
@@ -99,6 +107,19 @@ export function EntryForm({ ev, source, onDone, onAlready, onClosed }: Props) {
     set("phone", next.value);
   }
 
+  // PART_010's way out: the same entry without the code (1 entry).
+  function sendWithoutVisit() {
+    if (busy || wait > 0) return;
+    values.current = { ...values.current, visitCode: "" };
+    setV(values.current);
+    setErrors((old) => ({ ...old, visitCode: undefined }));
+    void send();
+  }
+
+  // A code from the store QR link is shown as a confirmed visit; a refused
+  // one turns back into the field, with the server's answer beside it.
+  const visitFromLink = linkCode !== "" && v.visitCode === linkCode && !errors.visitCode;
+
   const err = (f: Field) => errors[f] && <p id={`${ids[f]}-error`} class="error">{errors[f]}</p>;
   const invalid = (f: Field) => (errors[f] ? "true" : undefined);
 
@@ -129,6 +150,34 @@ export function EntryForm({ ev, source, onDone, onAlready, onClosed }: Props) {
           <p id="email-hint" class="hint">{t.emailHint}</p>
           {err("email")}
         </div>
+        {visitFromLink ? (
+          <div class="card ok" role="status">
+            <p><strong>{t.visitConfirmed}</strong></p>
+            <p class="small">{t.visitConfirmedBody}</p>
+          </div>
+        ) : (
+          <div class="field">
+            <label for="visit-code">{t.visitCode}</label>
+            <input id="visit-code" name="visitCode" type="text" inputMode="numeric" pattern="[0-9]*" autoComplete="off" maxLength={6}
+              value={v.visitCode} onInput={(e) => {
+                const next = visitCodeInput(e.currentTarget.value);
+                e.currentTarget.value = next;
+                set("visitCode", next);
+              }}
+              aria-invalid={invalid("visitCode")} aria-describedby={describedBy("visit-code-hint", errors.visitCode && "visit-code-error")} />
+            <p id="visit-code-hint" class="hint">{t.visitCodeHint}</p>
+            {err("visitCode")}
+            {errors.visitCode && v.visitCode && (
+              <>
+                <button type="button" class="secondary" onClick={sendWithoutVisit} aria-describedby="without-visit-hint"
+                  aria-disabled={busy || wait > 0 ? "true" : undefined}>
+                  {t.withoutVisit}
+                </button>
+                <p id="without-visit-hint" class="hint">{t.withoutVisitHint}</p>
+              </>
+            )}
+          </div>
+        )}
         <p class="small"><strong>{t.age}</strong></p>
         <div class="field">
           <div class="check">

@@ -2,10 +2,10 @@ import { describe, expect, it } from "vitest";
 import { ApiError, NETWORK, parseRetryAfter } from "../api/client";
 import { form as t } from "../i18n/ko";
 import { formatPhone, normalizePhone, phoneDigits, reformatPhone } from "../lib/phone";
-import { channelOf, outcomeOf, sourceOf, submissionOf, validate, type Values } from "./logic";
+import { channelOf, outcomeOf, sourceOf, submissionOf, validate, visitCodeInput, visitCodeOf, type Values } from "./logic";
 
 const ev = { startDate: "2026-12-01", endDate: "2026-12-05" };
-const ok: Values = { name: "김민수", phone: "010-1234-5678", email: "", agreePrivacy: true, agreeMarketing: false };
+const ok: Values = { name: "김민수", phone: "010-1234-5678", email: "", agreePrivacy: true, agreeMarketing: false, visitCode: "" };
 
 describe("phone numbers", () => {
   it.each([
@@ -68,9 +68,29 @@ describe("where the visitor came from", () => {
     ["", "DIRECT"],
   ])("%s → %s", (search, want) => expect(sourceOf(search)).toBe(want));
 
-  it("claims a store visit only from the store's QR code", () => {
-    expect(submissionOf(ok, "STORE_QR", "MOBILE").storeVisited).toBe(true);
-    for (const s of ["INSTAGRAM", "DIRECT", "KAKAO"] as const) expect(submissionOf(ok, s, "MOBILE").storeVisited).toBe(false);
+  it.each([
+    ["?ch=STORE_QR&v=042137", "042137"],
+    ["?v=%20042137%20&ch=STORE_QR", "042137"],
+    ["?ch=STORE_QR&v=42137", ""],
+    ["?ch=STORE_QR&v=0421370", ""],
+    ["?ch=STORE_QR&v=04213a", ""],
+    ["?ch=STORE_QR", ""],
+    ["", ""],
+  ])("reads the store visit code of %s as %j", (search, want) => expect(visitCodeOf(search)).toBe(want));
+
+  it("never claims a store visit: it sends the code, and only when there is one", () => {
+    for (const s of ["STORE_QR", "INSTAGRAM", "DIRECT"] as const) {
+      expect(submissionOf(ok, s, "MOBILE")).not.toHaveProperty("storeVisited");
+      expect(submissionOf(ok, s, "MOBILE")).not.toHaveProperty("visitCode");
+    }
+    expect(submissionOf({ ...ok, visitCode: " 042137 " }, "STORE_QR", "MOBILE")).toMatchObject({ visitCode: "042137", source: "STORE_QR" });
+    expect(submissionOf({ ...ok, visitCode: "042137" }, "DIRECT", "WEB")).toMatchObject({ visitCode: "042137", source: "DIRECT" });
+  });
+
+  it("keeps six digits of what is typed in the code field", () => {
+    expect(visitCodeInput("04 21-37")).toBe("042137");
+    expect(visitCodeInput("1234567")).toBe("123456");
+    expect(visitCodeInput("abc")).toBe("");
   });
 
   it("names the channel by the viewport", () => {
@@ -82,7 +102,7 @@ describe("where the visitor came from", () => {
     const body = submissionOf({ ...ok, name: " 김민수 ", email: " a@b.co ", agreeMarketing: true }, "INSTAGRAM", "WEB");
     expect(body).toEqual({
       name: "김민수", phoneNumber: "01012345678", email: "a@b.co", agreePrivacy: true, agreeMarketing: true,
-      storeVisited: false, channel: "WEB", source: "INSTAGRAM",
+      channel: "WEB", source: "INSTAGRAM",
     });
     expect(submissionOf(ok, "DIRECT", "WEB")).not.toHaveProperty("email");
     expect(JSON.stringify(submissionOf(ok, "KAKAO", "MOBILE"))).toBe(JSON.stringify(submissionOf(ok, "KAKAO", "MOBILE")));
@@ -99,13 +119,16 @@ describe("validation", () => {
     [{ email: "not-an-email" }, { email: t.emailInvalid }],
     [{ email: "a@b" }, { email: t.emailInvalid }],
     [{ agreePrivacy: false }, { agreePrivacy: t.privacyRequired }],
+    [{ visitCode: "12345" }, { visitCode: t.visitCodeFormat }],
+    [{ visitCode: "12a456" }, { visitCode: t.visitCodeFormat }],
   ])("%o → %o", (change, want) => expect(validate({ ...ok, ...change })).toEqual(want));
   it("lists every problem at once", () => {
-    expect(Object.keys(validate({ name: "", phone: "", email: "x", agreePrivacy: false, agreeMarketing: false }))).toEqual([
-      "name", "phone", "email", "agreePrivacy",
+    expect(Object.keys(validate({ name: "", phone: "", email: "x", agreePrivacy: false, agreeMarketing: false, visitCode: "1" }))).toEqual([
+      "name", "phone", "email", "visitCode", "agreePrivacy",
     ]);
   });
   it("never needs the marketing consent", () => expect(validate({ ...ok, agreeMarketing: false })).toEqual({}));
+  it("never needs a visit code", () => expect(validate({ ...ok, visitCode: "" })).toEqual({}));
 });
 
 describe("what the server's answer means", () => {
@@ -113,6 +136,7 @@ describe("what the server's answer means", () => {
     [new ApiError(409, "PART_001", ""), { kind: "already" }],
     [new ApiError(400, "PART_002", ""), { kind: "closed", message: t.outOfPeriod(ev.startDate, ev.endDate) }],
     [new ApiError(400, "PART_005", ""), { kind: "closed", message: t.closed }],
+    [new ApiError(400, "PART_010", ""), { kind: "visit", message: t.visitCodeWrong }],
     [new ApiError(429, "PART_009", "", 7), { kind: "wait", seconds: 7 }],
     [new ApiError(429, "PART_009", "", null), { kind: "wait", seconds: 5 }],
     [new ApiError(0, NETWORK, "Failed to fetch"), { kind: "retry", message: t.network }],

@@ -20,6 +20,18 @@ export function sourceOf(search: string): Source {
   return (SOURCES as readonly string[]).includes(ch) ? (ch as Source) : "DIRECT";
 }
 
+/** A store visit code: six digits (shared/event.WellFormedVisitCode). */
+export const VISIT_CODE = /^[0-9]{6}$/;
+
+/** The store visit code from the store QR link's ?v=, "" when it is missing or not six digits. */
+export function visitCodeOf(search: string): string {
+  const v = new URLSearchParams(search).get("v")?.trim() ?? "";
+  return VISIT_CODE.test(v) ? v : "";
+}
+
+/** What the visit code field keeps of typed text: digits only, at most six. */
+export const visitCodeInput = (typed: string) => typed.replace(/[^0-9]/g, "").slice(0, 6);
+
 /** MOBILE on a phone-sized viewport, WEB otherwise. */
 export function channelOf(viewportWidth: number): "WEB" | "MOBILE" {
   return viewportWidth < 768 ? "MOBILE" : "WEB";
@@ -31,8 +43,10 @@ export interface Values {
   email: string;
   agreePrivacy: boolean;
   agreeMarketing: boolean;
+  /** The day's store visit code, from the link or typed; "" for an entry without a visit. */
+  visitCode: string;
 }
-export type Field = "name" | "phone" | "email" | "agreePrivacy";
+export type Field = "name" | "phone" | "email" | "visitCode" | "agreePrivacy";
 export type FieldErrors = Partial<Record<Field, string>>;
 
 // The server's rule is net/mail's; this only catches what is clearly not an address.
@@ -48,23 +62,29 @@ export function validate(v: Values): FieldErrors {
   else if (!normalizePhone(v.phone)) e.phone = t.phoneInvalid;
   const email = v.email.trim();
   if (email && (!EMAIL.test(email) || email.length > 100)) e.email = t.emailInvalid;
+  const code = v.visitCode.trim();
+  if (code && !VISIT_CODE.test(code)) e.visitCode = t.visitCodeFormat;
   if (!v.agreePrivacy) e.agreePrivacy = t.privacyRequired;
   return e;
 }
 
-/** The request body; the same values give the same body, so a retry is the same entry. */
+/**
+ * The request body; the same values give the same body, so a retry is the same entry.
+ * A store visit is the day's code (the server derives storeVisited from it), never a claim.
+ */
 export function submissionOf(v: Values, source: Source, channel: "WEB" | "MOBILE"): Submission {
   const body: Submission = {
     name: v.name.trim(),
     phoneNumber: normalizePhone(v.phone) ?? v.phone.trim(),
     agreePrivacy: v.agreePrivacy,
     agreeMarketing: v.agreeMarketing,
-    storeVisited: source === "STORE_QR",
     channel,
     source,
   };
   const email = v.email.trim();
   if (email) body.email = email;
+  const code = v.visitCode.trim();
+  if (code) body.visitCode = code;
   return body;
 }
 
@@ -74,10 +94,13 @@ export type Outcome =
   | { kind: "closed"; message: string }
   | { kind: "wait"; seconds: number }
   | { kind: "fields"; errors: FieldErrors; message: string }
+  | { kind: "visit"; message: string }
   | { kind: "retry"; message: string };
 
 const serverField: Record<string, Field> = { name: "name", phoneNumber: "phone", email: "email", agreePrivacy: "agreePrivacy" };
-const fieldMessage: Record<Field, string> = { name: t.nameRequired, phone: t.phoneInvalid, email: t.emailInvalid, agreePrivacy: t.privacyRequired };
+const fieldMessage: Record<Field, string> = {
+  name: t.nameRequired, phone: t.phoneInvalid, email: t.emailInvalid, visitCode: t.visitCodeFormat, agreePrivacy: t.privacyRequired,
+};
 
 export function outcomeOf(err: unknown, ev: { startDate: string; endDate: string }): Outcome {
   if (!(err instanceof ApiError)) return { kind: "retry", message: t.server };
@@ -90,6 +113,10 @@ export function outcomeOf(err: unknown, ev: { startDate: string; endDate: string
       return { kind: "closed", message: t.closed };
     case "EVENT_001":
       return { kind: "closed", message: t.eventGone };
+    case "PART_010":
+      // The code is wrong or not today's: nothing was stored; the customer
+      // may correct it or enter without the bonus.
+      return { kind: "visit", message: t.visitCodeWrong };
     case "PART_009":
       return { kind: "wait", seconds: Math.min(Math.max(err.retryAfter ?? 5, 1), 600) };
     case NETWORK:
