@@ -56,3 +56,4 @@ export type RoiReport = Ok<"AnalyticsRoi", 200>;
 export type Timeline = Ok<"AnalyticsTimeline", 200>;
 
 // --- types added by other helpers below ---
+export type VisitCode = Ok<"VisitCodeGet", 200>;

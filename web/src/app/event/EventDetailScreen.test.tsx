@@ -5,6 +5,7 @@ import { act } from "preact/test-utils";
 import { detail as t, errors } from "../../i18n/console";
 import { _reset, signIn } from "../session";
 import type { DistributionStatus, Event } from "../types";
+import { seoulDate } from "../format";
 import { EventDetailScreen } from "./EventDetailScreen";
 
 const ID = "22222222-2222-4222-8222-222222222222";
@@ -23,15 +24,18 @@ const dist = (overallStatus: string, kakao: string): DistributionStatus =>
 
 const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
 const problem = (status: number, code: string) => json(status, { type: "about:blank", title: "", status, code });
+const visit = { code: "042137", qrUrl: `https://app.example/e/${ID}?ch=STORE_QR&v=042137`, validOn: "2026-12-02", validUntil: "2026-12-02T15:00:00Z" };
 const fetchMock = vi.fn<typeof fetch>();
 let handler: (method: string, url: string) => Response;
+let visitHandler: () => Response;
 let root: HTMLElement;
 
 beforeEach(() => {
   _reset();
   signIn({ userId: "u1", storeId: "s1", accessToken: "at", refreshToken: "rt", expiresIn: 900 });
   fetchMock.mockReset();
-  fetchMock.mockImplementation(async (input, init) => handler(init?.method ?? "GET", String(input)));
+  visitHandler = () => json(200, visit);
+  fetchMock.mockImplementation(async (input, init) => (String(input).endsWith("/visit-code") ? visitHandler() : handler(init?.method ?? "GET", String(input))));
   vi.stubGlobal("fetch", fetchMock);
   root = document.createElement("div");
   document.body.append(root);
@@ -60,10 +64,45 @@ describe("event detail", () => {
       t.qrLabel("매장 QR"),
     ]);
     expect(root.textContent).toContain(`${location.origin}/e/${ID}?ch=KAKAO`);
+    // the store QR carries today's code (qrUrl); the other channels do not
+    expect(root.textContent).toContain(visit.qrUrl);
+    expect(root.textContent).not.toContain(`${location.origin}/e/${ID}?ch=STORE_QR`);
     const poster = root.querySelector("#poster")!;
     expect(poster.querySelector("img")!.getAttribute("src")).toBe("/posters/p.png");
     expect(poster.textContent).toContain(`/e/${ID}`);
+    expect(poster.textContent).toContain(t.posterValidToday(seoulDate("2026-12-02")));
+    expect(poster.textContent).toContain("042137");
+    expect(root.textContent).toContain(t.posterDaily);
     expect(button(t.print)).toBeDefined();
+  });
+
+  it("shows today's store visit code big, with the day it is valid on and that it changes daily", async () => {
+    handler = (_m, u) => (u.includes("/distribution/") ? json(200, dist("COMPLETED", "SUCCESS")) : json(200, ev));
+    act(() => render(<EventDetailScreen id={ID} />, root));
+    await settle();
+    const card = [...root.querySelectorAll("section, .card")].find((c) => c.textContent!.startsWith(t.visitTitle))!;
+    expect(card.querySelector(".visit-code [aria-hidden=true]")!.textContent).toBe("042137");
+    expect(card.querySelector(".visit-code .visually-hidden")!.textContent).toBe("0 4 2 1 3 7");
+    expect(card.textContent).toContain(t.visitValidOn(seoulDate("2026-12-02")));
+    expect(card.textContent).toContain(t.visitDaily);
+    expect(fetchMock.mock.calls.some(([u]) => String(u) === `/api/v1/events/${ID}/visit-code`)).toBe(true);
+  });
+
+  it("says so when today's code cannot be read, and the store QR falls back to the plain link", async () => {
+    visitHandler = () => problem(503, "HTTP_503");
+    handler = (_m, u) => (u.includes("/distribution/") ? json(200, dist("COMPLETED", "SUCCESS")) : json(200, ev));
+    act(() => render(<EventDetailScreen id={ID} />, root));
+    await settle();
+    expect(root.textContent).toContain(t.visitUnavailable);
+    expect(root.textContent).toContain(`${location.origin}/e/${ID}?ch=STORE_QR`);
+  });
+
+  it("asks no visit code for an ended event", async () => {
+    handler = (_m, u) => (u.includes("/distribution/") ? json(200, dist("COMPLETED", "SUCCESS")) : json(200, { ...ev, status: "ENDED" }));
+    act(() => render(<EventDetailScreen id={ID} />, root));
+    await settle();
+    expect(root.textContent).not.toContain(t.visitTitle);
+    expect(fetchMock.mock.calls.some(([u]) => String(u).endsWith("/visit-code"))).toBe(false);
   });
 
   it("retries a failed channel and explains DIST_002", async () => {

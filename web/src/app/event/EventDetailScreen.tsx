@@ -1,14 +1,15 @@
-// /app/events/{id}: status and dates, ending early, the public link, a QR
-// code per channel, the printable A4 counter poster and the distribution.
+// /app/events/{id}: status and dates, ending early, the public link, today's
+// store visit code, a QR code per channel, the printable A4 counter poster
+// and the distribution.
 
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { detail as t, events as te, sources } from "../../i18n/console";
 import { seoulDate, seoulDateTime } from "../format";
 import { Link } from "../router";
-import type { Event, Source } from "../types";
+import type { Event, Source, VisitCode } from "../types";
 import { Button, Card, Confirm, ErrorNote, Spinner, useTitle } from "../ui";
 import { useApi } from "../http";
-import { endEvent, eventPath } from "./api";
+import { endEvent, eventPath, visitCodePath } from "./api";
 import { DistributionPanel } from "./DistributionPanel";
 import { absolute, entryPath, qrSources } from "./links";
 import { Qr } from "./Qr";
@@ -19,6 +20,7 @@ export function EventDetailScreen({ id }: { id: string }) {
   const [ev, setEv] = useState<Event | null>(null);
   const event = ev && data && ev.updatedAt >= data.updatedAt ? ev : data;
   useTitle(event?.eventName ?? t.untitled);
+  const visit = useVisitCode(id, event?.status === "PUBLISHED");
 
   const back = (
     <p class="no-print">
@@ -60,10 +62,11 @@ export function EventDetailScreen({ id }: { id: string }) {
         )}
         {event.status === "PUBLISHED" && <EndEarly id={id} onEnded={setEv} />}
         {live && <PublicLink id={id} />}
+        {event.status === "PUBLISHED" && <VisitCodeCard visit={visit} />}
         {live && <DistributionPanel id={id} />}
-        {live && <QrCodes id={id} event={event} />}
+        {live && <QrCodes id={id} event={event} visit={visit.data} />}
       </div>
-      {live && <Poster id={id} event={event} />}
+      {live && <Poster id={id} event={event} visit={visit.data} />}
     </>
   );
 }
@@ -175,22 +178,72 @@ function PublicLink({ id }: { id: string }) {
   );
 }
 
-function QrCodes({ id, event }: { id: string; event: Event }) {
+type VisitState = ReturnType<typeof useApi<VisitCode>>;
+
+/**
+ * Today's store visit code while the event takes entries, read again when
+ * the day turns in Seoul (validUntil), so a page left open overnight never
+ * shows yesterday's code.
+ */
+function useVisitCode(id: string, published: boolean): VisitState {
+  const state = useApi<VisitCode>(published ? visitCodePath(id) : null);
+  const until = state.data?.validUntil;
+  const { reload } = state;
+  useEffect(() => {
+    if (!until) return;
+    const ms = Date.parse(until) - Date.now();
+    const timer = setTimeout(reload, Math.min(Math.max(ms, 0) + 1000, 2 ** 31 - 1));
+    return () => clearTimeout(timer);
+  }, [until, reload]);
+  return state;
+}
+
+function VisitCodeCard({ visit }: { visit: VisitState }) {
+  const v = visit.data;
+  return (
+    <Card title={t.visitTitle}>
+      {v ? (
+        <>
+          <p class="visit-code">
+            <span aria-hidden="true">{v.code}</span>
+            <span class="visually-hidden">{t.visitCodeLabel(v.code)}</span>
+          </p>
+          <p>
+            <strong>{t.visitValidOn(seoulDate(v.validOn))}</strong>
+          </p>
+          <p class="muted small">{t.visitDaily}</p>
+          <p class="muted small">{t.visitHow}</p>
+        </>
+      ) : visit.error ? (
+        <>
+          <p>{t.visitUnavailable}</p>
+          <ErrorNote error={visit.error} onRetry={visit.reload} />
+        </>
+      ) : (
+        <Spinner />
+      )}
+    </Card>
+  );
+}
+
+/** The store QR code's link: today's qrUrl (with v) when known, else the plain STORE_QR link. */
+const storeQrUrl = (id: string, visit?: VisitCode) => visit?.qrUrl ?? absolute(entryPath(id, "STORE_QR"));
+
+function QrCodes({ id, event, visit }: { id: string; event: Event; visit?: VisitCode }) {
   return (
     <Card title={t.qrTitle}>
       <p class="muted small">{t.qrNote}</p>
       <ul class="qr-grid">
         {qrSources(event.channels).map((src) => (
-          <QrItem key={src} id={id} src={src} />
+          <QrItem key={src} src={src} url={src === "STORE_QR" ? storeQrUrl(id, visit) : absolute(entryPath(id, src))} />
         ))}
       </ul>
     </Card>
   );
 }
 
-function QrItem({ id, src }: { id: string; src: Source }) {
+function QrItem({ src, url }: { src: Source; url: string }) {
   const name = sources[src] ?? src;
-  const url = absolute(entryPath(id, src));
   const save = () => {
     const blob = new Blob([qrSvgFile(url)], { type: "image/svg+xml" });
     const href = URL.createObjectURL(blob);
@@ -217,13 +270,14 @@ function QrItem({ id, src }: { id: string; src: Source }) {
 }
 
 /** The A4 counter poster: on screen a preview with the print button, on paper the page alone. */
-function Poster({ id, event }: { id: string; event: Event }) {
-  const url = absolute(entryPath(id, "STORE_QR"));
+function Poster({ id, event, visit }: { id: string; event: Event; visit?: VisitCode }) {
+  const url = storeQrUrl(id, visit);
   const short = absolute(entryPath(id)).replace(/^https?:\/\//, "");
   const name = event.eventName ?? t.untitled;
   return (
     <Card title={t.posterTitle} class="poster-card">
       <p class="muted small no-print">{t.posterNote}</p>
+      {visit && <p class="no-print"><strong>{t.posterDaily}</strong></p>}
       {!event.selectedImageUrl && <p class="muted small no-print">{t.noPoster}</p>}
       <div class="no-print link-row">
         <Button onClick={() => print()}>{t.print}</Button>
@@ -237,6 +291,11 @@ function Poster({ id, event }: { id: string; event: Event }) {
             <Qr text={url} label={t.qrLabel(sources.STORE_QR!)} />
           </div>
           <p class="a4-scan">{t.posterScan}</p>
+          {visit && (
+            <p class="a4-visit">
+              {t.posterValidToday(seoulDate(visit.validOn))} · {t.posterCode} <strong>{visit.code}</strong>
+            </p>
+          )}
           <p class="a4-url">
             {t.posterOrVisit}: <strong>{short}</strong>
           </p>

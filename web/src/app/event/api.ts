@@ -16,6 +16,8 @@ const distPath = (id: string) => `/api/v1/distribution/${enc(id)}`;
 
 export const getEvent = (id: string) => api<Event>("GET", eventPath(id));
 export const endEvent = (id: string) => api<Event>("POST", `${eventPath(id)}/end`);
+/** Today's store visit code (VisitCodeGet): the store QR code and the counter poster carry it. */
+export const visitCodePath = (id: string) => `${eventPath(id)}/visit-code`;
 
 export const getDistribution = (id: string, signal?: AbortSignal) =>
   api<DistributionStatus>("GET", `${distPath(id)}/status`, undefined, signal ? { signal } : undefined);
