@@ -112,20 +112,31 @@ export class Api {
   }
 
   /**
-   * One entry as the entry page sends it.
+   * Today's store visit code of an event (VisitCodeGet, owner only).
+   * @param {string} eventId @param {Owner} owner
+   * @returns {Promise<{ code: string, qrUrl: string, validOn: string, validUntil: string }>}
+   */
+  async visitCode(eventId, owner) {
+    return this.must('GET', `/events/${eventId}/visit-code`, undefined, owner.accessToken);
+  }
+
+  /**
+   * One entry as the entry page sends it; a store visit is today's visit code.
    * @param {string} eventId
-   * @param {{ name: string, phoneNumber: string, storeVisited?: boolean, source?: string }} p
+   * @param {{ name: string, phoneNumber: string, visitCode?: string, source?: string }} p
    */
   async enter(eventId, p) {
-    return this.must('POST', `/events/${eventId}/participate`, {
+    /** @type {Record<string, unknown>} */
+    const body = {
       name: p.name,
       phoneNumber: p.phoneNumber,
       agreePrivacy: true,
       agreeMarketing: false,
-      storeVisited: p.storeVisited ?? false,
       channel: 'WEB',
       source: p.source ?? 'DIRECT', // the link's ?ch=
-    });
+    };
+    if (p.visitCode) body.visitCode = p.visitCode;
+    return this.must('POST', `/events/${eventId}/participate`, body);
   }
 
   async end(/** @type {string} */ eventId, /** @type {Owner} */ owner) {

@@ -95,9 +95,60 @@ test('a network failure keeps what was typed, and sending again enters', async (
   await expect(page.getByRole('heading', { name: '응모 완료' })).toBeVisible();
 });
 
-test('the store QR link gives the store-visit bonus entry', async ({ page, seeded }) => {
-  await page.goto(`/e/${seeded.events.open}?ch=STORE_QR`);
+test('the store QR link with today\'s code gives the store-visit bonus entry', async ({ page, seeded, api }) => {
+  const id = seeded.events.open;
+  const { code, qrUrl } = await api.visitCode(id, seeded.owner);
+  expect(qrUrl).toMatch(new RegExp(`/e/${id}\\?ch=STORE_QR&v=${code}$`));
+  await page.goto(`/e/${id}?ch=STORE_QR&v=${code}`);
+  await expect(page.getByRole('status').filter({ hasText: '매장 방문이 확인됐어요' })).toBeVisible();
+  await expect(page.getByLabel('매장 방문 코드 (선택)')).toHaveCount(0);
+  const sent = page.waitForResponse((r) => r.url().endsWith(`/events/${id}/participate`));
   await fillEntry(page, { name: '박민수', phone: uniquePhone() });
+  const resp = await sent;
+  expect(resp.request().postDataJSON()).toMatchObject({ visitCode: code, source: 'STORE_QR' });
   await expect(page.getByRole('heading', { name: '응모 완료' })).toBeVisible();
   await expect(page.getByText('(매장 방문 보너스 포함)')).toBeVisible();
+  const { participantId } = (await resp.json()) as { participantId: string };
+  const entry = await api.must('GET', `/events/${id}/participants/${participantId}`, undefined, seeded.owner.accessToken);
+  expect(entry).toMatchObject({ storeVisited: true, bonusEntries: 3, source: 'STORE_QR' });
+});
+
+test('a customer types the code staff told them and gets the bonus', async ({ page, seeded, api }) => {
+  const id = seeded.events.open;
+  const { code } = await api.visitCode(id, seeded.owner);
+  await page.goto(`/e/${id}?ch=INSTAGRAM`);
+  const field = page.getByLabel('매장 방문 코드 (선택)');
+  await expect(field).toHaveAttribute('inputmode', 'numeric');
+  await field.fill(code);
+  await fillEntry(page, { name: '최방문', phone: uniquePhone() });
+  await expect(page.getByRole('heading', { name: '응모 완료' })).toBeVisible();
+  await expect(page.getByText('(매장 방문 보너스 포함)')).toBeVisible();
+});
+
+test('a wrong code is shown beside the field; the customer enters without the bonus, nothing retyped', async ({ page, seeded, api }) => {
+  const id = seeded.events.open;
+  const { code } = await api.visitCode(id, seeded.owner);
+  const wrong = code === '000000' ? '000001' : '000000';
+  await page.goto(`/e/${id}?ch=STORE_QR&v=${wrong}`); // a stale or forged QR code
+  const phone = uniquePhone();
+  const refused = page.waitForResponse((r) => r.url().endsWith(`/events/${id}/participate`));
+  await fillEntry(page, { name: '정틀림', phone, email: 'wrong@example.com' });
+  expect((await refused).status()).toBe(400);
+  const field = page.getByLabel('매장 방문 코드 (선택)');
+  await expect(field).toHaveValue(wrong);
+  await expect(field).toHaveAttribute('aria-invalid', 'true');
+  await expect(field).toBeFocused();
+  await expect(page.getByText('매장 방문 코드가 맞지 않아요')).toBeVisible();
+  await expect(page.getByLabel('이름')).toHaveValue('정틀림');
+  await expect(page.getByLabel('휴대폰 번호')).toHaveValue(phone);
+  const sent = page.waitForResponse((r) => r.url().endsWith(`/events/${id}/participate`));
+  await page.getByRole('button', { name: '방문 코드 없이 응모하기' }).click();
+  const resp = await sent;
+  expect(resp.status()).toBe(201);
+  expect(resp.request().postDataJSON()).not.toHaveProperty('visitCode');
+  await expect(page.getByRole('heading', { name: '응모 완료' })).toBeVisible();
+  await expect(page.getByText('(매장 방문 보너스 포함)')).toHaveCount(0);
+  const { participantId } = (await resp.json()) as { participantId: string };
+  const entry = await api.must('GET', `/events/${id}/participants/${participantId}`, undefined, seeded.owner.accessToken);
+  expect(entry).toMatchObject({ storeVisited: false, bonusEntries: 1, email: expect.stringContaining('@') });
 });

@@ -40,8 +40,9 @@ export default async function globalSetup(_config: FullConfig) {
 
     const names = ['김하늘', '이서준', '박지민', '최유나', '정민호', '강수빈', '조예린', '윤도현', '장서연', '임지후'];
     const entries: string[] = [];
+    const { code } = await api.visitCode(drawn, owner); // every third entrant was in the store
     for (const [i, name] of names.entries()) {
-      const e = await api.enter(drawn, { name, phoneNumber: uniquePhone(), storeVisited: i % 3 === 0, source: 'INSTAGRAM' });
+      const e = await api.enter(drawn, { name, phoneNumber: uniquePhone(), visitCode: i % 3 === 0 ? code : '', source: 'INSTAGRAM' });
       entries.push(e.participantId);
     }
     const d = await api.draw(drawn, owner, 3);
