@@ -75,6 +75,7 @@ type Service struct {
 	parts   ParticipationReader
 	limiter *redis.Limiter
 	cfg     Config
+	missing missingCache // ids with no public page, briefly (missing.go)
 
 	// afterPublishUpdate runs inside the publish transaction right after the
 	// status change; tests inject a failure there.
