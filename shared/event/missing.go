@@ -13,18 +13,21 @@ import (
 // cost a Postgres lookup per request. Drafts count as unknown (the public
 // cannot see them); publishing forgets the id at once here, and another
 // instance sees the event within MissingTTL.
-const (
-	MissingTTL = 5 * time.Second
-	missingMax = 10_000
-)
+const MissingTTL = 5 * time.Second
 
-// missingCache is a small bounded set of ids with an expiry each.
-type missingCache struct {
+// RecentIDs is a small bounded in-process set of ids, each remembered for
+// TTL: when it is full, expired ids go, and if none had, all of them (a
+// flood of distinct ids gains nothing from it anyway).
+type RecentIDs struct {
+	TTL time.Duration
+	Max int
+
 	mu sync.Mutex
 	m  map[uuid.UUID]time.Time // id -> remembered until
 }
 
-func (c *missingCache) has(id uuid.UUID, now time.Time) bool {
+// Has reports whether id was added less than TTL before now.
+func (c *RecentIDs) Has(id uuid.UUID, now time.Time) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	until, ok := c.m[id]
@@ -35,26 +38,28 @@ func (c *missingCache) has(id uuid.UUID, now time.Time) bool {
 	return ok
 }
 
-func (c *missingCache) add(id uuid.UUID, now time.Time) {
+// Add remembers id from now for TTL.
+func (c *RecentIDs) Add(id uuid.UUID, now time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.m == nil {
 		c.m = map[uuid.UUID]time.Time{}
 	}
-	if len(c.m) >= missingMax {
+	if len(c.m) >= c.Max {
 		for k, until := range c.m {
 			if !now.Before(until) {
 				delete(c.m, k)
 			}
 		}
-		if len(c.m) >= missingMax {
-			clear(c.m) // a flood of distinct ids: each costs its lookup anyway
+		if len(c.m) >= c.Max {
+			clear(c.m)
 		}
 	}
-	c.m[id] = now.Add(MissingTTL)
+	c.m[id] = now.Add(c.TTL)
 }
 
-func (c *missingCache) forget(id uuid.UUID) {
+// Forget drops id.
+func (c *RecentIDs) Forget(id uuid.UUID) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	delete(c.m, id)

@@ -123,7 +123,7 @@ func (s *Service) Snapshot(ctx context.Context, id uuid.UUID) (Public, error) {
 	p, err := s.buildPublic(ctx, id)
 	if err != nil {
 		if errors.Is(err, errNotFound) {
-			s.missing.add(id, s.now())
+			s.missing.Add(id, s.now())
 		}
 		return Public{}, err
 	}
@@ -177,7 +177,7 @@ func (s *Service) buildPublic(ctx context.Context, id uuid.UUID) (Public, error)
 
 // Unknown reports that id was found to have no public page within the last
 // MissingTTL (in this process): callers answer 404 without touching Redis.
-func (s *Service) Unknown(id uuid.UUID) bool { return s.missing.has(id, s.now()) }
+func (s *Service) Unknown(id uuid.UUID) bool { return s.missing.Has(id, s.now()) }
 
 // RecordView counts one page view of a published or ended event for the
 // source the visitor came from (unknown sources count as DIRECT), in the
@@ -228,7 +228,7 @@ func (s *Service) Views(ctx context.Context, id uuid.UUID) (map[string]int64, er
 // participation domain (the draw), so the next read rebuilds it. If Redis
 // refuses, the snapshot is stale for at most PublicTTL, and the log says so.
 func (s *Service) RefreshPublic(ctx context.Context, id uuid.UUID) {
-	s.missing.forget(id) // published a moment ago
+	s.missing.Forget(id) // published a moment ago
 	pipe := s.rdb.TxPipeline()
 	pipe.Incr(ctx, publicGenKey(id))
 	pipe.Expire(ctx, publicGenKey(id), publicGenTTL)

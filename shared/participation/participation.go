@@ -80,6 +80,7 @@ type Service struct {
 	cfg     Config
 	proofs  sync.WaitGroup // proof uploads in flight
 	zones   event.Zones
+	live    liveEvents // events seen live a moment ago (submit.go)
 }
 
 // NewService wires the domain.

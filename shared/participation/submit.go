@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"net/netip"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -84,9 +86,12 @@ var (
 // event is known to be live and the per-client limits (address and its
 // /24 or /64) have passed; an unknown id answers from the events domain's
 // in-process negative cache; every key written expires KeyMargin after
-// the event's end. Round trips: the reads (snapshot, closed flag,
-// duplicate check), the client limits, then the phone limit with the
-// entry number; after the insert, the duplicate check and the count.
+// the event's end. Round trips, in three stages: the reads (snapshot,
+// closed flag, duplicate check); the client limits; the phone limit with
+// the entry number. For an event this process saw live a moment ago
+// (liveTTL) the second stage joins the first, and the third too when the
+// client limits are off; after the insert, one more for the duplicate
+// check and the count.
 func (s *Service) Submit(ctx context.Context, eventID uuid.UUID, sub Submission) (Receipt, error) {
 	if err := sub.validate(); err != nil {
 		return Receipt{}, err
@@ -95,13 +100,26 @@ func (s *Service) Submit(ctx context.Context, eventID uuid.UUID, sub Submission)
 		_, err := s.events.Snapshot(ctx, eventID) // its 404, at once
 		return Receipt{}, err
 	}
-	// Reads only; a Redis failure only costs speed (Postgres decides, a
-	// sequence numbers).
+	now := s.now()
+	clientLimits := s.clientLimits(sub.ClientIP)
+	expires, known := s.live.get(eventID, now)
 	pipe := s.rdb.Pipeline()
 	cached := pipe.Get(ctx, event.SnapshotKey(eventID))
 	closed := pipe.Exists(ctx, closedKey(eventID))
 	seen := pipe.Exists(ctx, sessionKey(eventID, sub.PhoneNumber))
+	var client []*redis.Pending
+	var numbered *numbering
+	if known {
+		for _, l := range clientLimits {
+			client = append(client, s.limiter.Queue(ctx, pipe, l))
+		}
+		if len(clientLimits) == 0 {
+			numbered = s.queueNumbering(ctx, pipe, eventID, sub.PhoneNumber, expires.Sub(now))
+		}
+	}
 	_, perr := pipe.Exec(ctx)
+	// A Redis failure only costs speed: Postgres decides, a sequence
+	// numbers, and the limits are skipped rather than the entry refused.
 	redisUp := perr == nil || errors.Is(perr, goredisNil)
 	snap, err := event.DecodeSnapshot([]byte(cached.Val()))
 	if cached.Err() != nil || err != nil {
@@ -109,7 +127,6 @@ func (s *Service) Submit(ctx context.Context, eventID uuid.UUID, sub Submission)
 			return Receipt{}, err
 		}
 	}
-	now := s.now()
 	today := event.Today(now, s.zones.Get(snap.TimeZone))
 	switch {
 	case snap.Status == event.StatusEnded:
@@ -119,23 +136,26 @@ func (s *Service) Submit(ctx context.Context, eventID uuid.UUID, sub Submission)
 	case today.After(snap.EndDate.Time):
 		return Receipt{}, apperr.New(apperr.Invalid, CodeOutOfPeriod, "the event ended on "+snap.EndDate.String())
 	}
-	ttl := s.keyTTL(snap, now)
+	expires = KeyExpiry(snap.EndDate, s.zones.Get(snap.TimeZone))
+	ttl := expires.Sub(now)
+	s.live.add(eventID, now, expires)
 	var next int64
-	if redisUp { // without Redis the limits are skipped rather than the entry refused
-		if err := s.limit(ctx, s.clientLimits(sub.ClientIP)...); err != nil {
+	if redisUp {
+		if known {
+			for _, p := range client {
+				if err := s.refuseIfWaiting(ctx)(p.Wait(ctx, s.rdb)); err != nil {
+					return Receipt{}, err
+				}
+			}
+		} else if err := s.limit(ctx, clientLimits...); err != nil {
 			return Receipt{}, err
 		}
-		pipe := s.rdb.Pipeline()
-		phone := s.limiter.Queue(ctx, pipe, redis.Limit{Key: "participation:phone:" + sub.PhoneNumber, PerMinute: s.cfg.RatePerPhone})
-		var seq *goredis.IntCmd
-		if closed.Val() == 0 && seen.Val() == 0 && ttl > 0 {
-			// Numbered in the same round trip: a number a phone-throttled
-			// request took is skipped, like a duplicate's.
-			seq = pipe.Incr(ctx, seqKey(eventID))
-			pipe.PExpire(ctx, seqKey(eventID), ttl)
+		if numbered == nil {
+			pipe := s.rdb.Pipeline()
+			numbered = s.queueNumbering(ctx, pipe, eventID, sub.PhoneNumber, ttl)
+			_, _ = pipe.Exec(ctx)
 		}
-		_, _ = pipe.Exec(ctx)
-		if err := s.refuseIfWaiting(ctx)(phone.Wait(ctx, s.rdb)); err != nil {
+		if err := s.refuseIfWaiting(ctx)(numbered.phone.Wait(ctx, s.rdb)); err != nil {
 			return Receipt{}, err
 		}
 		if closed.Val() > 0 {
@@ -144,9 +164,7 @@ func (s *Service) Submit(ctx context.Context, eventID uuid.UUID, sub Submission)
 		if seen.Val() > 0 {
 			return Receipt{}, errDuplicate
 		}
-		if seq != nil {
-			next = seq.Val()
-		}
+		next = numbered.seq.Val()
 	}
 	bonus := BonusEntries(sub.StoreVisited)
 	for attempt := 0; ; attempt++ {
@@ -171,9 +189,55 @@ func (s *Service) Submit(ctx context.Context, eventID uuid.UUID, sub Submission)
 	}
 }
 
-// clientLimits are the per-client limits of an address: the address
-// itself and its network (IPv4 /24, IPv6 /64), so rotating addresses
-// within one network does not multiply the allowance.
+// numbering is the third stage of a submit: the phone's limit and the next
+// entry number (a number a refused request took is skipped, like a
+// duplicate's).
+type numbering struct {
+	phone *redis.Pending
+	seq   *goredis.IntCmd
+}
+
+func (s *Service) queueNumbering(ctx context.Context, pipe goredis.Pipeliner, eventID uuid.UUID, phone string, ttl time.Duration) *numbering {
+	n := &numbering{phone: s.limiter.Queue(ctx, pipe, redis.Limit{Key: "participation:phone:" + phone, PerMinute: s.cfg.RatePerPhone})}
+	n.seq = pipe.Incr(ctx, seqKey(eventID))
+	pipe.PExpire(ctx, seqKey(eventID), ttl)
+	return n
+}
+
+// liveTTL is how long this process lets an event it saw live speed up the
+// next submits (writes in the first round trip). The snapshot read in that
+// same round trip still decides; an event that ended meanwhile only costs
+// keys that expire with it.
+const liveTTL = 2 * time.Second
+
+// liveEvents remembers events seen live, with when their keys expire.
+type liveEvents struct {
+	mu sync.Mutex
+	m  map[uuid.UUID][2]time.Time // id -> {remembered until, keys expire}
+}
+
+func (l *liveEvents) get(id uuid.UUID, now time.Time) (time.Time, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	e, ok := l.m[id]
+	if !ok || !now.Before(e[0]) || !now.Before(e[1]) {
+		return time.Time{}, false
+	}
+	return e[1], true
+}
+
+func (l *liveEvents) add(id uuid.UUID, now, keysExpire time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.m == nil || len(l.m) >= 10_000 { // only live events get here: a few
+		l.m = map[uuid.UUID][2]time.Time{}
+	}
+	l.m[id] = [2]time.Time{now.Add(liveTTL), keysExpire}
+}
+
+// clientLimits are the per-client limits of an address that are on: the
+// address itself and its network (IPv4 /24, IPv6 /64), so rotating
+// addresses within one network does not multiply the allowance.
 func (s *Service) clientLimits(ip string) []redis.Limit {
 	if ip == "" {
 		return nil
@@ -189,7 +253,7 @@ func (s *Service) clientLimits(ip string) []redis.Limit {
 			limits = append(limits, redis.Limit{Key: "participation:net:" + p.String(), PerMinute: s.cfg.RatePerIPv6Net})
 		}
 	}
-	return limits
+	return slices.DeleteFunc(limits, func(l redis.Limit) bool { return l.PerMinute <= 0 })
 }
 
 // insertEntry writes the entry and its ParticipantRegistered message in one
