@@ -238,7 +238,8 @@ func wire(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error
 	}
 	planner := recommend.NewService(aiPlanner, recommend.NewBuiltin(), rdb, log)
 	entries := participation.NewService(db, rdb, outbox, blobs, events, log, participation.Config{
-		RatePerClient: cfg.RatePerClient, RatePerPhone: cfg.RatePerPhone, PurgeAfter: cfg.PrivacyRetention, ProofContainer: cfg.DrawProofContainer,
+		RatePerClient: cfg.RatePerClient, RatePerPhone: cfg.RatePerPhone, RatePerIPv4Net: cfg.RatePerIPv4Net, RatePerIPv6Net: cfg.RatePerIPv6Net,
+		PurgeAfter: cfg.PrivacyRetention, ProofContainer: cfg.DrawProofContainer,
 	}, time.Now)
 	kits := distribution.NewShareKits(blobs, cfg.ImageContainer, cfg.ImageBaseURL)
 	channelHTTP := &http.Client{Timeout: cfg.ChannelTimeout}

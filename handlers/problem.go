@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -121,20 +122,28 @@ func decodeJSON(r *http.Request, v any) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.Contains(strings.ToLower(ct), "json") {
 		return apperr.New(apperr.Invalid, codeBadRequest, "Content-Type must be application/json")
 	}
-	dec := json.NewDecoder(r.Body)
-	err := dec.Decode(v)
+	body, err := io.ReadAll(r.Body)
+	var maxErr *http.MaxBytesError
+	if errors.As(err, &maxErr) {
+		return apperr.New(apperr.TooLarge, codeTooLarge, fmt.Sprintf("request body exceeds %d bytes", maxErr.Limit))
+	}
+	if err != nil {
+		return apperr.Wrap(err, apperr.Invalid, codeBadRequest, "the request body could not be read")
+	}
+	if err := jsonTextError(body); err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	err = dec.Decode(v)
 	if err == nil {
 		if dec.More() {
 			return apperr.New(apperr.Invalid, codeBadRequest, "request body must hold a single JSON value")
 		}
 		return nil
 	}
-	var maxErr *http.MaxBytesError
 	var syntaxErr *json.SyntaxError
 	var typeErr *json.UnmarshalTypeError
 	switch {
-	case errors.As(err, &maxErr):
-		return apperr.New(apperr.TooLarge, codeTooLarge, fmt.Sprintf("request body exceeds %d bytes", maxErr.Limit))
 	case errors.Is(err, io.EOF):
 		return errBodyRequired
 	case errors.As(err, &syntaxErr):

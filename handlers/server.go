@@ -200,6 +200,10 @@ func (s *Server) queueFunc(name, queueName string, fn invocationFunc) {
 func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) {
 	h, pattern := s.mux.Handler(r)
 	if pattern != "" {
+		if err := requestTextError(r, pattern); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
 		s.mux.ServeHTTP(w, r)
 		return
 	}

@@ -124,6 +124,7 @@ type fixtureOpts struct {
 	db        *postgres.DB    // nil: a fresh database
 	redis     *goredis.Client // nil: the test's Redis; set to a dead client to run without Redis
 	rate      [2]int          // participation limits per client and per phone (0 = off)
+	netRate   [2]int          // participation limits per IPv4 /24 and per IPv6 /64 (0 = off)
 	viewRate  int             // page-view beacons per client and event per minute (0 = off)
 }
 
@@ -196,7 +197,7 @@ func newServerOpts(t *testing.T, o fixtureOpts) fixture {
 		PlanJobs:       recommend.NewJobs(events, recommend.NewService(aiPlanner(o.ai), recommend.NewBuiltin(), rdb, log), log, seoul, clk.Now),
 		ImageJobs:      content.NewJobs(events, posters, log),
 		Participation: participation.NewService(db, rdb, ob, blobs, events, log, participation.Config{
-			RatePerClient: o.rate[0], RatePerPhone: o.rate[1], ProofContainer: proofs,
+			RatePerClient: o.rate[0], RatePerPhone: o.rate[1], RatePerIPv4Net: o.netRate[0], RatePerIPv6Net: o.netRate[1], ProofContainer: proofs,
 		}, clk.Now),
 		Distribution: dist,
 		Analytics:    stats,

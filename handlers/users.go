@@ -92,8 +92,16 @@ func (s *Server) refresh(w http.ResponseWriter, r *http.Request) {
 }
 
 // logout is UserLogout. A body (refreshToken) is accepted and not needed:
-// the whole session ends either way.
+// the whole session ends either way. It is still read, so hostile text in
+// it is refused like anywhere else.
 func (s *Server) logout(w http.ResponseWriter, r *http.Request, c user.Caller) {
+	var req struct {
+		RefreshToken string `json:"refreshToken"`
+	}
+	if err := decodeOptionalJSON(r, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	if err := s.users.Logout(r.Context(), c); err != nil {
 		s.writeError(w, r, err)
 		return

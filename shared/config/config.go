@@ -85,6 +85,8 @@ type Config struct {
 	// Participation.
 	RatePerClient      int           // PARTICIPATION_RATE_PER_CLIENT: entries per client address per minute, 0 = off
 	RatePerPhone       int           // PARTICIPATION_RATE_PER_PHONE: entries per phone per minute, 0 = off
+	RatePerIPv4Net     int           // PARTICIPATION_RATE_PER_IPV4_24: entries per IPv4 /24 per minute, 0 = off
+	RatePerIPv6Net     int           // PARTICIPATION_RATE_PER_IPV6_64: entries per IPv6 /64 per minute, 0 = off
 	PrivacyRetention   time.Duration // PRIVACY_RETENTION_DAYS: non-winners' personal data kept after the event ends
 	DrawProofContainer string        // DRAW_PROOF_CONTAINER
 
@@ -126,7 +128,8 @@ var Names = []string{
 	"EVENT_TIME_ZONE", "JOB_TIMEOUT_MINUTES", "PUBLIC_WEB_URL", "VIEW_RATE_PER_CLIENT", "CLIENT_ADDRESS_HOPS",
 	"AI_BASE_URL", "AI_API_KEY", "AI_API_FLAVOR", "AI_API_VERSION", "AI_CHAT_MODEL", "AI_IMAGE_MODEL", "AI_TIMEOUT_SECONDS",
 	"IMAGE_CONTAINER", "IMAGE_BASE_URL",
-	"PARTICIPATION_RATE_PER_CLIENT", "PARTICIPATION_RATE_PER_PHONE", "PRIVACY_RETENTION_DAYS", "DRAW_PROOF_CONTAINER",
+	"PARTICIPATION_RATE_PER_CLIENT", "PARTICIPATION_RATE_PER_PHONE", "PARTICIPATION_RATE_PER_IPV4_24", "PARTICIPATION_RATE_PER_IPV6_64",
+	"PRIVACY_RETENTION_DAYS", "DRAW_PROOF_CONTAINER",
 	"CHANNEL_TIMEOUT_SECONDS", "CHANNEL_INSTAGRAM_BASE_URL", "CHANNEL_INSTAGRAM_USER_ID", "CHANNEL_INSTAGRAM_ACCESS_TOKEN",
 	"CHANNEL_KAKAO_BASE_URL", "CHANNEL_KAKAO_API_KEY", "CHANNEL_KAKAO_CHANNEL_ID",
 	"CHANNEL_URIDONGNETV_BASE_URL", "CHANNEL_URIDONGNETV_API_KEY", "CHANNEL_GINITV_BASE_URL", "CHANNEL_GINITV_API_KEY",
@@ -173,6 +176,8 @@ func Load(lookup Lookup) (Config, error) {
 		ImageBaseURL:               strings.TrimRight(r.optional("IMAGE_BASE_URL", checkHTTPURL), "/"),
 		RatePerClient:              r.intIn("PARTICIPATION_RATE_PER_CLIENT", 30, 0, 1_000_000),
 		RatePerPhone:               r.intIn("PARTICIPATION_RATE_PER_PHONE", 5, 0, 1_000_000),
+		RatePerIPv4Net:             r.intIn("PARTICIPATION_RATE_PER_IPV4_24", 120, 0, 1_000_000),
+		RatePerIPv6Net:             r.intIn("PARTICIPATION_RATE_PER_IPV6_64", 60, 0, 1_000_000),
 		PrivacyRetention:           time.Duration(r.intIn("PRIVACY_RETENTION_DAYS", 30, 1, 3650)) * 24 * time.Hour,
 		DrawProofContainer:         r.text("DRAW_PROOF_CONTAINER", "draw-proofs"),
 		ChannelTimeout:             time.Duration(r.intIn("CHANNEL_TIMEOUT_SECONDS", 10, 1, 120)) * time.Second,

@@ -101,8 +101,12 @@ func ViewsKey(id uuid.UUID) string { return "views:" + id.String() }
 // Snapshot returns the public snapshot of a published or ended event,
 // served from Redis; the first request after a change reads Postgres. It
 // counts nothing: reading the page has no side effect, so the CDN may
-// answer for us.
+// answer for us. An unknown id (or a draft) writes nothing to Redis and is
+// remembered in process for MissingTTL, so repeating it costs nothing.
 func (s *Service) Snapshot(ctx context.Context, id uuid.UUID) (Public, error) {
+	if s.Unknown(id) {
+		return Public{}, errNotFound
+	}
 	raw, err := s.rdb.Get(ctx, publicKey(id)).Bytes()
 	if err == nil {
 		var p Public
@@ -118,6 +122,9 @@ func (s *Service) Snapshot(ctx context.Context, id uuid.UUID) (Public, error) {
 	}
 	p, err := s.buildPublic(ctx, id)
 	if err != nil {
+		if errors.Is(err, errNotFound) {
+			s.missing.Add(id, s.now())
+		}
 		return Public{}, err
 	}
 	b, _ := json.Marshal(p)
@@ -168,6 +175,10 @@ func (s *Service) buildPublic(ctx context.Context, id uuid.UUID) (Public, error)
 		DrawnAt: draw.DrawnAt}, nil
 }
 
+// Unknown reports that id was found to have no public page within the last
+// MissingTTL (in this process): callers answer 404 without touching Redis.
+func (s *Service) Unknown(id uuid.UUID) bool { return s.missing.Has(id, s.now()) }
+
 // RecordView counts one page view of a published or ended event for the
 // source the visitor came from (unknown sources count as DIRECT), in the
 // Redis hash StatsRollup folds. Each client address may count
@@ -217,6 +228,7 @@ func (s *Service) Views(ctx context.Context, id uuid.UUID) (map[string]int64, er
 // participation domain (the draw), so the next read rebuilds it. If Redis
 // refuses, the snapshot is stale for at most PublicTTL, and the log says so.
 func (s *Service) RefreshPublic(ctx context.Context, id uuid.UUID) {
+	s.missing.Forget(id) // published a moment ago
 	pipe := s.rdb.TxPipeline()
 	pipe.Incr(ctx, publicGenKey(id))
 	pipe.Expire(ctx, publicGenKey(id), publicGenTTL)

@@ -77,6 +77,7 @@ type Service struct {
 	cfg     Config
 	zones   Zones
 	secrets visitSecrets // visit code secrets (visit.go)
+	missing *RecentIDs   // ids with no public page, briefly (missing.go)
 
 	// afterPublishUpdate runs inside the publish transaction right after the
 	// status change; tests inject a failure there.
@@ -100,7 +101,8 @@ func NewService(db *postgres.DB, rdb *goredis.Client, outbox *queue.Outbox, log 
 	if cfg.WebPosterTimeout <= 0 {
 		cfg.WebPosterTimeout = 10 * time.Second
 	}
-	return &Service{db: db, rdb: rdb, outbox: outbox, log: log, now: now, stores: stores, parts: parts, limiter: redis.NewLimiter(rdb), cfg: cfg}
+	return &Service{db: db, rdb: rdb, outbox: outbox, log: log, now: now, stores: stores, parts: parts, limiter: redis.NewLimiter(rdb), cfg: cfg,
+		missing: &RecentIDs{TTL: MissingTTL, Max: 10_000}}
 }
 
 func wrongState(e *Event, action string) error {

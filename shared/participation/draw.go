@@ -186,8 +186,14 @@ func (s *Service) Draw(ctx context.Context, c user.Caller, eventID uuid.UUID, re
 	if err != nil {
 		return Draw{}, err
 	}
-	if err := s.rdb.Set(ctx, closedKey(eventID), "1", 0).Err(); err != nil {
-		s.log.WarnContext(ctx, "entries-closed flag not cached; Postgres still refuses late entries", "error", err)
+	// The fast "closed" answer for late entries, expiring with the event's
+	// other keys (past that, the dates refuse entries anyway).
+	if snap, err := s.events.Snapshot(ctx, eventID); err == nil {
+		if ttl := s.keyTTL(snap, now); ttl > 0 {
+			if err := s.rdb.Set(ctx, closedKey(eventID), "1", ttl).Err(); err != nil {
+				s.log.WarnContext(ctx, "entries-closed flag not cached; Postgres still refuses late entries", "error", err)
+			}
+		}
 	}
 	// The results page and the entry page's drawnAt read the draw log; drop
 	// what they cached before it.

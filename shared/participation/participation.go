@@ -47,6 +47,8 @@ var (
 type Config struct {
 	RatePerClient     int // submits per client address per minute, 0 = off
 	RatePerPhone      int // submits per phone per minute, 0 = off
+	RatePerIPv4Net    int // submits per IPv4 /24 per minute, 0 = off
+	RatePerIPv6Net    int // submits per IPv6 /64 per minute, 0 = off
 	PurgeAfter        time.Duration
 	ProofContainer    string // blob container for draw proofs
 	DefaultAlternates int
@@ -55,6 +57,9 @@ type Config struct {
 // EventReader is the events domain's API this domain relies on.
 type EventReader interface {
 	Snapshot(ctx context.Context, id uuid.UUID) (event.Public, error)
+	// Unknown reports an id found to have no public page a moment ago (in
+	// process): the entry answers 404 without a Redis round trip.
+	Unknown(id uuid.UUID) bool
 	Owned(ctx context.Context, c user.Caller, id uuid.UUID) (event.Info, error)
 	RevealSeed(ctx context.Context, c user.Caller, id uuid.UUID) ([]byte, string, error)
 	EndedBefore(ctx context.Context, t time.Time) ([]uuid.UUID, error)
@@ -79,6 +84,7 @@ type Service struct {
 	cfg     Config
 	proofs  sync.WaitGroup // proof uploads in flight
 	zones   event.Zones
+	live    liveEvents // events seen live a moment ago (submit.go)
 }
 
 // NewService wires the domain.

@@ -5,16 +5,21 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"net/netip"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/eventmkt/backend/shared/apperr"
 	"github.com/eventmkt/backend/shared/event"
 	"github.com/eventmkt/backend/shared/postgres"
 	"github.com/eventmkt/backend/shared/queue"
+	"github.com/eventmkt/backend/shared/redis"
 )
 
 // TypeParticipantRegistered is the analytics message of a new entry.
@@ -41,9 +46,24 @@ func sessionKey(id uuid.UUID, phone string) string {
 func seqKey(id uuid.UUID) string    { return "participation:seq:" + id.String() }
 func closedKey(id uuid.UUID) string { return "participation:closed:" + id.String() }
 
-// DedupTTL keeps the fast duplicate check warm for a week; Postgres's
-// unique key is the truth either way.
-const DedupTTL = 7 * 24 * time.Hour
+// KeyMargin is how long every participation key outlives its event: the
+// keys (entry counter, duplicate fast path, closed flag) expire KeyMargin
+// after the end of the event's last day in its time zone. Past the end the
+// dates refuse entries anyway; the margin covers a late end timer and
+// clock skew. Postgres's unique key and draw log are the truth either way.
+const KeyMargin = 48 * time.Hour
+
+// KeyExpiry is when the participation keys of an event expire.
+func KeyExpiry(end event.Date, loc *time.Location) time.Time {
+	y, m, d := end.Date()
+	return time.Date(y, m, d+1, 0, 0, 0, 0, loc).Add(KeyMargin)
+}
+
+// keyTTL is how long from now a participation key of snap lives (<= 0:
+// past; write nothing).
+func (s *Service) keyTTL(snap event.Public, now time.Time) time.Duration {
+	return KeyExpiry(snap.EndDate, s.zones.Get(snap.TimeZone)).Sub(now)
+}
 
 // eventLock is the advisory-lock key of an event: submits take it shared
 // (they never wait on each other), the draw takes it exclusively, so the
@@ -61,26 +81,52 @@ var (
 // dates (checked on the cached public snapshot, not Postgres); one entry
 // per phone, enforced by Postgres's unique key with a Redis fast path in
 // front; the row and its analytics message commit together.
+//
+// Redis rules (abuse costs no keys): nothing is written to Redis before the
+// event is known to be live and the per-client limits (address and its
+// /24 or /64) have passed; an unknown id answers from the events domain's
+// in-process negative cache; every key written expires KeyMargin after
+// the event's end. Round trips, in three stages: the reads (snapshot,
+// closed flag, duplicate check); the client limits; the phone limit with
+// the entry number. For an event this process saw live a moment ago
+// (liveTTL) the second stage joins the first, and the third too when the
+// client limits are off; after the insert, one more for the duplicate
+// check and the count.
 func (s *Service) Submit(ctx context.Context, eventID uuid.UUID, sub Submission) (Receipt, error) {
 	if err := sub.validate(); err != nil {
 		return Receipt{}, err
 	}
-	// The snapshot, the fast paths and the entry number in one Redis round
-	// trip; a Redis failure only costs speed (Postgres decides, a sequence
-	// numbers).
+	if s.events.Unknown(eventID) {
+		_, err := s.events.Snapshot(ctx, eventID) // its 404, at once
+		return Receipt{}, err
+	}
+	now := s.now()
+	clientLimits := s.clientLimits(sub.ClientIP)
+	expires, known := s.live.get(eventID, now)
 	pipe := s.rdb.Pipeline()
 	cached := pipe.Get(ctx, event.SnapshotKey(eventID))
 	closed := pipe.Exists(ctx, closedKey(eventID))
 	seen := pipe.Exists(ctx, sessionKey(eventID, sub.PhoneNumber))
-	seq := pipe.Incr(ctx, seqKey(eventID))
+	var client []*redis.Pending
+	var numbered *numbering
+	if known {
+		for _, l := range clientLimits {
+			client = append(client, s.limiter.Queue(ctx, pipe, l))
+		}
+		if len(clientLimits) == 0 {
+			numbered = s.queueNumbering(ctx, pipe, eventID, sub.PhoneNumber, expires.Sub(now))
+		}
+	}
 	_, perr := pipe.Exec(ctx)
+	// A Redis failure only costs speed: Postgres decides, a sequence
+	// numbers, and the limits are skipped rather than the entry refused.
+	redisUp := perr == nil || errors.Is(perr, goredisNil)
 	snap, err := event.DecodeSnapshot([]byte(cached.Val()))
 	if cached.Err() != nil || err != nil {
 		if snap, err = s.events.Snapshot(ctx, eventID); err != nil {
 			return Receipt{}, err
 		}
 	}
-	now := s.now()
 	today := event.Today(now, s.zones.Get(snap.TimeZone))
 	switch {
 	case snap.Status == event.StatusEnded:
@@ -90,11 +136,35 @@ func (s *Service) Submit(ctx context.Context, eventID uuid.UUID, sub Submission)
 	case today.After(snap.EndDate.Time):
 		return Receipt{}, apperr.New(apperr.Invalid, CodeOutOfPeriod, "the event ended on "+snap.EndDate.String())
 	}
-	if err := s.limit(ctx, "client:"+sub.ClientIP, s.cfg.RatePerClient); err != nil {
-		return Receipt{}, err
-	}
-	if err := s.limit(ctx, "phone:"+sub.PhoneNumber, s.cfg.RatePerPhone); err != nil {
-		return Receipt{}, err
+	expires = KeyExpiry(snap.EndDate, s.zones.Get(snap.TimeZone))
+	ttl := expires.Sub(now)
+	s.live.add(eventID, now, expires)
+	var next int64
+	if redisUp {
+		if known {
+			for _, p := range client {
+				if err := s.refuseIfWaiting(ctx)(p.Wait(ctx, s.rdb)); err != nil {
+					return Receipt{}, err
+				}
+			}
+		} else if err := s.limit(ctx, clientLimits...); err != nil {
+			return Receipt{}, err
+		}
+		if numbered == nil {
+			pipe := s.rdb.Pipeline()
+			numbered = s.queueNumbering(ctx, pipe, eventID, sub.PhoneNumber, ttl)
+			_, _ = pipe.Exec(ctx)
+		}
+		if err := s.refuseIfWaiting(ctx)(numbered.phone.Wait(ctx, s.rdb)); err != nil {
+			return Receipt{}, err
+		}
+		if closed.Val() > 0 {
+			return Receipt{}, errClosed
+		}
+		if seen.Val() > 0 {
+			return Receipt{}, errDuplicate
+		}
+		next = numbered.seq.Val()
 	}
 	// The visit code is checked after the limits, so guessing codes is
 	// throttled like any submit; a refused code stores nothing.
@@ -108,35 +178,94 @@ func (s *Service) Submit(ctx context.Context, eventID uuid.UUID, sub Submission)
 		}
 	}
 	sub.StoreVisited = sub.VisitCode != ""
-	var next int64
-	if perr == nil || errors.Is(perr, goredisNil) {
-		if closed.Val() > 0 {
-			return Receipt{}, errClosed
-		}
-		if seen.Val() > 0 {
-			return Receipt{}, errDuplicate
-		}
-		next = seq.Val()
-	}
 	bonus := BonusEntries(sub.StoreVisited)
 	for attempt := 0; ; attempt++ {
-		pid := s.entryNumber(ctx, eventID, today, next, attempt > 0)
+		pid := s.entryNumber(ctx, eventID, today, next, ttl, attempt > 0)
 		msgID, err := s.insertEntry(ctx, eventID, pid, sub, bonus, now)
 		switch {
 		case err == nil:
 			s.outbox.Notify(msgID)
-			s.afterEntry(ctx, eventID, sub.PhoneNumber)
+			s.afterEntry(ctx, eventID, sub.PhoneNumber, ttl)
 			return Receipt{ParticipantID: pid, EventID: eventID, BonusEntries: bonus, ParticipatedAt: now}, nil
 		case postgres.ConstraintName(err) == "uk_event_phone":
-			s.rdb.Set(ctx, sessionKey(eventID, sub.PhoneNumber), "1", DedupTTL)
+			if ttl > 0 {
+				s.rdb.Set(ctx, sessionKey(eventID, sub.PhoneNumber), "1", ttl)
+			}
 			return Receipt{}, errDuplicate
 		case postgres.ConstraintName(err) == "uk_participant_id" && attempt < 3:
 			s.log.WarnContext(ctx, "entry number taken (the Redis counter was reset?); resynchronising", "eventId", eventID, "participantId", pid)
-			s.resyncCounter(ctx, eventID)
+			s.resyncCounter(ctx, eventID, ttl)
 		default:
 			return Receipt{}, err
 		}
 	}
+}
+
+// numbering is the third stage of a submit: the phone's limit and the next
+// entry number (a number a refused request took is skipped, like a
+// duplicate's).
+type numbering struct {
+	phone *redis.Pending
+	seq   *goredis.IntCmd
+}
+
+func (s *Service) queueNumbering(ctx context.Context, pipe goredis.Pipeliner, eventID uuid.UUID, phone string, ttl time.Duration) *numbering {
+	n := &numbering{phone: s.limiter.Queue(ctx, pipe, redis.Limit{Key: "participation:phone:" + phone, PerMinute: s.cfg.RatePerPhone})}
+	n.seq = pipe.Incr(ctx, seqKey(eventID))
+	pipe.PExpire(ctx, seqKey(eventID), ttl)
+	return n
+}
+
+// liveTTL is how long this process lets an event it saw live speed up the
+// next submits (writes in the first round trip). The snapshot read in that
+// same round trip still decides; an event that ended meanwhile only costs
+// keys that expire with it.
+const liveTTL = 2 * time.Second
+
+// liveEvents remembers events seen live, with when their keys expire.
+type liveEvents struct {
+	mu sync.Mutex
+	m  map[uuid.UUID][2]time.Time // id -> {remembered until, keys expire}
+}
+
+func (l *liveEvents) get(id uuid.UUID, now time.Time) (time.Time, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	e, ok := l.m[id]
+	if !ok || !now.Before(e[0]) || !now.Before(e[1]) {
+		return time.Time{}, false
+	}
+	return e[1], true
+}
+
+func (l *liveEvents) add(id uuid.UUID, now, keysExpire time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.m == nil || len(l.m) >= 10_000 { // only live events get here: a few
+		l.m = map[uuid.UUID][2]time.Time{}
+	}
+	l.m[id] = [2]time.Time{now.Add(liveTTL), keysExpire}
+}
+
+// clientLimits are the per-client limits of an address that are on: the
+// address itself and its network (IPv4 /24, IPv6 /64), so rotating
+// addresses within one network does not multiply the allowance.
+func (s *Service) clientLimits(ip string) []redis.Limit {
+	if ip == "" {
+		return nil
+	}
+	limits := []redis.Limit{{Key: "participation:client:" + ip, PerMinute: s.cfg.RatePerClient}}
+	if a, err := netip.ParseAddr(ip); err == nil {
+		a = a.Unmap().WithZone("")
+		if a.Is4() {
+			p, _ := a.Prefix(24)
+			limits = append(limits, redis.Limit{Key: "participation:net:" + p.String(), PerMinute: s.cfg.RatePerIPv4Net})
+		} else {
+			p, _ := a.Prefix(64)
+			limits = append(limits, redis.Limit{Key: "participation:net:" + p.String(), PerMinute: s.cfg.RatePerIPv6Net})
+		}
+	}
+	return slices.DeleteFunc(limits, func(l redis.Limit) bool { return l.PerMinute <= 0 })
 }
 
 // insertEntry writes the entry and its ParticipantRegistered message in one
@@ -193,9 +322,12 @@ func (s *Service) insertEntry(ctx context.Context, eventID uuid.UUID, pid string
 
 // afterEntry warms the duplicate check and bumps the cached count (only
 // when it is cached: a missing count is recomputed from Postgres).
-func (s *Service) afterEntry(ctx context.Context, eventID uuid.UUID, phone string) {
+func (s *Service) afterEntry(ctx context.Context, eventID uuid.UUID, phone string, ttl time.Duration) {
+	if ttl <= 0 {
+		return
+	}
 	pipe := s.rdb.Pipeline()
-	pipe.Set(ctx, sessionKey(eventID, phone), "1", DedupTTL)
+	pipe.Set(ctx, sessionKey(eventID, phone), "1", ttl)
 	incrIfCached.Run(ctx, pipe, []string{CountKey(eventID)})
 	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, goredisNil) {
 		s.log.WarnContext(ctx, "entry caches not updated", "error", err)
@@ -205,11 +337,16 @@ func (s *Service) afterEntry(ctx context.Context, eventID uuid.UUID, phone strin
 // entryNumber returns a short entry number unique within the event,
 // "20261122-000042": a per-event Redis counter, so submits never queue on a
 // row lock. Without Redis, a Postgres sequence stands in ("20261122-P000043").
-// next is the counter value already taken (0: none, Redis was down).
-func (s *Service) entryNumber(ctx context.Context, eventID uuid.UUID, today event.Date, next int64, retry bool) string {
+// next is the counter value already taken (0: none, Redis was down); the
+// counter expires with the event's other keys (ttl).
+func (s *Service) entryNumber(ctx context.Context, eventID uuid.UUID, today event.Date, next int64, ttl time.Duration, retry bool) string {
 	day := today.Format("20060102")
 	if retry && next > 0 {
-		next, _ = s.rdb.Incr(ctx, seqKey(eventID)).Result()
+		pipe := s.rdb.Pipeline()
+		incr := pipe.Incr(ctx, seqKey(eventID))
+		pipe.PExpire(ctx, seqKey(eventID), ttl)
+		_, _ = pipe.Exec(ctx)
+		next, _ = incr.Result()
 	}
 	if next > 0 {
 		return fmt.Sprintf("%s-%06d", day, next)
@@ -222,28 +359,36 @@ func (s *Service) entryNumber(ctx context.Context, eventID uuid.UUID, today even
 }
 
 // resyncCounter moves the Redis counter past every number already used.
-func (s *Service) resyncCounter(ctx context.Context, eventID uuid.UUID) {
+func (s *Service) resyncCounter(ctx context.Context, eventID uuid.UUID, ttl time.Duration) {
 	var max int64
 	_ = s.db.QueryRow(ctx, `SELECT coalesce(max(split_part(participant_id, '-', 2)::bigint), 0) FROM participation.participants
 		WHERE event_id = $1 AND participant_id ~ '^[0-9]{8}-[0-9]+$'`, eventID).Scan(&max)
-	raiseTo.Run(ctx, s.rdb, []string{seqKey(eventID)}, max)
+	raiseTo.Run(ctx, s.rdb, []string{seqKey(eventID)}, max, ttl.Milliseconds())
 }
 
-// limit applies a per-minute GCRA limit (redis.Limiter); 0 turns it off.
-// Without Redis the limit is skipped rather than the entry refused.
-func (s *Service) limit(ctx context.Context, key string, perMinute int) error {
-	if perMinute <= 0 || strings.HasSuffix(key, ":") {
+// limit takes one action under each limit in one round trip (GCRA,
+// redis.Limiter); a limit of 0 is off. Without Redis the limits are
+// skipped rather than the entry refused.
+func (s *Service) limit(ctx context.Context, limits ...redis.Limit) error {
+	if len(limits) == 0 {
 		return nil
 	}
-	wait, err := s.limiter.Allow(ctx, "participation:"+key, perMinute)
-	if err != nil {
-		s.log.WarnContext(ctx, "rate limit unavailable", "error", err)
+	return s.refuseIfWaiting(ctx)(s.limiter.AllowAll(ctx, limits...))
+}
+
+// refuseIfWaiting turns a limiter's answer into PART_009 with the seconds
+// to wait (Retry-After), or nil.
+func (s *Service) refuseIfWaiting(ctx context.Context) func(time.Duration, error) error {
+	return func(wait time.Duration, err error) error {
+		if err != nil {
+			s.log.WarnContext(ctx, "rate limit unavailable", "error", err)
+			return nil
+		}
+		if wait > 0 {
+			secs := int(wait.Seconds()) + 1
+			return apperr.New(apperr.TooMany, CodeTooFast, fmt.Sprintf("too many entries; try again in %d seconds", secs)).
+				With("retryAfterSeconds", secs)
+		}
 		return nil
 	}
-	if wait > 0 {
-		secs := int(wait.Seconds()) + 1
-		return apperr.New(apperr.TooMany, CodeTooFast, fmt.Sprintf("too many entries; try again in %d seconds", secs)).
-			With("retryAfterSeconds", secs)
-	}
-	return nil
 }

@@ -2,34 +2,159 @@ package redis
 
 import (
 	"context"
+	"errors"
+	"strconv"
 	"time"
 
-	"github.com/go-redis/redis_rate/v10"
 	goredis "github.com/redis/go-redis/v9"
 )
 
-// Limiter is the app's one per-minute rate limit: GCRA (redis_rate), so a
-// burst up to the rate passes and then one action per 60/rate seconds. The
-// entry form and the page-view beacon both use it.
-type Limiter struct{ l *redis_rate.Limiter }
+// Limiter is the app's one per-minute rate limit: GCRA, so a burst up to
+// the rate passes and then one action per 60/rate seconds. The entry form
+// and the page-view beacon use it; the entry form checks several limits
+// (address, network, phone) in one round trip with AllowAll.
+type Limiter struct{ rdb *goredis.Client }
 
-// NewLimiter returns a limiter keeping its state in rdb.
-func NewLimiter(rdb *goredis.Client) *Limiter { return &Limiter{l: redis_rate.NewLimiter(rdb)} }
+// NewLimiter returns a limiter keeping its state in rdb, one key per limited
+// thing ("rate:" + key), each expiring when its allowance is whole again.
+func NewLimiter(rdb *goredis.Client) *Limiter { return &Limiter{rdb: rdb} }
+
+// Limit is one allowance: perMinute actions under Key; perMinute <= 0
+// turns it off.
+type Limit struct {
+	Key       string
+	PerMinute int
+}
 
 // Allow takes one action under key against perMinute. It returns 0 when the
 // action is allowed, otherwise how long until the next one would be;
 // perMinute <= 0 turns the limit off. An error means Redis did not answer:
 // callers decide whether to let the action through.
 func (l *Limiter) Allow(ctx context.Context, key string, perMinute int) (time.Duration, error) {
-	if perMinute <= 0 {
+	return l.AllowAll(ctx, Limit{key, perMinute})
+}
+
+// AllowAll takes one action under each limit, in one pipelined round trip
+// (the keys may live on different cluster slots, so it is not one script).
+// Each limit is charged on its own, as separate calls would: it returns 0
+// when every limit allowed the action, else the longest wait among those
+// that refused.
+func (l *Limiter) AllowAll(ctx context.Context, limits ...Limit) (time.Duration, error) {
+	var on []Limit
+	for _, lim := range limits {
+		if lim.PerMinute > 0 {
+			on = append(on, lim)
+		}
+	}
+	if len(on) == 0 {
 		return 0, nil
 	}
-	res, err := l.l.Allow(ctx, key, redis_rate.PerMinute(perMinute))
+	cmds, err := l.run(ctx, on, false)
+	if goredis.HasErrorPrefix(err, "NOSCRIPT") {
+		cmds, err = l.run(ctx, on, true) // first use since Redis started: load it
+	}
 	if err != nil {
 		return 0, err
 	}
-	if res.Allowed == 0 {
-		return max(res.RetryAfter, time.Millisecond), nil
+	var wait time.Duration
+	for _, c := range cmds {
+		w, err := waitOf(c)
+		if err != nil {
+			return 0, err
+		}
+		wait = max(wait, w)
 	}
-	return 0, nil
+	return wait, nil
 }
+
+// Pending is a limit queued on a caller's pipeline (Queue).
+type Pending struct {
+	cmd *goredis.Cmd
+	off bool
+}
+
+// Queue adds one action under lim to pipe, so a caller can send it in the
+// same round trip as its own commands; Wait reads the answer after Exec.
+func (l *Limiter) Queue(ctx context.Context, pipe goredis.Pipeliner, lim Limit) *Pending {
+	if lim.PerMinute <= 0 {
+		return &Pending{off: true}
+	}
+	return &Pending{cmd: gcra.EvalSha(ctx, pipe, []string{"rate:" + lim.Key}, lim.PerMinute, lim.PerMinute, 60)}
+}
+
+// Wait is AllowAll's answer for a queued limit. After a Redis restart the
+// script is missing: it is loaded for the next call and this one answers
+// the error (callers let the action through or not, as for any error).
+func (p *Pending) Wait(ctx context.Context, rdb *goredis.Client) (time.Duration, error) {
+	if p.off {
+		return 0, nil
+	}
+	if goredis.HasErrorPrefix(p.cmd.Err(), "NOSCRIPT") {
+		_ = gcra.Load(ctx, rdb).Err()
+	}
+	return waitOf(p.cmd)
+}
+
+// waitOf reads a gcra reply: 0 when allowed, else the wait.
+func waitOf(c *goredis.Cmd) (time.Duration, error) {
+	if err := c.Err(); err != nil {
+		return 0, err
+	}
+	v, _ := c.Val().([]any)
+	if len(v) != 2 {
+		return 0, errors.New("redis: unexpected rate limit reply")
+	}
+	if allowed, _ := v[0].(int64); allowed == 1 {
+		return 0, nil
+	}
+	s, _ := v[1].(string)
+	secs, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return 0, err
+	}
+	return max(time.Duration(secs*float64(time.Second)), time.Millisecond), nil
+}
+
+func (l *Limiter) run(ctx context.Context, limits []Limit, load bool) ([]*goredis.Cmd, error) {
+	pipe := l.rdb.Pipeline()
+	cmds := make([]*goredis.Cmd, len(limits))
+	for i, lim := range limits {
+		keys, args := []string{"rate:" + lim.Key}, []any{lim.PerMinute, lim.PerMinute, 60}
+		if load {
+			cmds[i] = gcra.Eval(ctx, pipe, keys, args...)
+		} else {
+			cmds[i] = gcra.EvalSha(ctx, pipe, keys, args...)
+		}
+	}
+	_, err := pipe.Exec(ctx)
+	return cmds, err
+}
+
+// gcra is redis_rate's GCRA (github.com/go-redis/redis_rate, BSD-2-Clause,
+// after Pavel Pravosud's redis-gcra), one action per call: the key holds
+// the theoretical arrival time and expires when the allowance is whole.
+// It answers {allowed (0 or 1), seconds until the next action may pass}.
+var gcra = goredis.NewScript(`
+redis.replicate_commands()
+local key = KEYS[1]
+local burst = tonumber(ARGV[1])
+local rate = tonumber(ARGV[2])
+local period = tonumber(ARGV[3])
+local interval = period / rate
+local jan_1_2017 = 1483228800
+local now = redis.call("TIME")
+now = (now[1] - jan_1_2017) + (now[2] / 1000000)
+local tat = tonumber(redis.call("GET", key) or now)
+tat = math.max(tat, now)
+local new_tat = tat + interval
+local allow_at = new_tat - interval * burst
+local diff = now - allow_at
+if diff / interval < 0 then
+  return {0, tostring(-diff)}
+end
+local reset_after = new_tat - now
+if reset_after > 0 then
+  redis.call("SET", key, new_tat, "EX", math.ceil(reset_after))
+end
+return {1, "0"}
+`)

@@ -3,6 +3,7 @@ package redis_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/eventmkt/backend/shared/redis"
 	"github.com/eventmkt/backend/shared/testenv"
@@ -33,5 +34,35 @@ func TestLimiter(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Several limits in one round trip: each is charged as a call of its own;
+// the answer is the longest wait among those that refused.
+func TestLimiterAllowAll(t *testing.T) {
+	t.Parallel()
+	rdb, prefix := testenv.Redis(t)
+	l := redis.NewLimiter(rdb)
+	ctx := context.Background()
+	t.Cleanup(func() { rdb.Del(context.Background(), "rate:"+prefix+"a", "rate:"+prefix+"b") })
+	a, b := redis.Limit{Key: prefix + "a", PerMinute: 3}, redis.Limit{Key: prefix + "b", PerMinute: 1}
+	if wait, err := l.AllowAll(ctx, a, b, redis.Limit{Key: prefix + "off"}); wait != 0 || err != nil {
+		t.Fatalf("first: %v %v", wait, err)
+	}
+	wait, err := l.AllowAll(ctx, a, b) // b refuses: one per minute
+	if err != nil || wait < 55*time.Second || wait > time.Minute {
+		t.Fatalf("second: %v %v; want about a minute", wait, err)
+	}
+	if wait, err := l.Allow(ctx, prefix+"a", 3); wait != 0 || err != nil { // a's third
+		t.Fatalf("a alone: %v %v", wait, err)
+	}
+	if wait, err := l.Allow(ctx, prefix+"a", 3); wait == 0 || wait > 20*time.Second || err != nil {
+		t.Fatalf("a's fourth: %v %v; want a wait up to 20 s", wait, err)
+	}
+	if ttl := rdb.TTL(ctx, "rate:"+prefix+"b").Val(); ttl <= 0 || ttl > time.Minute {
+		t.Errorf("limiter key TTL %v", ttl)
+	}
+	if n := rdb.Exists(ctx, "rate:"+prefix+"off").Val(); n != 0 {
+		t.Error("a limit that is off left a key")
 	}
 }

@@ -14,14 +14,17 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -236,6 +239,73 @@ func Redis(t testing.TB) (*goredis.Client, string) {
 		rdb.Close()
 	})
 	return rdb, prefix
+}
+
+// RedisDBLockKey marks a Redis logical database as claimed; its value is
+// the claiming process's id. web/e2e/stack.mjs (claimRedisDb) claims
+// databases the same way, so browser runs and Go tests never share one.
+const RedisDBLockKey = "eventmkt:e2e:lock"
+
+// redisClaimDBs are the databases a claim may take: 0 is a local run's, 1
+// the shared test database, 2 the bench's.
+var redisClaimDBs = []int{3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}
+
+// RedisDB claims a whole Redis logical database for this test, for checks
+// that need the database to themselves (DBSIZE before and after): one that
+// is empty, or whose lock names a process that is gone. It holds only the
+// lock key when returned; it is flushed when the test ends.
+func RedisDB(t testing.TB) *goredis.Client {
+	t.Helper()
+	base, err := url.Parse(RedisURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	me := strconv.Itoa(os.Getpid())
+	for _, db := range redisClaimDBs {
+		u := *base
+		u.Path = "/" + strconv.Itoa(db)
+		rdb, err := redis.Open(u.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		owner, err := rdb.Get(ctx, RedisDBLockKey).Result()
+		switch {
+		case err != nil && !errors.Is(err, goredis.Nil):
+			rdb.Close()
+			t.Fatalf("testenv: Redis is not reachable at %s (run `make services`): %v", u.Redacted(), err)
+		case err == nil:
+			if pid, _ := strconv.Atoi(owner); pid == 0 || processAlive(pid) {
+				rdb.Close()
+				continue // someone's (maybe another test of this process)
+			}
+			rdb.FlushDB(ctx) // left by a run that is gone
+		case rdb.DBSize(ctx).Val() != 0:
+			rdb.Close()
+			continue // someone's data without a lock: not ours to touch
+		}
+		if ok, err := rdb.SetNX(ctx, RedisDBLockKey, me, 2*time.Hour).Result(); err != nil || !ok {
+			rdb.Close()
+			continue
+		}
+		t.Cleanup(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			rdb.FlushDB(ctx)
+			rdb.Close()
+		})
+		return rdb
+	}
+	t.Fatalf("testenv: no free Redis database among %v", redisClaimDBs)
+	return nil
+}
+
+// processAlive reports whether a process with this id exists (another
+// user's counts).
+func processAlive(pid int) bool {
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
 }
 
 // Blob returns a client for the test storage account, after checking it answers.
