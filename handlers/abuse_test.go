@@ -43,7 +43,7 @@ func TestFloodOfUnknownEventsAddsNoRedisKey(t *testing.T) {
 					ip = fmt.Sprintf("2001:db8:%x::%x", i%7, i)
 				}
 				rec := do(t, f.srv, "POST", "/api/v1/events/"+uuid.NewString()+"/participate",
-					strings.NewReader(`{"name":"김민수","phoneNumber":"010-1234-5678","agreePrivacy":true,"storeVisited":true}`),
+					strings.NewReader(`{"name":"김민수","phoneNumber":"010-1234-5678","agreePrivacy":true,"visitCode":"123456"}`),
 					"Content-Type", "application/json", "X-Forwarded-For", ip)
 				if rec.Code == http.StatusNotFound {
 					notFound.Add(1)
@@ -104,7 +104,7 @@ func TestParticipationKeysExpire(t *testing.T) {
 	end := event.Date{Time: time.Date(2026, 12, 10, 0, 0, 0, 0, time.UTC)}
 	ip := fmt.Sprintf("192.0.2.%d", time.Now().UnixNano()%250+1)
 	for i, phone := range []string{"010-5100-0001", "010-5100-0002", "010-5100-0001"} {
-		rec, _ := submit(t, f, id, entry("가나", phone, i == 0), "X-Forwarded-For", ip)
+		rec, _ := submit(t, f, id, entry("가나", phone, false), "X-Forwarded-For", ip)
 		if want := []int{201, 201, 409}[i]; rec.Code != want {
 			t.Fatalf("entry %d: %d, want %d", i, rec.Code, want)
 		}

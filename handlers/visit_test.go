@@ -138,12 +138,19 @@ func TestVisitCode(t *testing.T) {
 
 	// Steady state: a visit entry asks Postgres nothing but the insert (the
 	// secret is cached in memory; the snapshot is in Redis).
-	before := f.pgq.Count()
-	if rec, _ := submit(t, f, id, visitEntry("정빠름", "010-3100-0007", code)); rec.Code != 201 {
-		t.Fatalf("steady-state visit entry: %d %s", rec.Code, rec.Body)
+	// The counter sees the whole pool, so background work (the outbox
+	// sender after the entries above) can land inside one window: the
+	// fewest queries over three entries is what a visit entry costs.
+	fewest := int64(1 << 30)
+	for i, phone := range []string{"010-3100-0007", "010-3100-0017", "010-3100-0027"} {
+		before := f.pgq.Count()
+		if rec, _ := submit(t, f, id, visitEntry("정빠름", phone, code)); rec.Code != 201 {
+			t.Fatalf("steady-state visit entry %d: %d %s", i, rec.Code, rec.Body)
+		}
+		fewest = min(fewest, f.pgq.Count()-before)
 	}
-	if n := f.pgq.Count() - before; n != 0 {
-		t.Errorf("a visit entry ran %d Postgres queries besides the insert batch", n)
+	if fewest != 0 {
+		t.Errorf("a visit entry ran %d Postgres queries besides the insert batch", fewest)
 	}
 
 	// The next day in Seoul: yesterday's code is refused and stores nothing;
