@@ -315,7 +315,7 @@ func TestPublicResults(t *testing.T) {
 	drawnTag := checkResults("after the draw", beforeTag, wantWinners(nil))
 
 	w2 := d["winners"].([]any)[1].(map[string]any)["participantId"].(string)
-	if rec, _ := call(t, f.srv, "POST", "/api/v1/events/"+id+"/winners/"+w2+"/disqualify", acct.access, map[string]string{"reason": "연락 불가"}); rec.Code != 200 {
+	if rec, _ := call(t, f.srv, "POST", "/api/v1/events/"+id+"/winners/"+w2+"/disqualify", acct.access, map[string]string{"category": "UNREACHABLE", "reason": "연락 불가"}); rec.Code != 200 {
 		t.Fatalf("disqualify: %d %s", rec.Code, rec.Body)
 	}
 	afterTag := checkResults("after a disqualification", drawnTag, wantWinners(map[int]bool{2: true}))

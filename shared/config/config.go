@@ -86,6 +86,9 @@ type Config struct {
 	RatePerClient      int           // PARTICIPATION_RATE_PER_CLIENT: entries per client address per minute, 0 = off
 	RatePerPhone       int           // PARTICIPATION_RATE_PER_PHONE: entries per phone per minute, 0 = off
 	PrivacyRetention   time.Duration // PRIVACY_RETENTION_DAYS: non-winners' personal data kept after the event ends
+	UndrawnGrace       time.Duration // PRIVACY_UNDRAWN_GRACE_DAYS: an event never drawn keeps its data this long after the end (the owner may still draw)
+	FlagNetworkEntries int           // PARTICIPATION_FLAG_NETWORK_ENTRIES: entries from one /24 or /64 that flag it to the owner
+	FlagBurstPerMinute int           // PARTICIPATION_FLAG_BURST_PER_MINUTE: entries in one minute that flag it to the owner
 	DrawProofContainer string        // DRAW_PROOF_CONTAINER
 
 	// Distribution. Each channel's remote is a base URL plus credentials; a
@@ -174,6 +177,9 @@ func Load(lookup Lookup) (Config, error) {
 		RatePerClient:              r.intIn("PARTICIPATION_RATE_PER_CLIENT", 30, 0, 1_000_000),
 		RatePerPhone:               r.intIn("PARTICIPATION_RATE_PER_PHONE", 5, 0, 1_000_000),
 		PrivacyRetention:           time.Duration(r.intIn("PRIVACY_RETENTION_DAYS", 30, 1, 3650)) * 24 * time.Hour,
+		UndrawnGrace:               time.Duration(r.intIn("PRIVACY_UNDRAWN_GRACE_DAYS", 30, 1, 3650)) * 24 * time.Hour,
+		FlagNetworkEntries:         r.intIn("PARTICIPATION_FLAG_NETWORK_ENTRIES", 5, 2, 1_000_000),
+		FlagBurstPerMinute:         r.intIn("PARTICIPATION_FLAG_BURST_PER_MINUTE", 20, 2, 1_000_000),
 		DrawProofContainer:         r.text("DRAW_PROOF_CONTAINER", "draw-proofs"),
 		ChannelTimeout:             time.Duration(r.intIn("CHANNEL_TIMEOUT_SECONDS", 10, 1, 120)) * time.Second,
 		InstagramBaseURL:           strings.TrimRight(r.optional("CHANNEL_INSTAGRAM_BASE_URL", checkHTTPURL), "/"),
