@@ -273,8 +273,12 @@ func TestPublicResults(t *testing.T) {
 			pid, rank := m["participantId"].(string), int(m["rank"].(float64))
 			p := people[pid]
 			name := []rune(p.name)
+			category := ""
+			if substituted[rank] {
+				category = "UNREACHABLE"
+			}
 			out = append(out, participation.PublicWinner{Rank: rank, Name: string(name[0]) + strings.Repeat("*", len(name)-2) + string(name[len(name)-1]),
-				PhoneNumber: "010-****-" + p.phone[len(p.phone)-4:], EntryTail: pid[len(pid)-4:], Substitute: substituted[rank]})
+				PhoneNumber: "010-****-" + p.phone[len(p.phone)-4:], EntryTail: pid[len(pid)-4:], Substitute: substituted[rank], SubstituteCategory: category})
 		}
 		if len(out) != 3 {
 			t.Fatalf("owner's winners: %v", list)

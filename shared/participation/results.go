@@ -35,9 +35,9 @@ type PublicWinner struct {
 	// winner was disqualified.
 	Substitute bool `json:"substitute"`
 	// SubstituteCategory is why the rank's previous holder was
-	// disqualified (one of DisqualifyCategories), for a substitute; the
+	// disqualified (one of DisqualifyCategories), for a substitute only; the
 	// owner's free text is never public.
-	SubstituteCategory *string `json:"substituteCategory"`
+	SubstituteCategory string `json:"substituteCategory,omitempty"`
 }
 
 // Results cache lifetimes. After the draw the page changes only when a
@@ -122,8 +122,12 @@ func (s *Service) buildResults(ctx context.Context, eventID uuid.UUID, snap even
 		var pid string
 		var name, phone *string
 		var w PublicWinner
-		if err := rows.Scan(&pid, &name, &phone, &w.Rank, &w.Substitute, &w.SubstituteCategory); err != nil {
+		var category *string
+		if err := rows.Scan(&pid, &name, &phone, &w.Rank, &w.Substitute, &category); err != nil {
 			return Results{}, err
+		}
+		if category != nil {
+			w.SubstituteCategory = *category
 		}
 		w.Name, w.PhoneNumber, w.EntryTail = MaskName(name), MaskPhone(phone), EntryTail(pid)
 		r.Winners = append(r.Winners, w)
