@@ -240,6 +240,7 @@ func wire(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error
 	entries := participation.NewService(db, rdb, outbox, blobs, events, log, participation.Config{
 		RatePerClient: cfg.RatePerClient, RatePerPhone: cfg.RatePerPhone, RatePerIPv4Net: cfg.RatePerIPv4Net, RatePerIPv6Net: cfg.RatePerIPv6Net,
 		PurgeAfter: cfg.PrivacyRetention, ProofContainer: cfg.DrawProofContainer,
+		UndrawnGrace: cfg.UndrawnGrace, FlagNetworkEntries: cfg.FlagNetworkEntries, FlagBurstPerMinute: cfg.FlagBurstPerMinute,
 	}, time.Now)
 	kits := distribution.NewShareKits(blobs, cfg.ImageContainer, cfg.ImageBaseURL)
 	channelHTTP := &http.Client{Timeout: cfg.ChannelTimeout}

@@ -86,19 +86,19 @@ func TestDrawFlow(t *testing.T) {
 	// Disqualify: alternates 1 then 2 take the freed ranks; then none is left.
 	alt1, alt2 := alternates[0].(map[string]any)["participantId"], alternates[1].(map[string]any)["participantId"]
 	w2 := winners[1].(map[string]any)["participantId"].(string)
-	rec, out := call(t, f.srv, "POST", "/api/v1/events/"+id+"/winners/"+w2+"/disqualify", acct.access, map[string]string{"reason": "중복 계정"})
+	rec, out := call(t, f.srv, "POST", "/api/v1/events/"+id+"/winners/"+w2+"/disqualify", acct.access, map[string]string{"category": "DUPLICATE_ENTRY", "reason": "중복 계정"})
 	if rec.Code != 200 || out["replacedBy"].(map[string]any)["rank"] != float64(2) || out["replacedBy"].(map[string]any)["participantId"] != alt1 {
 		t.Fatalf("first disqualification: %d %v", rec.Code, out)
 	}
-	rec, _ = call(t, f.srv, "POST", "/api/v1/events/"+id+"/winners/"+w2+"/disqualify", acct.access, map[string]string{"reason": "again"})
+	rec, _ = call(t, f.srv, "POST", "/api/v1/events/"+id+"/winners/"+w2+"/disqualify", acct.access, map[string]string{"category": "OTHER", "reason": "again"})
 	wantProblem(t, rec, 409, participation.CodeNotWinner)
-	rec, out = call(t, f.srv, "POST", "/api/v1/events/"+id+"/winners/"+w1["participantId"].(string)+"/disqualify", acct.access, map[string]string{"reason": "연락 불가"})
+	rec, out = call(t, f.srv, "POST", "/api/v1/events/"+id+"/winners/"+w1["participantId"].(string)+"/disqualify", acct.access, map[string]string{"category": "UNREACHABLE", "reason": "연락 불가"})
 	if rec.Code != 200 || out["replacedBy"].(map[string]any)["participantId"] != alt2 || out["replacedBy"].(map[string]any)["rank"] != float64(1) {
 		t.Fatalf("second disqualification: %d %v", rec.Code, out)
 	}
-	rec, _ = call(t, f.srv, "POST", "/api/v1/events/"+id+"/winners/"+alt1.(string)+"/disqualify", acct.access, map[string]string{"reason": "x"})
+	rec, _ = call(t, f.srv, "POST", "/api/v1/events/"+id+"/winners/"+alt1.(string)+"/disqualify", acct.access, map[string]string{"category": "OTHER", "reason": "x"})
 	wantProblem(t, rec, 409, participation.CodeNoAlternate)
-	rec, _ = call(t, f.srv, "POST", "/api/v1/events/"+id+"/winners/"+alt1.(string)+"/disqualify", acct.access, map[string]string{"reason": ""})
+	rec, _ = call(t, f.srv, "POST", "/api/v1/events/"+id+"/winners/"+alt1.(string)+"/disqualify", acct.access, map[string]string{"category": "OTHER", "reason": ""})
 	wantProblem(t, rec, 400, apperr.CodeValidation)
 
 	_, list := call(t, f.srv, "GET", "/api/v1/events/"+id+"/winners", acct.access, nil)

@@ -79,7 +79,19 @@ func (s *Server) listParticipants(w http.ResponseWriter, r *http.Request, c user
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, newPage(items, page, size, total))
+	flags, err := s.participation.Anomalies(r.Context(), c, id)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, participantPage{newPage(items, page, size, total), flags})
+}
+
+// participantPage is ParticipantList's answer: the page and the event's
+// anomaly flags.
+type participantPage struct {
+	pageResponse[participation.Participant]
+	Anomalies participation.Anomalies `json:"anomalies"`
 }
 
 // getParticipant is ParticipantGet.
@@ -157,16 +169,29 @@ func (s *Server) listWinners(w http.ResponseWriter, r *http.Request, c user.Call
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, newPage(items, page, size, total))
+	out, err := s.participation.Disqualifications(r.Context(), id)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, winnerPage{newPage(items, page, size, total), out})
+}
+
+// winnerPage is WinnerList's answer: the current winners and, for the
+// owner only, every disqualification with its free-text reason.
+type winnerPage struct {
+	pageResponse[participation.Winner]
+	Disqualified []participation.Disqualification `json:"disqualified"`
 }
 
 // disqualifyWinner is WinnerDisqualify.
 func (s *Server) disqualifyWinner(w http.ResponseWriter, r *http.Request, c user.Caller) {
 	var req struct {
-		Reason string `json:"reason"`
+		Category string `json:"category"`
+		Reason   string `json:"reason"`
 	}
 	if id, ok := s.withEvent(w, r, &req); ok {
-		rep, err := s.participation.Disqualify(r.Context(), c, id, r.PathValue("participantId"), req.Reason)
+		rep, err := s.participation.Disqualify(r.Context(), c, id, r.PathValue("participantId"), req.Category, req.Reason)
 		if err != nil {
 			s.writeError(w, r, err)
 			return

@@ -235,7 +235,8 @@ func TestParticipantListAndExport(t *testing.T) {
 	if !masks["김*수"] || !masks["*"] || !masks["이*희"] {
 		t.Errorf("name masks: %v", masks)
 	}
-	for q, want := range map[string]float64{"?storeVisited=true": 3, "?channel=INSTORE": 1, "?search=" + "영희": 1, "?search=5000-0002": 1, "?search=20261126-000003": 1, "?isWinner=true": 0, "?size=2&page=2": 5} {
+	for q, want := range map[string]float64{"?storeVisited=true": 3, "?channel=INSTORE": 1, "?search=" + "이영": 1, "?search=" + "영희": 0, "?search=0002": 1,
+		"?search=010-5000-0002": 1, "?search=20261126-000003": 1, "?isWinner=true": 0, "?size=2&page=2": 5} {
 		if got := list(q)["totalElements"]; got != want {
 			t.Errorf("%s: %v, want %v", q, got, want)
 		}

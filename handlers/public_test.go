@@ -278,8 +278,12 @@ func TestPublicResults(t *testing.T) {
 			pid, rank := m["participantId"].(string), int(m["rank"].(float64))
 			p := people[pid]
 			name := []rune(p.name)
+			category := ""
+			if substituted[rank] {
+				category = "UNREACHABLE"
+			}
 			out = append(out, participation.PublicWinner{Rank: rank, Name: string(name[0]) + strings.Repeat("*", len(name)-2) + string(name[len(name)-1]),
-				PhoneNumber: "010-****-" + p.phone[len(p.phone)-4:], EntryTail: pid[len(pid)-4:], Substitute: substituted[rank]})
+				PhoneNumber: "010-****-" + p.phone[len(p.phone)-4:], EntryTail: pid[len(pid)-4:], Substitute: substituted[rank], SubstituteCategory: category})
 		}
 		if len(out) != 3 {
 			t.Fatalf("owner's winners: %v", list)
@@ -320,7 +324,7 @@ func TestPublicResults(t *testing.T) {
 	drawnTag := checkResults("after the draw", beforeTag, wantWinners(nil))
 
 	w2 := d["winners"].([]any)[1].(map[string]any)["participantId"].(string)
-	if rec, _ := call(t, f.srv, "POST", "/api/v1/events/"+id+"/winners/"+w2+"/disqualify", acct.access, map[string]string{"reason": "연락 불가"}); rec.Code != 200 {
+	if rec, _ := call(t, f.srv, "POST", "/api/v1/events/"+id+"/winners/"+w2+"/disqualify", acct.access, map[string]string{"category": "UNREACHABLE", "reason": "연락 불가"}); rec.Code != 200 {
 		t.Fatalf("disqualify: %d %s", rec.Code, rec.Body)
 	}
 	afterTag := checkResults("after a disqualification", drawnTag, wantWinners(map[int]bool{2: true}))

@@ -121,6 +121,6 @@ func largeProof(n int) (participation.Proof, error) {
 		}
 	}
 	p.Substitutions = []participation.Substitution{{Rank: 1, Disqualified: p.Winners[0].ParticipantID,
-		Replacement: p.Alternates[0].ParticipantID, Reason: "연락 두절", SubstitutedAt: p.DrawnAt.Add(time.Hour)}}
+		Replacement: p.Alternates[0].ParticipantID, Category: "UNREACHABLE", SubstitutedAt: p.DrawnAt.Add(time.Hour)}}
 	return p, nil
 }

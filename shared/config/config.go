@@ -88,6 +88,9 @@ type Config struct {
 	RatePerIPv4Net     int           // PARTICIPATION_RATE_PER_IPV4_24: entries per IPv4 /24 per minute, 0 = off
 	RatePerIPv6Net     int           // PARTICIPATION_RATE_PER_IPV6_64: entries per IPv6 /64 per minute, 0 = off
 	PrivacyRetention   time.Duration // PRIVACY_RETENTION_DAYS: non-winners' personal data kept after the event ends
+	UndrawnGrace       time.Duration // PRIVACY_UNDRAWN_GRACE_DAYS: an event never drawn keeps its data this long after the end (the owner may still draw)
+	FlagNetworkEntries int           // PARTICIPATION_FLAG_NETWORK_ENTRIES: entries from one /24 or /64 that flag it to the owner
+	FlagBurstPerMinute int           // PARTICIPATION_FLAG_BURST_PER_MINUTE: entries in one minute that flag it to the owner
 	DrawProofContainer string        // DRAW_PROOF_CONTAINER
 
 	// Distribution. Each channel's remote is a base URL plus credentials; a
@@ -129,7 +132,8 @@ var Names = []string{
 	"AI_BASE_URL", "AI_API_KEY", "AI_API_FLAVOR", "AI_API_VERSION", "AI_CHAT_MODEL", "AI_IMAGE_MODEL", "AI_TIMEOUT_SECONDS",
 	"IMAGE_CONTAINER", "IMAGE_BASE_URL",
 	"PARTICIPATION_RATE_PER_CLIENT", "PARTICIPATION_RATE_PER_PHONE", "PARTICIPATION_RATE_PER_IPV4_24", "PARTICIPATION_RATE_PER_IPV6_64",
-	"PRIVACY_RETENTION_DAYS", "DRAW_PROOF_CONTAINER",
+	"PRIVACY_RETENTION_DAYS", "PRIVACY_UNDRAWN_GRACE_DAYS",
+	"PARTICIPATION_FLAG_NETWORK_ENTRIES", "PARTICIPATION_FLAG_BURST_PER_MINUTE", "DRAW_PROOF_CONTAINER",
 	"CHANNEL_TIMEOUT_SECONDS", "CHANNEL_INSTAGRAM_BASE_URL", "CHANNEL_INSTAGRAM_USER_ID", "CHANNEL_INSTAGRAM_ACCESS_TOKEN",
 	"CHANNEL_KAKAO_BASE_URL", "CHANNEL_KAKAO_API_KEY", "CHANNEL_KAKAO_CHANNEL_ID",
 	"CHANNEL_URIDONGNETV_BASE_URL", "CHANNEL_URIDONGNETV_API_KEY", "CHANNEL_GINITV_BASE_URL", "CHANNEL_GINITV_API_KEY",
@@ -179,6 +183,9 @@ func Load(lookup Lookup) (Config, error) {
 		RatePerIPv4Net:             r.intIn("PARTICIPATION_RATE_PER_IPV4_24", 120, 0, 1_000_000),
 		RatePerIPv6Net:             r.intIn("PARTICIPATION_RATE_PER_IPV6_64", 60, 0, 1_000_000),
 		PrivacyRetention:           time.Duration(r.intIn("PRIVACY_RETENTION_DAYS", 30, 1, 3650)) * 24 * time.Hour,
+		UndrawnGrace:               time.Duration(r.intIn("PRIVACY_UNDRAWN_GRACE_DAYS", 30, 1, 3650)) * 24 * time.Hour,
+		FlagNetworkEntries:         r.intIn("PARTICIPATION_FLAG_NETWORK_ENTRIES", 5, 2, 1_000_000),
+		FlagBurstPerMinute:         r.intIn("PARTICIPATION_FLAG_BURST_PER_MINUTE", 20, 2, 1_000_000),
 		DrawProofContainer:         r.text("DRAW_PROOF_CONTAINER", "draw-proofs"),
 		ChannelTimeout:             time.Duration(r.intIn("CHANNEL_TIMEOUT_SECONDS", 10, 1, 120)) * time.Second,
 		InstagramBaseURL:           strings.TrimRight(r.optional("CHANNEL_INSTAGRAM_BASE_URL", checkHTTPURL), "/"),

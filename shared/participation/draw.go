@@ -8,6 +8,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
@@ -91,14 +93,20 @@ type Proof struct {
 	Entries          []Entry        `json:"entries"`
 }
 
-// Substitution is one disqualification.
+// Substitution is one disqualification as the public proof shows it: the
+// reason's category only; the owner's free text stays private
+// (Disqualification).
 type Substitution struct {
 	Rank          int       `json:"rank"`
 	Disqualified  string    `json:"disqualified"`
 	Replacement   string    `json:"replacement"`
-	Reason        string    `json:"reason"`
+	Category      string    `json:"category"`
 	SubstitutedAt time.Time `json:"substitutedAt"`
 }
+
+// DisqualifyCategories are the reasons a winner can be taken out, as the
+// public proof and results show them.
+var DisqualifyCategories = []string{"DUPLICATE_ENTRY", "INELIGIBLE", "UNREACHABLE", "DECLINED", "FRAUD", "OTHER"}
 
 var errNotDrawn = apperr.New(apperr.NotFound, CodeNotDrawn, "winners have not been drawn for this event yet")
 
@@ -135,12 +143,16 @@ func (s *Service) Draw(ctx context.Context, c user.Caller, eventID uuid.UUID, re
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, eventLock(eventID)); err != nil {
 			return err
 		}
-		var exists bool
-		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM participation.draw_logs WHERE event_id = $1)`, eventID).Scan(&exists); err != nil {
+		var exists, purged bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM participation.draw_logs WHERE event_id = $1),
+			EXISTS (SELECT 1 FROM participation.purged_events WHERE event_id = $1)`, eventID).Scan(&exists, &purged); err != nil {
 			return err
 		}
 		if exists {
 			return apperr.New(apperr.Conflict, CodeAlreadyDrawn, "winners were already drawn for this event; a draw happens once")
+		}
+		if purged {
+			return apperr.New(apperr.Conflict, CodePurged, "the event's personal data was erased after its retention period: winners can no longer be drawn")
 		}
 		res, err := Rank(ctx, tx, eventID, seed, algorithm, req.WinnerCount+alternates)
 		if err != nil {
@@ -340,11 +352,12 @@ func (s *Service) drawLog(ctx context.Context, q interface {
 
 // Disqualify takes a winner out, records why, and promotes the next
 // alternate to the freed rank. Nothing is drawn again.
-func (s *Service) Disqualify(ctx context.Context, c user.Caller, eventID uuid.UUID, participantID, reason string) (Replacement, error) {
+func (s *Service) Disqualify(ctx context.Context, c user.Caller, eventID uuid.UUID, participantID, category, reason string) (Replacement, error) {
 	if _, err := s.events.Owned(ctx, c, eventID); err != nil {
 		return Replacement{}, err
 	}
 	var v apperr.Validation
+	v.Check(slices.Contains(DisqualifyCategories, category), "category", "must be one of %s", strings.Join(DisqualifyCategories, ", "))
 	v.Check(len([]rune(reason)) >= 1 && len([]rune(reason)) <= 500, "reason", "a reason of 1 to 500 characters is required")
 	if err := v.Err(); err != nil {
 		return Replacement{}, err
@@ -380,23 +393,26 @@ func (s *Service) Disqualify(ctx context.Context, c user.Caller, eventID uuid.UU
 		if err != nil {
 			return err
 		}
-		if _, err := tx.Exec(ctx, `UPDATE participation.participants SET is_winner = false, disqualified_at = $3, disqualify_reason = $4, updated_at = $3
-			WHERE event_id = $1 AND participant_id = $2`, eventID, participantID, now, reason); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE participation.participants SET is_winner = false, disqualified_at = $3, disqualify_reason = $4,
+			disqualify_category = $5, updated_at = $3
+			WHERE event_id = $1 AND participant_id = $2`, eventID, participantID, now, reason, category); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE participation.participants SET is_winner = true, winner_rank = $3, won_at = $4, updated_at = $4
 			WHERE event_id = $1 AND participant_id = $2`, eventID, next, *rank, now); err != nil {
 			return err
 		}
-		_, err = tx.Exec(ctx, `INSERT INTO participation.draw_substitutions (event_id, winner_rank, disqualified_id, replacement_id, reason, substituted_at, substituted_by)
-			VALUES ($1, $2, $3, $4, $5, $6, $7)`, eventID, *rank, participantID, next, reason, now, c.UserID.String())
+		_, err = tx.Exec(ctx, `INSERT INTO participation.draw_substitutions (event_id, winner_rank, disqualified_id, replacement_id, reason, category,
+			substituted_at, substituted_by)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, eventID, *rank, participantID, next, reason, category, now, c.UserID.String())
 		rep = Replacement{Rank: *rank, ParticipantID: next}
 		return err
 	})
 	if err != nil {
 		return Replacement{}, err
 	}
-	s.log.InfoContext(ctx, "winner disqualified; alternate promoted", "eventId", eventID, "rank", rep.Rank, "disqualified", participantID, "replacement", rep.ParticipantID)
+	s.log.InfoContext(ctx, "winner disqualified; alternate promoted", "eventId", eventID, "rank", rep.Rank, "category", category,
+		"disqualified", participantID, "replacement", rep.ParticipantID)
 	s.refreshResults(ctx, eventID)
 	s.storeProofLater(ctx, eventID)
 	return rep, nil
@@ -489,14 +505,14 @@ func sortByRank(rs []Replacement) {
 }
 
 func (s *Service) substitutions(ctx context.Context, eventID uuid.UUID) ([]Substitution, error) {
-	rows, err := s.db.Query(ctx, `SELECT winner_rank, disqualified_id, coalesce(replacement_id, ''), reason, substituted_at
+	rows, err := s.db.Query(ctx, `SELECT winner_rank, disqualified_id, coalesce(replacement_id, ''), category, substituted_at
 		FROM participation.draw_substitutions WHERE event_id = $1 ORDER BY id`, eventID)
 	if err != nil {
 		return nil, err
 	}
 	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (Substitution, error) {
 		var x Substitution
-		err := r.Scan(&x.Rank, &x.Disqualified, &x.Replacement, &x.Reason, &x.SubstitutedAt)
+		err := r.Scan(&x.Rank, &x.Disqualified, &x.Replacement, &x.Category, &x.SubstitutedAt)
 		return x, err
 	})
 }
@@ -535,18 +551,130 @@ func (s *Service) OpenProof(ctx context.Context, eventID uuid.UUID) (io.ReadClos
 	return resp.Body, nil
 }
 
-// Purge erases names, phones and emails of non-winners once their event
-// ended more than PurgeAfter ago. Counts and proofs hold no personal data
-// and stay.
+// Purge erases the personal data of events that ended long enough ago:
+// names, phones and emails of non-winners, every entry's network, and the
+// free text of disqualifications. A drawn event is purged PurgeAfter after
+// its end; an event never drawn, whose owner may still draw, only after the
+// longer of PurgeAfter and UndrawnGrace. Each event is purged in its own
+// transaction under the event's lock, so a draw either commits first (and
+// the event counts as drawn) or finds the event purged (PART_013). Counts
+// and proofs hold no personal data and stay. It returns the participants
+// erased.
 func (s *Service) Purge(ctx context.Context) (int64, error) {
-	ids, err := s.events.EndedBefore(ctx, s.now().Add(-s.cfg.PurgeAfter))
-	if err != nil || len(ids) == 0 {
+	now := s.now()
+	due, err := s.events.EndedBefore(ctx, now.Add(-s.cfg.PurgeAfter))
+	if err != nil || len(due) == 0 {
 		return 0, err
 	}
-	tag, err := s.db.Exec(ctx, `UPDATE participation.participants SET name = NULL, phone_number = NULL, email = NULL, purged_at = $2, updated_at = $2
-		WHERE event_id = ANY($1) AND NOT is_winner AND purged_at IS NULL`, ids, s.now())
+	late, err := s.events.EndedBefore(ctx, now.Add(-max(s.cfg.PurgeAfter, s.cfg.UndrawnGrace)))
+	if err != nil {
+		return 0, err
+	}
+	pastGrace := make(map[uuid.UUID]bool, len(late))
+	for _, id := range late {
+		pastGrace[id] = true
+	}
+	rows, err := s.db.Query(ctx, `SELECT e FROM unnest($1::uuid[]) e WHERE NOT EXISTS (SELECT 1 FROM participation.purged_events p WHERE p.event_id = e)`, due)
 	if err != nil {
 		return 0, fmt.Errorf("participation: purge: %w", err)
 	}
-	return tag.RowsAffected(), nil
+	todo, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+	if err != nil {
+		return 0, fmt.Errorf("participation: purge: %w", err)
+	}
+	var total int64
+	for _, id := range todo {
+		n, err := s.purgeEvent(ctx, id, pastGrace[id], now)
+		if err != nil {
+			return total, err
+		}
+		total += n
+	}
+	return total, nil
+}
+
+// purgeEvent purges one event unless it was never drawn and is still
+// within the grace period.
+func (s *Service) purgeEvent(ctx context.Context, eventID uuid.UUID, pastGrace bool, now time.Time) (int64, error) {
+	var n int64
+	var drawn, purged, resubmit bool
+	err := s.db.InTx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock($1)`, eventLock(eventID)); err != nil {
+			return err
+		}
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM participation.draw_logs WHERE event_id = $1)`, eventID).Scan(&drawn); err != nil {
+			return err
+		}
+		if !drawn && !pastGrace {
+			return nil // the owner may still draw
+		}
+		tag, err := tx.Exec(ctx, `UPDATE participation.participants SET name = NULL, phone_number = NULL, email = NULL, client_network = NULL,
+			disqualify_reason = NULL, purged_at = $2, updated_at = $2
+			WHERE event_id = $1 AND NOT is_winner AND purged_at IS NULL`, eventID, now)
+		if err != nil {
+			return err
+		}
+		n = tag.RowsAffected()
+		if _, err := tx.Exec(ctx, `UPDATE participation.participants SET client_network = NULL, disqualify_reason = NULL, updated_at = $2
+			WHERE event_id = $1 AND is_winner AND (client_network IS NOT NULL OR disqualify_reason IS NOT NULL)`, eventID, now); err != nil {
+			return err
+		}
+		tag, err = tx.Exec(ctx, `UPDATE participation.draw_substitutions SET reason = NULL WHERE event_id = $1 AND reason IS NOT NULL`, eventID)
+		if err != nil {
+			return err
+		}
+		resubmit = tag.RowsAffected() > 0
+		_, err = tx.Exec(ctx, `INSERT INTO participation.purged_events (event_id, purged_at, drawn) VALUES ($1, $2, $3)`, eventID, now, drawn)
+		purged = true
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("participation: purge %s: %w", eventID, err)
+	}
+	if purged {
+		s.log.InfoContext(ctx, "personal data purged", "eventId", eventID, "drawn", drawn, "participants", n)
+	}
+	if resubmit {
+		// A proof stored before reasons were categories may hold the free
+		// text; store it again from what is left.
+		s.storeProofLater(ctx, eventID)
+	}
+	return n, nil
+}
+
+// Disqualification is one disqualification as the owner sees it, with the
+// free text the public proof leaves out (null once purged).
+type Disqualification struct {
+	Rank           int       `json:"rank"`
+	ParticipantID  string    `json:"participantId"`
+	Name           string    `json:"name"`        // masked
+	PhoneNumber    string    `json:"phoneNumber"` // masked
+	Category       string    `json:"category"`
+	Reason         *string   `json:"reason"`
+	ReplacedBy     string    `json:"replacedBy"`
+	DisqualifiedAt time.Time `json:"disqualifiedAt"`
+}
+
+// Disqualifications lists the event's disqualifications in order, for the
+// owner's winners list; the caller has been checked (Winners).
+func (s *Service) Disqualifications(ctx context.Context, eventID uuid.UUID) ([]Disqualification, error) {
+	rows, err := s.db.Query(ctx, `SELECT s.winner_rank, s.disqualified_id, p.name, p.phone_number, s.category, s.reason,
+		coalesce(s.replacement_id, ''), s.substituted_at
+		FROM participation.draw_substitutions s
+		LEFT JOIN participation.participants p ON p.event_id = s.event_id AND p.participant_id = s.disqualified_id
+		WHERE s.event_id = $1 ORDER BY s.id`, eventID)
+	if err != nil {
+		return nil, fmt.Errorf("participation: disqualifications: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Disqualification, error) {
+		var d Disqualification
+		var name, phone *string
+		err := r.Scan(&d.Rank, &d.ParticipantID, &name, &phone, &d.Category, &d.Reason, &d.ReplacedBy, &d.DisqualifiedAt)
+		d.Name, d.PhoneNumber, d.DisqualifiedAt = MaskName(name), MaskPhone(phone), d.DisqualifiedAt.UTC()
+		return d, err
+	})
+	if out == nil {
+		out = []Disqualification{}
+	}
+	return out, err
 }

@@ -6,15 +6,19 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/eventmkt/backend/shared/apperr"
+	"github.com/eventmkt/backend/shared/phone"
 	"github.com/eventmkt/backend/shared/user"
 )
 
@@ -36,6 +40,9 @@ type Participant struct {
 	WonAt          *time.Time `json:"wonAt"`
 	Disqualified   bool       `json:"disqualified"`
 	ParticipatedAt time.Time  `json:"participatedAt"`
+	// Flags are the anomaly flags (FlagSharedNetwork, FlagBurst) the
+	// participant's entry carries; see Anomalies.
+	Flags []string `json:"flags"`
 }
 
 // ListFilter narrows the owner's participant list.
@@ -43,7 +50,7 @@ type ListFilter struct {
 	StoreVisited *bool
 	Channel      string
 	IsWinner     *bool
-	Search       string // part of a name, or digits of a phone number
+	Search       string // searchTerm: a full phone number, its last four digits, an entry number or a name prefix
 	Page, Size   int
 }
 
@@ -108,19 +115,14 @@ func (s *Service) List(ctx context.Context, c user.Caller, eventID uuid.UUID, f 
 		add("is_winner = $%d", *f.IsWinner)
 	}
 	if q := strings.TrimSpace(f.Search); q != "" {
-		digits := strings.Map(func(r rune) rune {
-			if r >= '0' && r <= '9' {
-				return r
-			}
-			return -1
-		}, q)
-		args = append(args, "%"+strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q)+"%")
-		cond := fmt.Sprintf(`(name ILIKE $%d ESCAPE '\' OR participant_id ILIKE $%d ESCAPE '\'`, len(args), len(args))
-		if len(digits) >= 3 {
-			args = append(args, "%"+digits+"%")
-			cond += fmt.Sprintf(` OR phone_number LIKE $%d`, len(args))
+		field, val, err := searchTerm(q)
+		if err != nil {
+			return nil, 0, err
 		}
-		where = append(where, cond+")")
+		add(field+" = $%d", val)
+		if field == "name" { // a prefix: LIKE with the pattern's own characters escaped
+			where[len(where)-1] = fmt.Sprintf(`name LIKE $%d ESCAPE '\'`, len(args))
+		}
 	}
 	cond := strings.Join(where, " AND ")
 	var total int
@@ -137,6 +139,9 @@ func (s *Service) List(ctx context.Context, c user.Caller, eventID uuid.UUID, f 
 		x, err := scanRow(r)
 		return x.masked(), err
 	})
+	if err == nil {
+		err = s.flag(ctx, eventID, items)
+	}
 	return items, total, err
 }
 
@@ -152,7 +157,9 @@ func (s *Service) Get(ctx context.Context, c user.Caller, eventID uuid.UUID, par
 	if err != nil {
 		return Participant{}, fmt.Errorf("participation: get: %w", err)
 	}
-	return x.masked(), nil
+	p := []Participant{x.masked()}
+	err = s.flag(ctx, eventID, p)
+	return p[0], err
 }
 
 // Authorize checks the caller may export the event's participants; the
@@ -226,4 +233,45 @@ func deref(p *string) string {
 		return ""
 	}
 	return *p
+}
+
+// entryNumberPattern is an entry number as Submit makes them
+// (20261126-000042, 20261126-P000043, 20261126-U…).
+var entryNumberPattern = regexp.MustCompile(`^[0-9]{8}-[A-Za-z0-9]{1,40}$`)
+
+// searchTerm reads the owner's search so that it can never un-mask a
+// participant: the masked list shows 010-****-5678 and 김*수, and a search
+// that matched middle digits or any part of a name would reveal them one
+// query at a time. Accepted are the full number (any format, normalised
+// like entries), exactly its last four digits (already on the screen), an
+// entry number, or a name prefix of at least two characters. It returns the
+// column compared and the value (a LIKE pattern for the name).
+func searchTerm(q string) (string, string, error) {
+	var refuse apperr.Validation
+	refuse.Addf("search", "search by the full phone number or its last four digits, an entry number, or the first two or more characters of a name")
+	digits, phoneLike := 0, true
+	for _, r := range q {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case r == '-' || r == '.' || r == '(' || r == ')' || r == '+' || unicode.IsSpace(r):
+		default:
+			phoneLike = false
+		}
+	}
+	switch {
+	case entryNumberPattern.MatchString(q):
+		return "participant_id", q, nil
+	case phoneLike && digits == 4 && len(q) == 4:
+		return "right(phone_number, 4)", q, nil
+	case phoneLike:
+		d, err := phone.Normalize(q)
+		if err != nil {
+			return "", "", refuse.Err()
+		}
+		return "phone_number", d, nil
+	case utf8.RuneCountInString(q) < 2:
+		return "", "", refuse.Err()
+	}
+	return "name", strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(q) + "%", nil
 }

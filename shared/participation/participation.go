@@ -36,6 +36,7 @@ const (
 	CodeVisitCode    = "PART_010" // a store visit code that is wrong, not today's, malformed, or missing for storeVisited
 	CodeNoAlternate  = "PART_011" // no alternate left to promote
 	CodeNotWinner    = "PART_012" // disqualifying someone who is not a current winner
+	CodePurged       = "PART_013" // a draw on an event whose personal data was purged
 )
 
 // Entry channels and sources.
@@ -52,6 +53,14 @@ type Config struct {
 	PurgeAfter        time.Duration
 	ProofContainer    string // blob container for draw proofs
 	DefaultAlternates int
+	// Anomaly flags (Anomalies): entries from one network, and entries in
+	// one minute, that flag them; 0 = the defaults.
+	FlagNetworkEntries int
+	FlagBurstPerMinute int
+	// UndrawnGrace is how long after its end an event that was never drawn
+	// keeps its personal data (the owner may still draw); the purge waits
+	// for the longer of it and PurgeAfter.
+	UndrawnGrace time.Duration
 }
 
 // EventReader is the events domain's API this domain relies on.
@@ -94,6 +103,9 @@ func NewService(db *postgres.DB, rdb *goredis.Client, outbox *queue.Outbox, blob
 	}
 	if cfg.PurgeAfter <= 0 {
 		cfg.PurgeAfter = 30 * 24 * time.Hour
+	}
+	if cfg.UndrawnGrace <= 0 {
+		cfg.UndrawnGrace = 30 * 24 * time.Hour
 	}
 	if cfg.ProofContainer == "" {
 		cfg.ProofContainer = "draw-proofs"

@@ -34,6 +34,10 @@ type PublicWinner struct {
 	// Substitute marks an alternate promoted to this rank after the drawn
 	// winner was disqualified.
 	Substitute bool `json:"substitute"`
+	// SubstituteCategory is why the rank's previous holder was
+	// disqualified (one of DisqualifyCategories), for a substitute only; the
+	// owner's free text is never public.
+	SubstituteCategory string `json:"substituteCategory,omitempty"`
 }
 
 // Results cache lifetimes. After the draw the page changes only when a
@@ -105,8 +109,11 @@ func (s *Service) buildResults(ctx context.Context, eventID uuid.UUID, snap even
 	at := d.DrawnAt.UTC()
 	r.Drawn, r.DrawnAt, r.Algorithm = true, &at, &d.Algorithm
 	r.TotalParticipants, r.WinnerCount = int(d.TotalEntries), d.WinnerCount
-	rows, err := s.db.Query(ctx, `SELECT participant_id, name, phone_number, winner_rank, alternate_rank IS NOT NULL
-		FROM participation.participants WHERE event_id = $1 AND is_winner ORDER BY winner_rank`, eventID)
+	rows, err := s.db.Query(ctx, `SELECT p.participant_id, p.name, p.phone_number, p.winner_rank, p.alternate_rank IS NOT NULL, sub.category
+		FROM participation.participants p
+		LEFT JOIN LATERAL (SELECT category FROM participation.draw_substitutions s
+			WHERE s.event_id = p.event_id AND s.replacement_id = p.participant_id ORDER BY s.id DESC LIMIT 1) sub ON p.alternate_rank IS NOT NULL
+		WHERE p.event_id = $1 AND p.is_winner ORDER BY p.winner_rank`, eventID)
 	if err != nil {
 		return Results{}, fmt.Errorf("participation: results: %w", err)
 	}
@@ -115,8 +122,12 @@ func (s *Service) buildResults(ctx context.Context, eventID uuid.UUID, snap even
 		var pid string
 		var name, phone *string
 		var w PublicWinner
-		if err := rows.Scan(&pid, &name, &phone, &w.Rank, &w.Substitute); err != nil {
+		var category *string
+		if err := rows.Scan(&pid, &name, &phone, &w.Rank, &w.Substitute, &category); err != nil {
 			return Results{}, err
+		}
+		if category != nil {
+			w.SubstituteCategory = *category
 		}
 		w.Name, w.PhoneNumber, w.EntryTail = MaskName(name), MaskPhone(phone), EntryTail(pid)
 		r.Winners = append(r.Winners, w)

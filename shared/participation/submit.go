@@ -284,24 +284,27 @@ func (s *Service) insertEntry(ctx context.Context, eventID uuid.UUID, pid string
 	if err != nil {
 		return "", err
 	}
-	var email *string
+	var email, network *string
 	if sub.Email != "" {
 		email = &sub.Email
+	}
+	if n := ClientNetwork(sub.ClientIP); n != "" {
+		network = &n
 	}
 	// The event id as [16]byte: pgx encodes it directly, where uuid.UUID
 	// goes through driver.Valuer and a failed binary plan first.
 	args := append([]any{pid, [16]byte(eventID), sub.Name, sub.PhoneNumber, email, sub.Channel, sub.Source, sub.StoreVisited, bonus,
-		sub.AgreeMarketing, sub.AgreePrivacy, now}, margs...)
+		sub.AgreeMarketing, sub.AgreePrivacy, now, network}, margs...)
 	b := &pgx.Batch{}
 	b.Queue(`SELECT pg_advisory_xact_lock_shared($1)`, eventLock(eventID))
 	b.Queue(`WITH entry AS (
 		INSERT INTO participation.participants (participant_id, event_id, name, phone_number, email, channel, source,
-			store_visited, bonus_entries, agree_marketing, agree_privacy, created_at, updated_at)
+			store_visited, bonus_entries, agree_marketing, agree_privacy, created_at, updated_at, client_network)
 		SELECT $1::varchar, $2::uuid, $3::varchar, $4::varchar, $5::varchar, $6::varchar, $7::varchar, $8::boolean, $9::integer,
-			$10::boolean, $11::boolean, $12::timestamptz, $12::timestamptz
+			$10::boolean, $11::boolean, $12::timestamptz, $12::timestamptz, $13::varchar
 		WHERE NOT EXISTS (SELECT 1 FROM participation.draw_logs WHERE event_id = $2::uuid)
 		RETURNING 1)
-		`+queue.EnqueueSQL(13)+` FROM entry`, args...)
+		`+queue.EnqueueSQL(14)+` FROM entry`, args...)
 	br := s.db.SendBatch(ctx, b)
 	if _, err := br.Exec(); err != nil {
 		br.Close()

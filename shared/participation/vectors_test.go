@@ -100,7 +100,7 @@ func makeVector(t *testing.T, name, description, algorithm string, entries []Ent
 		next := p.Alternates[k].ParticipantID
 		p.Substitutions = append(p.Substitutions, Substitution{
 			Rank: rank, Disqualified: holder[rank], Replacement: next,
-			Reason: "연락 두절", SubstitutedAt: vectorTime.Add(time.Duration(k+1) * 24 * time.Hour),
+			Category: "UNREACHABLE", SubstitutedAt: vectorTime.Add(time.Duration(k+1) * 24 * time.Hour),
 		})
 		holder[rank] = next
 	}

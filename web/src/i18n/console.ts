@@ -180,6 +180,7 @@ export const errors: Record<string, string> = {
   PART_008: "아직 추첨하지 않았어요.",
   PART_011: "남은 예비 당첨자가 없어요.",
   PART_012: "현재 당첨자가 아니에요.",
+  PART_013: "보관 기간이 지나 참여자 개인정보를 지웠기 때문에 더 이상 추첨할 수 없어요.",
   unknown: "문제가 생겼어요. 잠시 후 다시 시도해 주세요.",
 };
 
@@ -481,7 +482,9 @@ export const participants = {
   toEvent: "이벤트로 돌아가기",
   filters: "참여자 찾기",
   search: "검색",
-  searchHint: "이름, 참여번호 또는 전화번호 3자리 이상",
+  searchHint: "전화번호는 전체 번호 또는 끝 4자리, 이름은 이름 앞 두 글자 이상, 또는 참여번호",
+  searchPartialNumber: "전화번호는 전체 번호 또는 끝 4자리로 찾을 수 있어요. 가운데 번호로는 찾을 수 없어요.",
+  searchShort: "이름은 이름 앞 두 글자 이상으로 찾아 주세요.",
   searchButton: "검색",
   reset: "조건 지우기",
   storeVisited: "매장 방문",
@@ -518,6 +521,33 @@ export const participants = {
   csvBusy: "내려받는 중…",
   csvDone: "CSV 파일을 내려받았어요.",
   csvNote: "파일에는 연락을 위해 당첨자의 정보가 가리지 않고 담겨요. 안전하게 보관하고 용도가 끝나면 지워 주세요.",
+  colFlags: "확인 필요",
+};
+
+/** Entry integrity: anomaly flags and disqualification categories. */
+export const integrity = {
+  title: "이상 참여 신호",
+  intro: (network: number, burst: number) =>
+    `같은 네트워크에서 ${n0(network)}명 이상, 또는 1분 동안 ${n0(burst)}명 이상 참여하면 표시해요. 부정 참여일 수도, 매장 와이파이처럼 자연스러운 경우일 수도 있어요.`,
+  network: (n: number, net: string) => `같은 네트워크에서 ${n0(n)}명 (${net})`,
+  burst: (minute: string, n: number) => `${minute}에 1분 동안 ${n0(n)}명`,
+  more: (n: number) => `그 밖에 ${n0(n)}건 더`,
+  summary: (networks: number, minutes: number) =>
+    `이상 참여 신호가 있어요: 참여가 많은 네트워크 ${n0(networks)}곳, 참여가 몰린 시간 ${n0(minutes)}번. 추첨 전에 참여자 화면에서 확인해 보세요.`,
+  toParticipants: "참여자 화면에서 확인하기",
+  flags: { SHARED_NETWORK: "같은 네트워크", BURST: "1분 몰림" } as Record<string, string>,
+  category: "취소 사유 분류",
+  categoryHint: "공개 결과와 검증 자료에는 이 분류만 보여요. 아래 내용은 사장님만 볼 수 있어요.",
+  categoryRequired: "취소 사유 분류를 골라 주세요.",
+  choose: "선택해 주세요",
+  categories: {
+    DUPLICATE_ENTRY: "중복 응모",
+    INELIGIBLE: "참여 자격 없음",
+    UNREACHABLE: "연락 두절",
+    DECLINED: "당첨 포기",
+    FRAUD: "부정 참여",
+    OTHER: "기타",
+  } as Record<string, string>,
 };
 
 export const draw = {
@@ -572,9 +602,9 @@ export const draw = {
   disqualify: "당첨 취소",
   disqualifyLabel: (name: string, rank: number) => `${rank}등 ${name} 당첨 취소`,
   disqualifyTitle: (name: string, rank: number) => `${rank}등 ${name} 님의 당첨을 취소할까요?`,
-  disqualifyBody: "다음 예비 당첨자가 이 순위를 이어받아요. 취소는 되돌릴 수 없고 사유는 검증 자료에 남아요.",
-  reason: "취소 사유",
-  reasonHint: "예: 연락 두절, 중복 응모 (500자 이내)",
+  disqualifyBody: "다음 예비 당첨자가 이 순위를 이어받아요. 취소는 되돌릴 수 없고 사유 분류는 검증 자료에 남아요.",
+  reason: "취소 사유 (사장님만 보기)",
+  reasonHint: "예: 3일 동안 전화를 받지 않음 (500자 이내). 개인정보와 함께 보관 기간이 지나면 지워져요.",
   reasonRequired: "취소 사유를 입력해 주세요.",
   disqualifyConfirm: "당첨 취소",
   disqualifying: "취소하는 중…",

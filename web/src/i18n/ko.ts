@@ -131,6 +131,16 @@ export const done = {
   toResults: "결과 페이지 보기",
 };
 
+/** Disqualification categories as the public results page names them. */
+export const disqualifyCategories: Record<string, string> = {
+  DUPLICATE_ENTRY: "중복 응모",
+  INELIGIBLE: "참여 자격 없음",
+  UNREACHABLE: "연락 두절",
+  DECLINED: "당첨 포기",
+  FRAUD: "부정 참여",
+  OTHER: "기타",
+};
+
 export const result = {
   titleSuffix: "당첨자 발표",
   heading: "당첨자 발표",
@@ -144,6 +154,8 @@ export const result = {
   rank: (n: number) => `${n}위`,
   entryTail: "응모 번호 끝자리",
   substitute: "대체 당첨",
+  /** Why the previous winner of a rank was disqualified (the public category only). */
+  substituteReason: (category: string) => `이전 당첨 취소 사유: ${disqualifyCategories[category] ?? disqualifyCategories.OTHER}`,
   maskNote: "개인정보 보호를 위해 이름과 휴대폰 번호 일부를 가렸어요. 응모 번호 끝 4자리로 본인인지 확인할 수 있어요.",
   noWinners: "당첨자가 없어요.",
   // 내 응모 확인

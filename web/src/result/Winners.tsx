@@ -18,6 +18,7 @@ export function Winners({ results }: { results: EventResults }) {
                 <span class="muted small">{t.entryTail}</span> <strong class="mono">{w.entryTail}</strong>
               </span>
               {w.substitute && <span class="badge neutral">{t.substitute}</span>}
+              {w.substitute && w.substituteCategory && <span class="muted small">{t.substituteReason(w.substituteCategory)}</span>}
             </li>
           ))}
         </ol>

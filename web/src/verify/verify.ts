@@ -21,7 +21,8 @@ export interface ProofSubstitution {
   rank: number;
   disqualified: string;
   replacement: string;
-  reason?: string;
+  /** Why the winner was taken out (DisqualifyCategory); the owner's own words are never public. */
+  category?: string;
   substitutedAt?: string;
 }
 /** The bundle of docs/draw.md as served by DrawProofGet. */

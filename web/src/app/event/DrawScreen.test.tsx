@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { render } from "preact";
 import { act } from "preact/test-utils";
-import { draw as t } from "../../i18n/console";
+import { draw as t, integrity as ti } from "../../i18n/console";
 import { signIn, _reset } from "../session";
 import type { Draw, Event, WinnerPage } from "../types";
 import { DrawScreen } from "./DrawScreen";
@@ -155,7 +155,7 @@ describe("the draw", () => {
     expect(root.querySelector<HTMLInputElement>("#draw-winners")!.value).toBe("2");
   });
 
-  it("disqualifies a winner with a reason and shows the alternate who took the rank", async () => {
+  it("disqualifies a winner with a category and a reason and shows the alternate who took the rank", async () => {
     let winners: WinnerPage["content"] = drawn.winners;
     handler = async (method, url, body) => {
       if (method === "GET" && url.endsWith(`/events/${ID}`)) return json(200, ev);
@@ -170,7 +170,7 @@ describe("the draw", () => {
         });
       if (method === "POST" && url.includes("/disqualify")) {
         expect(url).toContain("/winners/20261201-000001/disqualify");
-        expect(body).toEqual({ reason: "연락 두절" });
+        expect(body).toEqual({ category: "UNREACHABLE", reason: "3일 동안 전화 안 받음" });
         winners = [{ ...w(1, "20261201-000003", "박*민") }, drawn.winners[1]!];
         return json(200, { replacedBy: { participantId: "20261201-000003", weight: 1 } });
       }
@@ -184,15 +184,25 @@ describe("the draw", () => {
     await click(root.querySelector<HTMLButtonElement>(`button[aria-label="${t.disqualifyLabel("김*수", 1)}"]`)!);
     const dialog = root.querySelector("dialog")!;
     expect(dialog.hasAttribute("open")).toBe(true);
-    // No reason, no call.
+    // No category and no reason, no call.
     await click(inDialog(t.disqualifyConfirm));
     expect(dialog.textContent).toContain(t.reasonRequired);
+    expect(dialog.textContent).toContain(ti.categoryRequired);
     expect(calls("POST", "/disqualify")).toHaveLength(0);
 
+    const category = root.querySelector<HTMLSelectElement>("#dq-category")!;
+    expect([...category.options].map((o) => o.textContent)).toEqual([ti.choose, "중복 응모", "참여 자격 없음", "연락 두절", "당첨 포기", "부정 참여", "기타"]);
     const reason = root.querySelector<HTMLTextAreaElement>("#dq-reason")!;
     act(() => {
-      reason.value = "  연락 두절 ";
+      reason.value = "  3일 동안 전화 안 받음 ";
       reason.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+    // A reason without a category is still refused.
+    await click(inDialog(t.disqualifyConfirm));
+    expect(calls("POST", "/disqualify")).toHaveLength(0);
+    act(() => {
+      category.value = "UNREACHABLE";
+      category.dispatchEvent(new Event("change", { bubbles: true }));
     });
     await click(inDialog(t.disqualifyConfirm));
     await click(inDialog(t.disqualifyConfirm) ?? inDialog(t.disqualifying));
@@ -219,9 +229,12 @@ describe("the draw", () => {
     await mount();
     await click(root.querySelector<HTMLButtonElement>(`button[aria-label="${t.disqualifyLabel("이*희", 2)}"]`)!);
     const reason = root.querySelector<HTMLTextAreaElement>("#dq-reason")!;
+    const category = root.querySelector<HTMLSelectElement>("#dq-category")!;
     act(() => {
       reason.value = "중복";
       reason.dispatchEvent(new Event("input", { bubbles: true }));
+      category.value = "DUPLICATE_ENTRY";
+      category.dispatchEvent(new Event("change", { bubbles: true }));
     });
     await click(inDialog(t.disqualifyConfirm));
     await settle();

@@ -4,7 +4,7 @@
 
 import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { ApiError } from "../../api/client";
-import { draw as t, errors, events as te } from "../../i18n/console";
+import { draw as t, errors, events as te, integrity as ti } from "../../i18n/console";
 import { seoulDateTime } from "../format";
 import { Link } from "../router";
 import type { Event } from "../types";
@@ -24,12 +24,13 @@ import {
   type Drawn,
   type Ranked,
 } from "./draw";
+import { DISQUALIFY_CATEGORIES, anomalySummary, hasAnomalies, type Anomalies, type DisqualifyCategory } from "./integrity";
 import { proofPath, resultPath } from "./links";
 
 type Loaded =
   | { state: "loading" }
   | { state: "failed"; error: unknown }
-  | { state: "ready"; event: Event; drawn: Drawn | null; entries: number; visited: number };
+  | { state: "ready"; event: Event; drawn: Drawn | null; entries: number; visited: number; anomalies?: Anomalies };
 
 const isCode = (e: unknown, code: string) => e instanceof ApiError && e.code === code;
 
@@ -53,7 +54,7 @@ async function load(id: string): Promise<Loaded> {
     listParticipants(id, "page=0&size=1"),
     listParticipants(id, "storeVisited=true&page=0&size=1"),
   ]);
-  return { state: "ready", event, drawn: null, entries: all.totalElements, visited: visited.totalElements };
+  return { state: "ready", event, drawn: null, entries: all.totalElements, visited: visited.totalElements, anomalies: all.anomalies };
 }
 
 export function DrawScreen({ id }: { id: string }) {
@@ -109,6 +110,7 @@ export function DrawScreen({ id }: { id: string }) {
           event={s.event}
           entries={s.entries}
           visited={s.visited}
+          anomalies={s.anomalies}
           onDrawn={(drawn, msg) => {
             setNotice(msg);
             setS({ ...s, drawn });
@@ -119,7 +121,21 @@ export function DrawScreen({ id }: { id: string }) {
   );
 }
 
-function DrawForm({ id, event, entries, visited, onDrawn }: { id: string; event: Event; entries: number; visited: number; onDrawn: (d: Drawn, notice: string) => void }) {
+function DrawForm({
+  id,
+  event,
+  entries,
+  visited,
+  anomalies,
+  onDrawn,
+}: {
+  id: string;
+  event: Event;
+  entries: number;
+  visited: number;
+  anomalies?: Anomalies | undefined;
+  onDrawn: (d: Drawn, notice: string) => void;
+}) {
   const [winners, setWinners] = useState(String(event.winnerCount));
   const [alternates, setAlternates] = useState(String(ALTERNATES_DEFAULT));
   const [algorithm, setAlgorithm] = useState<Algorithm>("RANDOM");
@@ -207,6 +223,13 @@ function DrawForm({ id, event, entries, visited, onDrawn }: { id: string; event:
               {i.text}
             </li>
           ))}
+          {hasAnomalies(anomalies) && (
+            <li class="warn">
+              <span class="visually-hidden">{t.checkWarn}: </span>
+              {anomalySummary(anomalies)}{" "}
+              <Link href={`/app/events/${encodeURIComponent(id)}/participants`}>{ti.toParticipants}</Link>
+            </li>
+          )}
           {stillOpen && (
             <li class="warn">
               <span class="visually-hidden">{t.checkWarn}: </span>
@@ -255,6 +278,8 @@ function drawMessage(e: unknown, winners: number): string {
 
 function DrawnView({ id, drawn, onChange, onNotice }: { id: string; drawn: Drawn; onChange: (d: Drawn) => void; onNotice: (m: string | null) => void }) {
   const [target, setTarget] = useState<Ranked | null>(null);
+  const [category, setCategory] = useState<DisqualifyCategory | "">("");
+  const [categoryErr, setCategoryErr] = useState<string | null>(null);
   const [reason, setReason] = useState("");
   const [reasonErr, setReasonErr] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -262,16 +287,17 @@ function DrawnView({ id, drawn, onChange, onNotice }: { id: string; drawn: Drawn
 
   const submit = useMemo(
     () =>
-      once(async (who: Ranked, why: string) => {
+      once(async (who: Ranked, kind: DisqualifyCategory, why: string) => {
         setBusy(true);
         setError(null);
         try {
-          const r = await disqualify(id, who.participantId, why);
+          const r = await disqualify(id, who.participantId, kind, why);
           const page = await listWinners(id);
           onChange(afterDisqualify(drawn, page.content, r.replacedBy.participantId));
           onNotice(t.replaced(who.rank, r.replacedBy.participantId));
           setTarget(null);
           setReason("");
+          setCategory("");
         } catch (e) {
           if (isCode(e, "PART_012")) {
             const page = await listWinners(id).catch(() => null);
@@ -330,6 +356,8 @@ function DrawnView({ id, drawn, onChange, onNotice }: { id: string; drawn: Drawn
                   setTarget(w);
                   setReason("");
                   setReasonErr(null);
+                  setCategory("");
+                  setCategoryErr(null);
                   setError(null);
                   onNotice(null);
                 }}>
@@ -368,11 +396,29 @@ function DrawnView({ id, drawn, onChange, onNotice }: { id: string; drawn: Drawn
         onCancel={() => setTarget(null)}
         onConfirm={() => {
           const why = reason.trim();
-          if (!why) return setReasonErr(t.reasonRequired);
-          if (target) void submit(target, why);
+          if (!category) setCategoryErr(ti.categoryRequired);
+          if (!why) setReasonErr(t.reasonRequired);
+          if (!category || !why) return;
+          if (target) void submit(target, category, why);
         }}
       >
         <p>{t.disqualifyBody}</p>
+        <Field id="dq-category" label={ti.category} hint={ti.categoryHint} error={categoryErr} required>
+          <select id="dq-category" name="category" value={category} required aria-invalid={categoryErr ? "true" : undefined}
+            aria-describedby={descId("dq-category")}
+            onChange={(e) => {
+              const v = (e.target as HTMLSelectElement).value;
+              setCategory(DISQUALIFY_CATEGORIES.find((c) => c === v) ?? "");
+              setCategoryErr(null);
+            }}>
+            <option value="">{ti.choose}</option>
+            {DISQUALIFY_CATEGORIES.map((c) => (
+              <option value={c} key={c}>
+                {ti.categories[c]}
+              </option>
+            ))}
+          </select>
+        </Field>
         <Field id="dq-reason" label={t.reason} hint={t.reasonHint} error={reasonErr} required>
           <textarea id="dq-reason" name="reason" rows={3} maxLength={500} value={reason} required
             aria-invalid={reasonErr ? "true" : undefined} aria-describedby={descId("dq-reason")}

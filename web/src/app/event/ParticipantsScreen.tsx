@@ -2,7 +2,7 @@
 // paging kept in the URL, and the CSV download.
 
 import { useEffect, useState } from "preact/hooks";
-import { participants as t, events as te, sources } from "../../i18n/console";
+import { integrity as ti, participants as t, events as te, sources } from "../../i18n/console";
 import { seoulDateTime } from "../format";
 import { useApi } from "../http";
 import { Link, navigate } from "../router";
@@ -10,6 +10,7 @@ import type { Event, ParticipantPage } from "../types";
 import { Button, EmptyState, ErrorNote, Field, Pager, Spinner, descId, useTitle } from "../ui";
 import { eventPath } from "./api";
 import { downloadCsv } from "./csv";
+import { anomalyLines, hasAnomalies, searchProblem } from "./integrity";
 import { ENTRY_CHANNELS, PAGE_SIZES, SEARCH_MAX, filtersFromQuery, hasFilters, queryOf, withFilter, type ParticipantFilters } from "./participantsQuery";
 
 const tri = (v: boolean | null) => (v === null ? "" : String(v));
@@ -26,6 +27,7 @@ export function ParticipantsScreen({ id, query }: { id: string; query: URLSearch
   const ev = useApi<Event>(eventPath(id));
   const list = useApi<ParticipantPage>(`${eventPath(id)}/participants?${queryOf(f, true)}`);
   const [search, setSearch] = useState(f.search);
+  const [searchErr, setSearchErr] = useState<string | null>(null);
   useEffect(() => setSearch(f.search), [f.search]);
   const [csvBusy, setCsvBusy] = useState(false);
   const [csvMsg, setCsvMsg] = useState<string | null>(null);
@@ -80,19 +82,31 @@ export function ParticipantsScreen({ id, query }: { id: string; query: URLSearch
         aria-label={t.filters}
         onSubmit={(e) => {
           e.preventDefault();
+          const problem = searchProblem(search);
+          if (problem) return setSearchErr(problem === "short" ? t.searchShort : t.searchPartialNumber);
+          setSearchErr(null);
           go(withFilter(f, { search }));
         }}
       >
         <div class="field p-search">
           <label for="p-search">{t.search}</label>
           <div class="p-search-row">
-            <input id="p-search" type="search" value={search} maxLength={SEARCH_MAX} aria-describedby={descId("p-search")}
-              onInput={(e) => setSearch((e.target as HTMLInputElement).value)} />
+            <input id="p-search" type="search" value={search} maxLength={SEARCH_MAX}
+              aria-describedby={searchErr ? `${descId("p-search")} p-search-error` : descId("p-search")} aria-invalid={searchErr ? "true" : undefined}
+              onInput={(e) => {
+                setSearch((e.target as HTMLInputElement).value);
+                setSearchErr(null);
+              }} />
             <Button type="submit">{t.searchButton}</Button>
           </div>
           <div id={descId("p-search")} class="hint">
             {t.searchHint}
           </div>
+          {searchErr && (
+            <div id="p-search-error" class="error" role="alert">
+              {searchErr}
+            </div>
+          )}
         </div>
         <Field id="p-visited" label={t.storeVisited}>
           <select id="p-visited" value={tri(f.storeVisited)} onChange={(e) => go(withFilter(f, { storeVisited: fromTri((e.target as HTMLSelectElement).value) }))}>
@@ -144,6 +158,18 @@ export function ParticipantsScreen({ id, query }: { id: string; query: URLSearch
         )}
       </div>
 
+      {hasAnomalies(page?.anomalies) && (
+        <section class="card anomalies" aria-labelledby="anomalies-title">
+          <h2 id="anomalies-title">{ti.title}</h2>
+          <p class="muted small">{ti.intro(page.anomalies.networkThreshold, page.anomalies.burstThreshold)}</p>
+          <ul>
+            {anomalyLines(page.anomalies).map((line) => (
+              <li key={line}>{line}</li>
+            ))}
+          </ul>
+        </section>
+      )}
+
       {list.error ? (
         <ErrorNote error={list.error} onRetry={list.reload} />
       ) : !page ? (
@@ -167,6 +193,7 @@ export function ParticipantsScreen({ id, query }: { id: string; query: URLSearch
                   <th scope="col" class="num">{t.colEntries}</th>
                   <th scope="col">{t.colWinner}</th>
                   <th scope="col">{t.colAt}</th>
+                  <th scope="col">{t.colFlags}</th>
                 </tr>
               </thead>
               <tbody>
@@ -183,6 +210,15 @@ export function ParticipantsScreen({ id, query }: { id: string; query: URLSearch
                       {p.isWinner && p.winnerRank ? t.rank(p.winnerRank) : p.disqualified ? t.disqualified : "-"}
                     </td>
                     <td data-label={t.colAt}>{seoulDateTime(p.participatedAt)}</td>
+                    <td data-label={t.colFlags}>
+                      {p.flags.length === 0
+                        ? "-"
+                        : p.flags.map((fl) => (
+                            <span class="badge bad" key={fl}>
+                              {ti.flags[fl] ?? fl}
+                            </span>
+                          ))}
+                    </td>
                   </tr>
                 ))}
               </tbody>

@@ -4,6 +4,7 @@
 import { api, apiRaw } from "../http";
 import type { Channel, DisqualifyResponse, DistributionStatus, Draw, DrawRequest, Event, ParticipantPage, WinnerPage } from "../types";
 import type { operations } from "../../api/schema";
+import type { DisqualifyCategory } from "./integrity";
 
 type JsonOf<R> = R extends { content: { "application/json": infer B } } ? B : never;
 export type RetryReceipt = JsonOf<operations["DistributionRetry"]["responses"][202]>;
@@ -31,7 +32,7 @@ export const exportParticipants = (id: string) =>
 
 export const drawWinners = (id: string, body: DrawRequest) => api<Draw>("POST", `${eventPath(id)}/draw-winners`, body);
 export const listWinners = (id: string) => api<WinnerPage>("GET", `${eventPath(id)}/winners?page=0&size=100`);
-export const disqualify = (id: string, participantId: string, reason: string) =>
-  api<DisqualifyResponse>("POST", `${eventPath(id)}/winners/${enc(participantId)}/disqualify`, { reason });
+export const disqualify = (id: string, participantId: string, category: DisqualifyCategory, reason: string) =>
+  api<DisqualifyResponse>("POST", `${eventPath(id)}/winners/${enc(participantId)}/disqualify`, { category, reason });
 /** The public proof bundle (no token needed, but the owner's call carries it harmlessly). */
 export const getProof = (id: string) => api<DrawProof>("GET", `/api/v1/public/events/${enc(id)}/draw-proof`);
