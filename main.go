@@ -48,6 +48,7 @@ import (
 	"github.com/eventmkt/backend/shared/messaging"
 	"github.com/eventmkt/backend/shared/openai"
 	"github.com/eventmkt/backend/shared/participation"
+	"github.com/eventmkt/backend/shared/phoneverify"
 	"github.com/eventmkt/backend/shared/postgres"
 	"github.com/eventmkt/backend/shared/queue"
 	"github.com/eventmkt/backend/shared/recommend"
@@ -238,8 +239,12 @@ func wire(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error
 		aiPlanner = recommend.NewAI(ai)
 	}
 	planner := recommend.NewService(aiPlanner, recommend.NewBuiltin(), rdb, log)
+	phones := phoneverify.NewService(rdb, events, messagingSender(cfg), log, phoneverify.Config{
+		SendsPerPhone: cfg.PhoneVerifySendsPerPhone, SendsPerClient: cfg.PhoneVerifySendsPerClient, TokenTTL: cfg.PhoneVerifyTokenTTL,
+	}, time.Now)
 	entries := participation.NewService(db, rdb, outbox, blobs, events, log, participation.Config{
 		RatePerClient: cfg.RatePerClient, RatePerPhone: cfg.RatePerPhone, PurgeAfter: cfg.PrivacyRetention, ProofContainer: cfg.DrawProofContainer,
+		PhoneTokens: phones,
 	}, time.Now)
 	kits := distribution.NewShareKits(blobs, cfg.ImageContainer, cfg.ImageBaseURL)
 	channelHTTP := &http.Client{Timeout: cfg.ChannelTimeout}
@@ -265,6 +270,7 @@ func wire(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error
 		Events:            events,
 		PlanJobs:          recommend.NewJobs(events, planner, log, cfg.TimeZone, time.Now),
 		Participation:     entries,
+		PhoneVerify:       phones,
 		ImageJobs:         content.NewJobs(events, posters, log),
 		Distribution:      fanout,
 		Analytics:         stats,

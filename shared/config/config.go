@@ -124,6 +124,11 @@ type Config struct {
 	MessagingWinnerTemplate    string        // MESSAGING_ALIMTALK_TEMPLATE_WINNER: approved template code of the winner notice
 	MessagingTimeout           time.Duration // MESSAGING_TIMEOUT_SECONDS: per call
 
+	// Phone verification (shared/phoneverify).
+	PhoneVerifySendsPerPhone  int           // PHONE_VERIFY_SENDS_PER_PHONE: codes per phone and event per hour, 0 = off
+	PhoneVerifySendsPerClient int           // PHONE_VERIFY_SENDS_PER_CLIENT: codes per client address per hour, 0 = off
+	PhoneVerifyTokenTTL       time.Duration // PHONE_VERIFY_TOKEN_MINUTES: how long a verified phone may enter
+
 	LogLevel       slog.Level    // LOG_LEVEL: debug, info, warn, error
 	RequestTimeout time.Duration // REQUEST_TIMEOUT_SECONDS: per-request deadline, below host.json functionTimeout
 	MaxBodyBytes   int64         // MAX_BODY_BYTES: larger request bodies get 413
@@ -149,6 +154,7 @@ var Names = []string{
 	"MESSAGING_SMS_BASE_URL", "MESSAGING_SMS_APP_KEY", "MESSAGING_SMS_SECRET_KEY", "MESSAGING_SMS_SEND_NO",
 	"MESSAGING_ALIMTALK_BASE_URL", "MESSAGING_ALIMTALK_APP_KEY", "MESSAGING_ALIMTALK_SECRET_KEY", "MESSAGING_ALIMTALK_SENDER_KEY",
 	"MESSAGING_ALIMTALK_TEMPLATE_WINNER", "MESSAGING_TIMEOUT_SECONDS",
+	"PHONE_VERIFY_SENDS_PER_PHONE", "PHONE_VERIFY_SENDS_PER_CLIENT", "PHONE_VERIFY_TOKEN_MINUTES",
 }
 
 // Lookup returns a setting's value and whether it is set (os.LookupEnv's shape).
@@ -219,6 +225,9 @@ func Load(lookup Lookup) (Config, error) {
 		MessagingSenderKey:         r.optional("MESSAGING_ALIMTALK_SENDER_KEY", nil),
 		MessagingWinnerTemplate:    r.optional("MESSAGING_ALIMTALK_TEMPLATE_WINNER", nil),
 		MessagingTimeout:           time.Duration(r.intIn("MESSAGING_TIMEOUT_SECONDS", 10, 1, 60)) * time.Second,
+		PhoneVerifySendsPerPhone:   r.intIn("PHONE_VERIFY_SENDS_PER_PHONE", 5, 0, 1000),
+		PhoneVerifySendsPerClient:  r.intIn("PHONE_VERIFY_SENDS_PER_CLIENT", 20, 0, 1_000_000),
+		PhoneVerifyTokenTTL:        time.Duration(r.intIn("PHONE_VERIFY_TOKEN_MINUTES", 30, 1, 24*60)) * time.Minute,
 		LogLevel:                   r.level("LOG_LEVEL"),
 		RequestTimeout:             time.Duration(r.intIn("REQUEST_TIMEOUT_SECONDS", 25, 1, 600)) * time.Second,
 		MaxBodyBytes:               int64(r.intIn("MAX_BODY_BYTES", 1<<20, 1024, 64<<20)),

@@ -49,6 +49,9 @@ type Config struct {
 	PurgeAfter        time.Duration
 	ProofContainer    string // blob container for draw proofs
 	DefaultAlternates int
+	// PhoneTokens checks the verification token of an event with
+	// verifyPhone (shared/phoneverify); nil refuses such entries.
+	PhoneTokens PhoneTokens
 }
 
 // EventReader is the events domain's API this domain relies on.
@@ -105,6 +108,8 @@ type Submission struct {
 	Channel        string
 	Source         string
 	ClientIP       string
+	// VerificationToken proves the phone (events with verifyPhone).
+	VerificationToken string
 }
 
 // Receipt is what the customer gets back.

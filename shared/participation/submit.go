@@ -90,6 +90,9 @@ func (s *Service) Submit(ctx context.Context, eventID uuid.UUID, sub Submission)
 	case today.After(snap.EndDate.Time):
 		return Receipt{}, apperr.New(apperr.Invalid, CodeOutOfPeriod, "the event ended on "+snap.EndDate.String())
 	}
+	if err := s.checkPhoneToken(ctx, snap, sub); err != nil {
+		return Receipt{}, err
+	}
 	if err := s.limit(ctx, "client:"+sub.ClientIP, s.cfg.RatePerClient); err != nil {
 		return Receipt{}, err
 	}
@@ -114,6 +117,7 @@ func (s *Service) Submit(ctx context.Context, eventID uuid.UUID, sub Submission)
 		case err == nil:
 			s.outbox.Notify(msgID)
 			s.afterEntry(ctx, eventID, sub.PhoneNumber)
+			s.consumePhoneToken(ctx, snap, sub)
 			return Receipt{ParticipantID: pid, EventID: eventID, BonusEntries: bonus, ParticipatedAt: now}, nil
 		case postgres.ConstraintName(err) == "uk_event_phone":
 			s.rdb.Set(ctx, sessionKey(eventID, sub.PhoneNumber), "1", DedupTTL)
