@@ -45,8 +45,10 @@ import (
 	"github.com/eventmkt/backend/shared/funchost"
 	"github.com/eventmkt/backend/shared/health"
 	"github.com/eventmkt/backend/shared/logging"
+	"github.com/eventmkt/backend/shared/messaging"
 	"github.com/eventmkt/backend/shared/openai"
 	"github.com/eventmkt/backend/shared/participation"
+	"github.com/eventmkt/backend/shared/phoneverify"
 	"github.com/eventmkt/backend/shared/postgres"
 	"github.com/eventmkt/backend/shared/queue"
 	"github.com/eventmkt/backend/shared/recommend"
@@ -237,10 +239,14 @@ func wire(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error
 		aiPlanner = recommend.NewAI(ai)
 	}
 	planner := recommend.NewService(aiPlanner, recommend.NewBuiltin(), rdb, log)
+	phones := phoneverify.NewService(rdb, events, messagingSender(cfg), log, phoneverify.Config{
+		SendsPerPhone: cfg.PhoneVerifySendsPerPhone, SendsPerClient: cfg.PhoneVerifySendsPerClient, TokenTTL: cfg.PhoneVerifyTokenTTL,
+	}, time.Now)
 	entries := participation.NewService(db, rdb, outbox, blobs, events, log, participation.Config{
 		RatePerClient: cfg.RatePerClient, RatePerPhone: cfg.RatePerPhone, RatePerIPv4Net: cfg.RatePerIPv4Net, RatePerIPv6Net: cfg.RatePerIPv6Net,
 		PurgeAfter: cfg.PrivacyRetention, ProofContainer: cfg.DrawProofContainer,
 		UndrawnGrace: cfg.UndrawnGrace, FlagNetworkEntries: cfg.FlagNetworkEntries, FlagBurstPerMinute: cfg.FlagBurstPerMinute,
+		PhoneTokens: phones,
 	}, time.Now)
 	kits := distribution.NewShareKits(blobs, cfg.ImageContainer, cfg.ImageBaseURL)
 	channelHTTP := &http.Client{Timeout: cfg.ChannelTimeout}
@@ -266,6 +272,7 @@ func wire(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error
 		Events:            events,
 		PlanJobs:          recommend.NewJobs(events, planner, log, cfg.TimeZone, time.Now),
 		Participation:     entries,
+		PhoneVerify:       phones,
 		ImageJobs:         content.NewJobs(events, posters, log),
 		Distribution:      fanout,
 		Analytics:         stats,
@@ -275,6 +282,15 @@ func wire(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error
 		_ = rdb.Close()
 		db.Close()
 	}}, nil
+}
+
+// messagingSender is the SMS and AlimTalk sender (docs/messaging.md).
+func messagingSender(cfg config.Config) *messaging.NHN {
+	return messaging.NewNHN(messaging.Config{
+		SMSBaseURL: cfg.MessagingSMSBaseURL, SMSAppKey: cfg.MessagingSMSAppKey, SMSSecretKey: cfg.MessagingSMSSecretKey, SendNo: cfg.MessagingSendNo,
+		AlimTalkBaseURL: cfg.MessagingAlimTalkBaseURL, AlimTalkAppKey: cfg.MessagingAlimTalkAppKey, AlimTalkSecretKey: cfg.MessagingAlimTalkSecretKey,
+		SenderKey: cfg.MessagingSenderKey, Timeout: cfg.MessagingTimeout,
+	}, &http.Client{Timeout: cfg.MessagingTimeout + time.Second})
 }
 
 // migrate applies the migrations. Settings come from the environment, then

@@ -111,6 +111,7 @@ func (s *Server) updateEvent(w http.ResponseWriter, r *http.Request, c user.Call
 		EndDate     *string `json:"endDate"`
 		WinnerCount *int    `json:"winnerCount"`
 		Budget      *int64  `json:"budget"`
+		VerifyPhone *bool   `json:"verifyPhone"`
 	}
 	if id, ok := s.withEvent(w, r, &req); ok {
 		e, err := s.events.Update(r.Context(), c, id, event.Update(req))

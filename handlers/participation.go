@@ -22,6 +22,8 @@ func (s *Server) submitEntry(w http.ResponseWriter, r *http.Request) {
 		VisitCode      string `json:"visitCode"`
 		Channel        string `json:"channel"`
 		Source         string `json:"source"`
+		// VerificationToken: PhoneVerificationConfirm's, for verifyPhone events.
+		VerificationToken string `json:"verificationToken"`
 	}
 	id, ok := s.withEvent(w, r, &req)
 	if !ok {
@@ -29,7 +31,7 @@ func (s *Server) submitEntry(w http.ResponseWriter, r *http.Request) {
 	}
 	rec, err := s.participation.Submit(r.Context(), id, participation.Submission{Name: req.Name, PhoneNumber: req.PhoneNumber, Email: req.Email,
 		AgreePrivacy: req.AgreePrivacy, AgreeMarketing: req.AgreeMarketing, StoreVisited: req.StoreVisited, VisitCode: req.VisitCode, Channel: req.Channel,
-		Source: req.Source, ClientIP: clientIP(r, s.clientHops)})
+		Source: req.Source, ClientIP: clientIP(r, s.clientHops), VerificationToken: req.VerificationToken})
 	if err != nil {
 		setRetryAfter(w, err)
 		s.writeError(w, r, err)

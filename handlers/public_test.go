@@ -63,7 +63,7 @@ func TestPublicPageFieldsAndRevalidation(t *testing.T) {
 		"startDate": "2026-11-25", "endDate": "2026-12-10", "status": "PUBLISHED", "imageUrl": "http://blob/SIMPLE.png",
 		"poster":    nil, // the fake poster is not in Blob: no web copy, the page shows imageUrl
 		"storeName": "민수네 카페", "timeZone": "Asia/Seoul", "eligibility": "20-30대", "announcementDate": "2026-12-11",
-		"winnerCount": float64(1), "retentionDays": float64(30), "drawnAt": nil,
+		"winnerCount": float64(1), "retentionDays": float64(30), "drawnAt": nil, "verifyPhone": false,
 	}
 	for k, w := range want {
 		if v, ok := got[k]; !ok || fmt.Sprint(v) != fmt.Sprint(w) {

@@ -15,6 +15,7 @@ import (
 	"github.com/eventmkt/backend/shared/event"
 	"github.com/eventmkt/backend/shared/health"
 	"github.com/eventmkt/backend/shared/participation"
+	"github.com/eventmkt/backend/shared/phoneverify"
 	"github.com/eventmkt/backend/shared/queue"
 	"github.com/eventmkt/backend/shared/recommend"
 	"github.com/eventmkt/backend/shared/user"
@@ -55,6 +56,7 @@ type Deps struct {
 	PlanJobs          *recommend.Jobs
 	ImageJobs         *content.Jobs
 	Participation     *participation.Service
+	PhoneVerify       *phoneverify.Service
 	Distribution      *distribution.Service
 	Analytics         *analytics.Service
 }
@@ -76,6 +78,7 @@ type Server struct {
 	planJobs      *recommend.Jobs
 	imageJobs     *content.Jobs
 	participation *participation.Service
+	phoneVerify   *phoneverify.Service
 	distribution  *distribution.Service
 	analytics     *analytics.Service
 
@@ -99,6 +102,7 @@ func New(d Deps) *Server {
 		planJobs:      d.PlanJobs,
 		imageJobs:     d.ImageJobs,
 		participation: d.Participation,
+		phoneVerify:   d.PhoneVerify,
 		distribution:  d.Distribution,
 		analytics:     d.Analytics,
 		mux:           http.NewServeMux(),
@@ -145,6 +149,8 @@ func (s *Server) routes() {
 	s.queueFunc("ImageGenerate", queue.ImageGenerationJobs, s.generateImages)
 
 	s.httpFunc("ParticipationSubmit", http.MethodPost, "events/{eventId}/participate", s.submitEntry)
+	s.httpFunc("PhoneVerificationStart", http.MethodPost, "public/events/{eventId}/phone-verifications", s.sendPhoneCode)
+	s.httpFunc("PhoneVerificationConfirm", http.MethodPost, "public/events/{eventId}/phone-verifications/confirm", s.confirmPhoneCode)
 	s.httpFunc("ParticipantList", http.MethodGet, "events/{eventId}/participants", s.owner(s.listParticipants))
 	s.httpFunc("ParticipantGet", http.MethodGet, "events/{eventId}/participants/{participantId}", s.owner(s.getParticipant))
 	s.httpFunc("ParticipantExport", http.MethodGet, "events/{eventId}/participants/export", s.owner(s.exportParticipants))

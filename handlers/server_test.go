@@ -25,8 +25,10 @@ import (
 	"github.com/eventmkt/backend/shared/event"
 	"github.com/eventmkt/backend/shared/health"
 	"github.com/eventmkt/backend/shared/logging"
+	"github.com/eventmkt/backend/shared/messaging"
 	"github.com/eventmkt/backend/shared/openai"
 	"github.com/eventmkt/backend/shared/participation"
+	"github.com/eventmkt/backend/shared/phoneverify"
 	"github.com/eventmkt/backend/shared/postgres"
 	"github.com/eventmkt/backend/shared/queue"
 	"github.com/eventmkt/backend/shared/recommend"
@@ -186,6 +188,8 @@ func newServerOpts(t *testing.T, o fixtureOpts) fixture {
 		distribution.NewKakao(distribution.KakaoConfig{BaseURL: simSrv.URL + "/kakao", APIKey: "k", ChannelID: "_test"}, simSrv.Client(), kits),
 	}, log, distribution.Config{BreakerThreshold: 3, BreakerCooldown: 30 * time.Second, AttemptTable: attempts, KeyPrefix: prefix}, clk.Now)
 	stats := analytics.NewService(db, rdb, events, log, analytics.Config{TimeZone: seoul, KeyPrefix: prefix}, clk.Now)
+	phones := phoneverify.NewService(rdb, events, messaging.NewNHN(messaging.Config{SMSBaseURL: simSrv.URL, SMSAppKey: "k", SMSSecretKey: "s",
+		SendNo: "0212345678"}, simSrv.Client()), log, phoneverify.Config{SendsPerPhone: 5, SendsPerClient: 50, KeyPrefix: prefix + "phoneverify:"}, clk.Now)
 	srv := New(Deps{
 		Log:            log,
 		MaxBodyBytes:   1 << 20,
@@ -198,7 +202,9 @@ func newServerOpts(t *testing.T, o fixtureOpts) fixture {
 		ImageJobs:      content.NewJobs(events, posters, log),
 		Participation: participation.NewService(db, rdb, ob, blobs, events, log, participation.Config{
 			RatePerClient: o.rate[0], RatePerPhone: o.rate[1], RatePerIPv4Net: o.netRate[0], RatePerIPv6Net: o.netRate[1], ProofContainer: proofs,
+			PhoneTokens: phones,
 		}, clk.Now),
+		PhoneVerify:  phones,
 		Distribution: dist,
 		Analytics:    stats,
 	})

@@ -126,7 +126,8 @@ type Event struct {
 	Images                   []Image                    `json:"images"`
 	DrawCommitment           *string                    `json:"drawCommitment,omitempty"`
 	TimeZone                 string                     `json:"timeZone"`
-	WebPoster                *WebPoster                 `json:"-"` // the entry page's poster, made at publish
+	VerifyPhone              bool                       `json:"verifyPhone"` // entries need an SMS-verified phone
+	WebPoster                *WebPoster                 `json:"-"`           // the entry page's poster, made at publish
 	PublishedAt              *time.Time                 `json:"publishedAt,omitempty"`
 	EndedAt                  *time.Time                 `json:"endedAt,omitempty"`
 	CreatedAt                time.Time                  `json:"createdAt"`
@@ -163,6 +164,7 @@ type Update struct {
 	EndDate     *string
 	WinnerCount *int
 	Budget      *int64
+	VerifyPhone *bool
 }
 
 // Selection picks a plan, optionally overriding its copy and setting dates.

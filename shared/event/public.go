@@ -44,6 +44,8 @@ type Public struct {
 	// (PRIVACY_RETENTION_DAYS): the consent text quotes it.
 	RetentionDays int        `json:"retentionDays"`
 	DrawnAt       *time.Time `json:"drawnAt"`
+	// VerifyPhone: an entry needs a phone verification token.
+	VerifyPhone bool `json:"verifyPhone"`
 }
 
 // WebPoster is a poster sized for the entry page, with its pixel size so
@@ -172,7 +174,7 @@ func (s *Service) buildPublic(ctx context.Context, id uuid.UUID) (Public, error)
 		StartDate: *e.StartDate, EndDate: *e.EndDate, Status: e.Status, ImageURL: deref(e.SelectedImageURL), Poster: e.WebPoster,
 		StoreName: store.Name, DrawCommitment: deref(e.DrawCommitment), TimeZone: e.TimeZone, Eligibility: eligibility,
 		AnnouncementDate: Date{e.EndDate.AddDate(0, 0, 1)}, WinnerCount: winners, RetentionDays: s.cfg.RetentionDays,
-		DrawnAt: draw.DrawnAt}, nil
+		DrawnAt: draw.DrawnAt, VerifyPhone: e.VerifyPhone}, nil
 }
 
 // Unknown reports that id was found to have no public page within the last

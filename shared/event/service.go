@@ -205,8 +205,8 @@ func (s *Service) Update(ctx context.Context, c user.Caller, id uuid.UUID, u Upd
 		}
 		_, err := tx.Exec(ctx, `UPDATE events.events SET event_name = coalesce($2, event_name), description = coalesce($3, description),
 			prize = coalesce($4, prize), start_date = $5, end_date = $6, winner_count = coalesce($7, winner_count),
-			budget = coalesce($8, budget), updated_at = $9 WHERE event_id = $1`,
-			id, u.EventName, u.Description, u.Prize, dateArg(start), dateArg(end), u.WinnerCount, u.Budget, s.now())
+			budget = coalesce($8, budget), verify_phone = coalesce($10, verify_phone), updated_at = $9 WHERE event_id = $1`,
+			id, u.EventName, u.Description, u.Prize, dateArg(start), dateArg(end), u.WinnerCount, u.Budget, s.now(), u.VerifyPhone)
 		return err
 	})
 }

@@ -23,7 +23,8 @@ type querier interface {
 
 const eventColumns = `event_id, user_id, store_id, objective, status, event_name, description, prize, start_date, end_date,
 	winner_count, budget, channels, channel_settings, selected_recommendation_id, selected_image_id, selected_image_url,
-	draw_commitment, time_zone, published_at, ended_at, created_at, updated_at, web_poster_url, web_poster_width, web_poster_height`
+	draw_commitment, time_zone, published_at, ended_at, created_at, updated_at, web_poster_url, web_poster_width, web_poster_height,
+	verify_phone`
 
 func scanEvent(row pgx.Row) (*Event, error) {
 	var e Event
@@ -33,7 +34,8 @@ func scanEvent(row pgx.Row) (*Event, error) {
 	var posterW, posterH *int
 	err := row.Scan(&e.EventID, &e.UserID, &e.StoreID, &e.Objective, &e.Status, &e.EventName, &e.Description, &e.Prize, &start, &end,
 		&e.WinnerCount, &e.Budget, &channels, &settings, &e.SelectedRecommendationID, &e.SelectedImageID, &e.SelectedImageURL,
-		&e.DrawCommitment, &e.TimeZone, &e.PublishedAt, &e.EndedAt, &e.CreatedAt, &e.UpdatedAt, &posterURL, &posterW, &posterH)
+		&e.DrawCommitment, &e.TimeZone, &e.PublishedAt, &e.EndedAt, &e.CreatedAt, &e.UpdatedAt, &posterURL, &posterW, &posterH,
+		&e.VerifyPhone)
 	if err != nil {
 		return nil, err
 	}

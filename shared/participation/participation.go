@@ -61,6 +61,9 @@ type Config struct {
 	// keeps its personal data (the owner may still draw); the purge waits
 	// for the longer of it and PurgeAfter.
 	UndrawnGrace time.Duration
+	// PhoneTokens checks the verification token of an event with
+	// verifyPhone (shared/phoneverify); nil refuses such entries.
+	PhoneTokens PhoneTokens
 }
 
 // EventReader is the events domain's API this domain relies on.
@@ -132,6 +135,8 @@ type Submission struct {
 	Channel   string
 	Source    string
 	ClientIP  string
+	// VerificationToken proves the phone (events with verifyPhone).
+	VerificationToken string
 }
 
 // Receipt is what the customer gets back.

@@ -136,6 +136,9 @@ func (s *Service) Submit(ctx context.Context, eventID uuid.UUID, sub Submission)
 	case today.After(snap.EndDate.Time):
 		return Receipt{}, apperr.New(apperr.Invalid, CodeOutOfPeriod, "the event ended on "+snap.EndDate.String())
 	}
+	if err := s.checkPhoneToken(ctx, snap, sub); err != nil {
+		return Receipt{}, err
+	}
 	expires = KeyExpiry(snap.EndDate, s.zones.Get(snap.TimeZone))
 	ttl := expires.Sub(now)
 	s.live.add(eventID, now, expires)
@@ -186,6 +189,7 @@ func (s *Service) Submit(ctx context.Context, eventID uuid.UUID, sub Submission)
 		case err == nil:
 			s.outbox.Notify(msgID)
 			s.afterEntry(ctx, eventID, sub.PhoneNumber, ttl)
+			s.consumePhoneToken(ctx, snap, sub)
 			return Receipt{ParticipantID: pid, EventID: eventID, BonusEntries: bonus, ParticipatedAt: now}, nil
 		case postgres.ConstraintName(err) == "uk_event_phone":
 			if ttl > 0 {

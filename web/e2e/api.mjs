@@ -78,7 +78,7 @@ export class Api {
   /**
    * Runs the wizard to a published event.
    * @param {Owner} owner
-   * @param {{ startDate: string, endDate: string, winnerCount?: number, channels?: string[] }} o
+   * @param {{ startDate: string, endDate: string, winnerCount?: number, channels?: string[], verifyPhone?: boolean }} o
    * @returns {Promise<string>} the event id
    */
   async publishedEvent(owner, o) {
@@ -90,7 +90,7 @@ export class Api {
   /**
    * Runs the wizard up to publishing: a draft with a plan, a poster and channels.
    * @param {Owner} owner
-   * @param {{ startDate: string, endDate: string, winnerCount?: number, channels?: string[] }} o
+   * @param {{ startDate: string, endDate: string, winnerCount?: number, channels?: string[], verifyPhone?: boolean }} o
    * @returns {Promise<string>} the event id
    */
   async readyDraft(owner, o) {
@@ -103,6 +103,7 @@ export class Api {
     const recID = full.recommendations[0].recommendationId;
     await this.must('PUT', `/events/${id}/recommendations`, { recommendationId: recID, startDate: o.startDate, endDate: o.endDate }, t);
     if (o.winnerCount) await this.must('PUT', `/events/${id}`, { winnerCount: o.winnerCount }, t);
+    if (o.verifyPhone) await this.must('PUT', `/events/${id}`, { verifyPhone: true }, t);
     const img = await this.must('POST', `/events/${id}/images`, { styles: ['SIMPLE'], platforms: ['INSTAGRAM'] }, t);
     await this.waitJob(img.jobId, t);
     const images = await this.must('GET', `/events/${id}/images`, undefined, t);

@@ -16,7 +16,10 @@ export type Seeded = {
     drawn: string; // live entries, then winners drawn (entry page after the draw; results)
     views: string; // only the analytics test opens it
     draft: string; // plan, poster and channels chosen, never published (the funnel's steps 2-7)
+    verified: string; // live, entries need a phone verified by SMS code (verifyPhone)
   };
+  /** The channel simulator's root: GET /_sim/messages?to=... reads the SMS sent. */
+  sim: string;
   drawn: { winnerId: string; loserId: string };
 };
 
@@ -35,6 +38,7 @@ export default async function globalSetup(_config: FullConfig) {
     const drawn = await api.publishedEvent(owner, live);
     // NAVER only: a share kit, no remote metrics, so every view it shows is a page view.
     const views = await api.publishedEvent(owner, { ...live, channels: ['NAVER'] });
+    const verified = await api.publishedEvent(owner, { ...live, verifyPhone: true });
     await api.end(ended, owner);
     const draft = await api.readyDraft(owner, live);
 
@@ -57,7 +61,8 @@ export default async function globalSetup(_config: FullConfig) {
     const seeded: Seeded = {
       origin: stack.origin,
       owner,
-      events: { open, notStarted, ended, drawn, views, draft },
+      events: { open, notStarted, ended, drawn, views, draft, verified },
+      sim: stack.env.MESSAGING_SMS_BASE_URL ?? '',
       drawn: { winnerId: winners[0], loserId },
     };
     process.env.E2E_STATE = JSON.stringify(seeded);

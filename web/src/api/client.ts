@@ -19,6 +19,8 @@ export class ApiError extends Error {
     detail: string,
     readonly retryAfter: number | null = null,
     readonly fieldErrors: FieldError[] = [],
+    /** The problem's numeric extension members (remainingTries, retryAfterSeconds...). */
+    readonly extra: Record<string, number> = {},
   ) {
     super(detail || code);
     this.name = "ApiError";
@@ -43,7 +45,9 @@ async function problemOf(res: Response): Promise<ApiError> {
   const code = typeof body.code === "string" ? body.code : `HTTP_${res.status}`;
   const detail = typeof body.detail === "string" ? body.detail : res.statusText;
   const errors = Array.isArray(body.errors) ? (body.errors as FieldError[]) : [];
-  return new ApiError(res.status, code, detail, parseRetryAfter(res.headers.get("Retry-After")), errors);
+  const extra: Record<string, number> = {};
+  for (const [k, v] of Object.entries(body)) if (typeof v === "number" && k !== "status") extra[k] = v;
+  return new ApiError(res.status, code, detail, parseRetryAfter(res.headers.get("Retry-After")), errors, extra);
 }
 
 /** The fetch options of every call: JSON, same-origin credentials only. */

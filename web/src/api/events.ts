@@ -1,7 +1,7 @@
 // The public calls the two pages make.
 
 import { json, request } from "./client";
-import type { ApiPath, EventPublic, EventResults, Receipt, Source, Submission, ViewRecord } from "./types";
+import type { ApiPath, EventPublic, EventResults, PhoneCodeSent, PhoneVerified, Receipt, Source, Submission, ViewRecord } from "./types";
 
 /** The URL of a documented path (servers: /api/v1) with its {eventId}. */
 function url(path: ApiPath, eventId: string): string {
@@ -11,6 +11,12 @@ function url(path: ApiPath, eventId: string): string {
 export const getEvent = (eventId: string) => json<EventPublic>("GET", url("/public/events/{eventId}", eventId));
 
 export const getResults = (eventId: string) => json<EventResults>("GET", url("/public/events/{eventId}/results", eventId));
+
+export const sendPhoneCode = (eventId: string, phoneNumber: string) =>
+  json<PhoneCodeSent>("POST", url("/public/events/{eventId}/phone-verifications", eventId), { phoneNumber });
+
+export const confirmPhoneCode = (eventId: string, phoneNumber: string, code: string) =>
+  json<PhoneVerified>("POST", url("/public/events/{eventId}/phone-verifications/confirm", eventId), { phoneNumber, code });
 
 export const submitEntry = (eventId: string, body: Submission) => json<Receipt>("POST", url("/events/{eventId}/participate", eventId), body);
 

@@ -9,7 +9,7 @@ import { EntryForm } from "./EntryForm";
 const ev: EventPublic = {
   eventId: "e1", eventName: "연말 이벤트", description: "", prize: "커피", startDate: "2026-12-01", endDate: "2026-12-05",
   status: "PUBLISHED", imageUrl: "", poster: null, storeName: "민수네 카페", drawCommitment: "ab".repeat(32), timeZone: "Asia/Seoul",
-  eligibility: "누구나", announcementDate: "2026-12-06", winnerCount: 3, retentionDays: 30, drawnAt: null,
+  eligibility: "누구나", announcementDate: "2026-12-06", winnerCount: 3, retentionDays: 30, drawnAt: null, verifyPhone: false,
 };
 const receipt: Receipt = { participantId: "20261201-000001", eventId: "e1", bonusEntries: 3, participatedAt: "2026-12-01T00:00:00Z" };
 

@@ -2,7 +2,10 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { submitEntry } from "../api/events";
 import type { EventPublic, Receipt } from "../api/types";
 import { form as t } from "../i18n/ko";
-import { reformatPhone } from "../lib/phone";
+import { normalizePhone, reformatPhone } from "../lib/phone";
+import { ApiError } from "../api/client";
+import { verify as vt } from "../i18n/ko";
+import { PhoneVerify, verifyMessage } from "./PhoneVerify";
 import { MarketingNotice, PrivacyNotice } from "./Consent";
 import { channelOf, outcomeOf, submissionOf, validate, visitCodeInput, type Field, type FieldErrors, type Source, type Values } from "./logic";
 
@@ -27,6 +30,10 @@ export function EntryForm({ ev, source, linkCode = "", onDone, onAlready, onClos
   const [busy, setBusy] = useState(false);
   const [alert, setAlert] = useState("");
   const [wait, setWait] = useState(0);
+  // The phone verification (events with verifyPhone): the token proves one number.
+  const [proof, setProof] = useState<{ phone: string; token: string } | null>(null);
+  const phoneNow = normalizePhone(v.phone);
+  const verified = !!proof && proof.phone === phoneNow;
   const formRef = useRef<HTMLFormElement>(null);
   const values = useRef(v);
   values.current = v;
@@ -40,8 +47,17 @@ export function EntryForm({ ev, source, linkCode = "", onDone, onAlready, onClos
     setBusy(true);
     setAlert("");
     try {
-      onDone(await submitEntry(ev.eventId, submissionOf(values.current, source, channelOf(window.innerWidth))));
+      const body = submissionOf(values.current, source, channelOf(window.innerWidth));
+      if (ev.verifyPhone && proof) body.verificationToken = proof.token;
+      onDone(await submitEntry(ev.eventId, body));
     } catch (err) {
+      if (err instanceof ApiError && (err.code === "PHONE_009" || err.code === "PHONE_010")) {
+        setProof(null);
+        const m = verifyMessage(err).message;
+        setErrors((old) => ({ ...old, phone: m }));
+        setAlert(m);
+        return;
+      }
       const o = outcomeOf(err, ev);
       switch (o.kind) {
         case "already":
@@ -88,6 +104,7 @@ export function EntryForm({ ev, source, linkCode = "", onDone, onAlready, onClos
     e.preventDefault();
     if (busy || wait > 0) return;
     const found = validate(v);
+    if (ev.verifyPhone && !found.phone && !verified) found.phone = vt.needed;
     setErrors(found);
     const first = (Object.keys(ids) as Field[]).find((f) => found[f]);
     if (first) {
@@ -142,6 +159,11 @@ export function EntryForm({ ev, source, linkCode = "", onDone, onAlready, onClos
           <p id="phone-hint" class="hint">{t.phoneHint}</p>
           {err("phone")}
         </div>
+        {ev.verifyPhone && (
+          <PhoneVerify eventId={ev.eventId} phone={phoneNow} verified={verified}
+            onVerified={(phone, token) => { setProof({ phone, token }); setErrors((old) => ({ ...old, phone: undefined })); }}
+            onPhoneError={(message) => setErrors((old) => ({ ...old, phone: message || undefined }))} />
+        )}
         <div class="field">
           <label for="email">{t.email}</label>
           <input id="email" name="email" type="email" inputMode="email" autoComplete="email" maxLength={100}

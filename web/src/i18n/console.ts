@@ -363,6 +363,8 @@ export const funnel = {
   fieldErrorFallback: "입력값을 확인해 주세요.",
   // 7 review
   reviewTitle: "확인하고 게시하기",
+  verifyPhone: "휴대폰 인증 받기",
+  verifyPhoneHint: "응모할 때 문자로 받은 인증번호를 입력하게 해서, 없는 번호나 남의 번호로 하는 응모를 막아요.",
   reviewLead: "게시하면 고른 채널로 이벤트가 나가고 응모가 시작돼요. 게시한 뒤에는 내용을 고칠 수 없어요.",
   readiness: "게시 준비 상태",
   ready: "게시할 준비가 되었어요.",

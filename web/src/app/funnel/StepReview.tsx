@@ -8,7 +8,7 @@ import { funnel as t } from "../../i18n/console";
 import { seoulDate } from "../format";
 import { navigate } from "../router";
 import { Button } from "../ui";
-import { getDraft, publishDraft } from "./api";
+import { getDraft, publishDraft, updateDraft } from "./api";
 import { FunnelError, useSingleFlight } from "./common";
 import { READINESS_ITEMS, type Step, missingFromDetail, missingItems, todayIn } from "./state";
 import type { StepProps } from "./props";
@@ -52,6 +52,18 @@ export function StepReview({ draft, setDraft, go }: StepProps) {
       }
     });
 
+  const [verifyError, setVerifyError] = useState<unknown>(null);
+  const [savingVerify, runVerify] = useSingleFlight();
+  const setVerifyPhone = (on: boolean) =>
+    runVerify(async () => {
+      setVerifyError(null);
+      try {
+        setDraft(await updateDraft(draft.eventId, { verifyPhone: on }));
+      } catch (e) {
+        setVerifyError(e);
+      }
+    });
+
   const poster = draft.images.find((p) => p.imageId === draft.selectedImageId);
   return (
     <div>
@@ -71,6 +83,16 @@ export function StepReview({ draft, setDraft, go }: StepProps) {
           />
         </figure>
       )}
+
+      <div class="field">
+        <label class="funnel-check">
+          <input id="verify-phone" type="checkbox" checked={draft.verifyPhone} disabled={savingVerify}
+            onChange={(e) => void setVerifyPhone(e.currentTarget.checked)} aria-describedby="verify-phone-hint" />
+          {t.verifyPhone}
+        </label>
+        <p id="verify-phone-hint" class="hint">{t.verifyPhoneHint}</p>
+        <FunnelError error={verifyError} />
+      </div>
 
       <section aria-labelledby="readiness-h" class="funnel-readiness">
         <h3 id="readiness-h">{t.readiness}</h3>

@@ -2,7 +2,7 @@
 // console's authenticated api() (bearer token, silent refresh, ApiError).
 
 import { api } from "../http";
-import type { ChannelSelect, Draft, JobAccepted, Objective, PlanRequest, PlanSelect, Poster, PosterEdit, PosterRequest } from "./types";
+import type { ChannelSelect, Draft, DraftUpdate, JobAccepted, Objective, PlanRequest, PlanSelect, Poster, PosterEdit, PosterRequest } from "./types";
 
 const ev = (id: string) => `/api/v1/events/${encodeURIComponent(id)}`;
 
@@ -26,5 +26,7 @@ export const editPoster = (id: string, imageId: string, body: PosterEdit) =>
   api<JobAccepted>("PUT", `${ev(id)}/images/${encodeURIComponent(imageId)}/edit`, body);
 /** ChannelSelect */
 export const selectChannels = (id: string, body: ChannelSelect) => api<Draft>("PUT", `${ev(id)}/channels`, body);
+/** EventUpdate */
+export const updateDraft = (id: string, body: DraftUpdate) => api<Draft>("PUT", ev(id), body);
 /** EventPublish */
 export const publishDraft = (id: string) => api<Draft>("POST", `${ev(id)}/publish`);

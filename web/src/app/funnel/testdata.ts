@@ -16,6 +16,7 @@ export function draft(over: Partial<Draft> = {}): Draft {
     startDate: null,
     endDate: null,
     winnerCount: 1,
+    verifyPhone: false,
     budget: null,
     channels: [],
     channelSettings: {},

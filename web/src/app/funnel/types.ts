@@ -19,6 +19,7 @@ export type Job = JsonOf<operations["JobGet"]["responses"][200]>;
 export type JobAccepted = S["JobAccepted"];
 export type PlanRequest = S["RecommendationRequest"];
 export type PlanSelect = S["RecommendationSelectRequest"];
+export type DraftUpdate = S["EventUpdateRequest"];
 export type PosterRequest = S["ImageGenerationRequest"];
 export type PosterEdit = S["ImageEditRequest"];
 export type ChannelSelect = S["ChannelSelectRequest"];
