@@ -43,7 +43,8 @@ web:
 # The local Functions host (shared/funchost) on :7071 runs bin/handler as the
 # custom handler, fires the timers and delivers the queues from Redis, and
 # serves the web app (dist/web) on the same origin, as Front Door does on
-# Azure; the channel simulator on :7072 plays the six channels' remote APIs.
+# Azure; the channel simulator on :7072 plays the six channels' remote APIs
+# and NHN Cloud's SMS and AlimTalk APIs (docs/messaging.md).
 run: migrate web
 	@echo "devhost on http://127.0.0.1:$(PORT) (pages /e/{eventId}, API /api/v1/health), channel simulator on 127.0.0.1:$(SIM_PORT) (Ctrl-C to stop)"
 	@bin/handler channel-sim -addr 127.0.0.1:$(SIM_PORT) > $(SIM_LOG) 2>&1 & sim=$$!; \

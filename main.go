@@ -45,6 +45,7 @@ import (
 	"github.com/eventmkt/backend/shared/funchost"
 	"github.com/eventmkt/backend/shared/health"
 	"github.com/eventmkt/backend/shared/logging"
+	"github.com/eventmkt/backend/shared/messaging"
 	"github.com/eventmkt/backend/shared/openai"
 	"github.com/eventmkt/backend/shared/participation"
 	"github.com/eventmkt/backend/shared/postgres"
@@ -275,6 +276,15 @@ func wire(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error
 		_ = rdb.Close()
 		db.Close()
 	}}, nil
+}
+
+// messagingSender is the SMS and AlimTalk sender (docs/messaging.md).
+func messagingSender(cfg config.Config) *messaging.NHN {
+	return messaging.NewNHN(messaging.Config{
+		SMSBaseURL: cfg.MessagingSMSBaseURL, SMSAppKey: cfg.MessagingSMSAppKey, SMSSecretKey: cfg.MessagingSMSSecretKey, SendNo: cfg.MessagingSendNo,
+		AlimTalkBaseURL: cfg.MessagingAlimTalkBaseURL, AlimTalkAppKey: cfg.MessagingAlimTalkAppKey, AlimTalkSecretKey: cfg.MessagingAlimTalkSecretKey,
+		SenderKey: cfg.MessagingSenderKey, Timeout: cfg.MessagingTimeout,
+	}, &http.Client{Timeout: cfg.MessagingTimeout + time.Second})
 }
 
 // migrate applies the migrations. Settings come from the environment, then

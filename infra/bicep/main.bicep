@@ -92,6 +92,18 @@ param giniTvApiKey string = ''
 param ringoBizBaseUrl string = ''
 @secure()
 param ringoBizApiKey string = ''
+// NHN Cloud Notification (docs/messaging.md): SMS and KakaoTalk AlimTalk.
+param messagingSmsBaseUrl string = 'https://api-sms.cloud.toast.com'
+param messagingSmsAppKey string = ''
+@secure()
+param messagingSmsSecretKey string = ''
+param messagingSmsSendNo string = ''
+param messagingAlimTalkBaseUrl string = 'https://api-alimtalk.cloud.toast.com'
+param messagingAlimTalkAppKey string = ''
+@secure()
+param messagingAlimTalkSecretKey string = ''
+param messagingAlimTalkSenderKey string = ''
+param messagingAlimTalkTemplateWinner string = ''
 
 var suffix = uniqueString(resourceGroup().id, name)
 var compact = toLower(replace(name, '-', ''))
@@ -188,6 +200,8 @@ module vault 'modules/keyvault.bicep' = {
       'uridongnetv-api-key': uriDongneTvApiKey
       'ginitv-api-key': giniTvApiKey
       'ringobiz-api-key': ringoBizApiKey
+      'messaging-sms-secret-key': messagingSmsSecretKey
+      'messaging-alimtalk-secret-key': messagingAlimTalkSecretKey
     }
   }
 }
@@ -257,6 +271,16 @@ var appSettings = {
   CHANNEL_GINITV_API_KEY: secretRef(vault.outputs.uri, 'ginitv-api-key', giniTvApiKey)
   CHANNEL_RINGOBIZ_BASE_URL: ringoBizBaseUrl
   CHANNEL_RINGOBIZ_API_KEY: secretRef(vault.outputs.uri, 'ringobiz-api-key', ringoBizApiKey)
+  MESSAGING_SMS_BASE_URL: messagingSmsBaseUrl
+  MESSAGING_SMS_APP_KEY: messagingSmsAppKey
+  MESSAGING_SMS_SECRET_KEY: secretRef(vault.outputs.uri, 'messaging-sms-secret-key', messagingSmsSecretKey)
+  MESSAGING_SMS_SEND_NO: messagingSmsSendNo
+  MESSAGING_ALIMTALK_BASE_URL: messagingAlimTalkBaseUrl
+  MESSAGING_ALIMTALK_APP_KEY: messagingAlimTalkAppKey
+  MESSAGING_ALIMTALK_SECRET_KEY: secretRef(vault.outputs.uri, 'messaging-alimtalk-secret-key', messagingAlimTalkSecretKey)
+  MESSAGING_ALIMTALK_SENDER_KEY: messagingAlimTalkSenderKey
+  MESSAGING_ALIMTALK_TEMPLATE_WINNER: messagingAlimTalkTemplateWinner
+  MESSAGING_TIMEOUT_SECONDS: '10'
   DISTRIBUTION_MAX_ATTEMPTS: '6'
   DISTRIBUTION_BREAKER_THRESHOLD: '5'
   DISTRIBUTION_BREAKER_COOLDOWN_SECONDS: '30'

@@ -115,6 +115,20 @@ type Config struct {
 	BreakerCooldown         time.Duration // DISTRIBUTION_BREAKER_COOLDOWN_SECONDS: open time before a probe
 	AttemptTable            string        // DISTRIBUTION_ATTEMPT_TABLE: Table storage log of channel attempts
 
+	// Messaging (shared/messaging): NHN Cloud Notification's SMS and
+	// KakaoTalk Bizmessage AlimTalk APIs (docs/messaging.md); locally the
+	// channel simulator. Unset, a send fails permanently naming the setting.
+	MessagingSMSBaseURL        string        // MESSAGING_SMS_BASE_URL: https://api-sms.cloud.toast.com
+	MessagingSMSAppKey         string        // MESSAGING_SMS_APP_KEY
+	MessagingSMSSecretKey      string        // MESSAGING_SMS_SECRET_KEY (Key Vault on Azure)
+	MessagingSendNo            string        // MESSAGING_SMS_SEND_NO: registered sender number, digits
+	MessagingAlimTalkBaseURL   string        // MESSAGING_ALIMTALK_BASE_URL: https://api-alimtalk.cloud.toast.com
+	MessagingAlimTalkAppKey    string        // MESSAGING_ALIMTALK_APP_KEY
+	MessagingAlimTalkSecretKey string        // MESSAGING_ALIMTALK_SECRET_KEY (Key Vault on Azure)
+	MessagingSenderKey         string        // MESSAGING_ALIMTALK_SENDER_KEY: the KakaoTalk channel's sender key
+	MessagingWinnerTemplate    string        // MESSAGING_ALIMTALK_TEMPLATE_WINNER: approved template code of the winner notice
+	MessagingTimeout           time.Duration // MESSAGING_TIMEOUT_SECONDS: per call
+
 	LogLevel       slog.Level    // LOG_LEVEL: debug, info, warn, error
 	RequestTimeout time.Duration // REQUEST_TIMEOUT_SECONDS: per-request deadline, below host.json functionTimeout
 	MaxBodyBytes   int64         // MAX_BODY_BYTES: larger request bodies get 413
@@ -139,6 +153,9 @@ var Names = []string{
 	"CHANNEL_URIDONGNETV_BASE_URL", "CHANNEL_URIDONGNETV_API_KEY", "CHANNEL_GINITV_BASE_URL", "CHANNEL_GINITV_API_KEY",
 	"CHANNEL_RINGOBIZ_BASE_URL", "CHANNEL_RINGOBIZ_API_KEY",
 	"DISTRIBUTION_MAX_ATTEMPTS", "DISTRIBUTION_BREAKER_THRESHOLD", "DISTRIBUTION_BREAKER_COOLDOWN_SECONDS", "DISTRIBUTION_ATTEMPT_TABLE",
+	"MESSAGING_SMS_BASE_URL", "MESSAGING_SMS_APP_KEY", "MESSAGING_SMS_SECRET_KEY", "MESSAGING_SMS_SEND_NO",
+	"MESSAGING_ALIMTALK_BASE_URL", "MESSAGING_ALIMTALK_APP_KEY", "MESSAGING_ALIMTALK_SECRET_KEY", "MESSAGING_ALIMTALK_SENDER_KEY",
+	"MESSAGING_ALIMTALK_TEMPLATE_WINNER", "MESSAGING_TIMEOUT_SECONDS",
 }
 
 // Lookup returns a setting's value and whether it is set (os.LookupEnv's shape).
@@ -204,6 +221,16 @@ func Load(lookup Lookup) (Config, error) {
 		BreakerThreshold:           r.intIn("DISTRIBUTION_BREAKER_THRESHOLD", 5, 1, 1000),
 		BreakerCooldown:            time.Duration(r.intIn("DISTRIBUTION_BREAKER_COOLDOWN_SECONDS", 30, 1, 3600)) * time.Second,
 		AttemptTable:               r.text("DISTRIBUTION_ATTEMPT_TABLE", "distributionattempts"),
+		MessagingSMSBaseURL:        strings.TrimRight(r.optional("MESSAGING_SMS_BASE_URL", checkHTTPURL), "/"),
+		MessagingSMSAppKey:         r.optional("MESSAGING_SMS_APP_KEY", nil),
+		MessagingSMSSecretKey:      r.optional("MESSAGING_SMS_SECRET_KEY", nil),
+		MessagingSendNo:            r.optional("MESSAGING_SMS_SEND_NO", checkDigits),
+		MessagingAlimTalkBaseURL:   strings.TrimRight(r.optional("MESSAGING_ALIMTALK_BASE_URL", checkHTTPURL), "/"),
+		MessagingAlimTalkAppKey:    r.optional("MESSAGING_ALIMTALK_APP_KEY", nil),
+		MessagingAlimTalkSecretKey: r.optional("MESSAGING_ALIMTALK_SECRET_KEY", nil),
+		MessagingSenderKey:         r.optional("MESSAGING_ALIMTALK_SENDER_KEY", nil),
+		MessagingWinnerTemplate:    r.optional("MESSAGING_ALIMTALK_TEMPLATE_WINNER", nil),
+		MessagingTimeout:           time.Duration(r.intIn("MESSAGING_TIMEOUT_SECONDS", 10, 1, 60)) * time.Second,
 		LogLevel:                   r.level("LOG_LEVEL"),
 		RequestTimeout:             time.Duration(r.intIn("REQUEST_TIMEOUT_SECONDS", 25, 1, 600)) * time.Second,
 		MaxBodyBytes:               int64(r.intIn("MAX_BODY_BYTES", 1<<20, 1024, 64<<20)),
@@ -402,6 +429,13 @@ func checkHTTPURL(v string) error {
 	u, err := url.Parse(v)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return errors.New("not an http(s) URL")
+	}
+	return nil
+}
+
+func checkDigits(v string) error {
+	if len(v) > 13 || strings.Trim(v, "0123456789") != "" {
+		return errors.New("not a phone number in digits only (up to 13)")
 	}
 	return nil
 }

@@ -243,7 +243,7 @@ export async function startStack(opts = {}) {
       ...opts.overrides,
     };
     for (const [k, v] of Object.entries(env)) {
-      if (k.startsWith('CHANNEL_') && k.endsWith('_BASE_URL')) env[k] = v.replace('127.0.0.1:7072', sim);
+      if ((k.startsWith('CHANNEL_') || k.startsWith('MESSAGING_')) && k.endsWith('_BASE_URL')) env[k] = v.replace('127.0.0.1:7072', sim);
     }
     const procEnv = { ...process.env, ...env };
 

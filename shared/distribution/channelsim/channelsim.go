@@ -1,6 +1,7 @@
 // Package channelsim plays the remote side of the five HTTP channels
 // (Instagram Graph API, the Kakao partner API and KT's 우리동네TV, 지니TV and
-// 링고비즈 partner APIs) in one http.Handler, so the distribution adapters
+// 링고비즈 partner APIs), and of NHN Cloud Notification's SMS and AlimTalk
+// APIs for shared/messaging (nhn.go), in one http.Handler, so the distribution adapters
 // can be tested end to end and the app can be run locally without partner
 // accounts. It keeps state in memory: posts, idempotency keys, Instagram
 // containers and the calls it saw. Naver (and Kakao without a partner
@@ -13,6 +14,9 @@
 //	/kt/uridongnetv/...   우리동네TV local ads
 //	/kt/ginitv/...        지니TV IPTV ads
 //	/kt/ringobiz/...      링고비즈 ringbacks
+//	/sms/v3.0/...         NHN Cloud SMS (messaging)
+//	/alimtalk/v2.3/...    NHN Cloud KakaoTalk Bizmessage AlimTalk (messaging)
+//	/_sim/messages        the messages sent, and failures to inject (tests)
 //
 // docs/channels.md describes the contracts.
 package channelsim
@@ -112,6 +116,9 @@ type Sim struct {
 	igPosts []time.Time          // publish times, for the quota
 	res     map[string]*resource // Kakao and KT posts by channel+"/"+id
 	keys    map[string]string    // channel+"\x00"+idempotency key → id
+
+	msgs     []Message       // NHN messages accepted or refused (nhn.go)
+	msgFails []recipientFail // injected messaging failures
 }
 
 type channelState struct {
@@ -239,6 +246,15 @@ type reply struct {
 // injected failure.
 func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
+	if nhnRoute(r.URL.Path) {
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		s.serveNHN(rec, r)
+		if s.log != nil {
+			s.log.Info("messaging call", "method", r.Method, "path", r.URL.Path, "status", rec.status,
+				"latency", time.Since(start).Round(time.Millisecond).String())
+		}
+		return
+	}
 	channel, rest := route(r.URL.Path)
 	if channel == "" {
 		writeReply(w, reply{status: http.StatusNotFound, body: partnerErr("NOT_FOUND", "no simulated channel at "+r.URL.Path)})
@@ -257,6 +273,17 @@ func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rep := s.answer(channel, rest, r, body)
 	writeReply(w, rep)
 	s.finish(channel, r, start, rep.status)
+}
+
+// statusRecorder remembers the status written, for the log.
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(status int) {
+	r.status = status
+	r.ResponseWriter.WriteHeader(status)
 }
 
 // route splits a path into its channel and the path the channel's side sees.
@@ -475,7 +502,7 @@ func serve(ctx context.Context, ln net.Listener, opts Options, log *slog.Logger)
 	log.Info("channel simulator listening", "addr", ln.Addr().String(),
 		"latencyMin", opts.LatencyMin.String(), "latencyMax", opts.LatencyMax.String(), "failureRate", opts.FailureRate,
 		"instagram", BaseURL(root, chInstagram), "kakao", BaseURL(root, chKakao), "uridongnetv", BaseURL(root, chUriDongneTV),
-		"ginitv", BaseURL(root, chGiniTV), "ringobiz", BaseURL(root, chRingoBiz))
+		"ginitv", BaseURL(root, chGiniTV), "ringobiz", BaseURL(root, chRingoBiz), "messaging", root)
 	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second,
 		BaseContext: func(net.Listener) context.Context { return ctx }} // cancelling ctx ends calls waiting out their latency
 	served := make(chan error, 1)
