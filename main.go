@@ -243,6 +243,11 @@ func wire(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error
 		PurgeAfter: cfg.PrivacyRetention, ProofContainer: cfg.DrawProofContainer,
 		UndrawnGrace: cfg.UndrawnGrace, FlagNetworkEntries: cfg.FlagNetworkEntries, FlagBurstPerMinute: cfg.FlagBurstPerMinute,
 	}, time.Now)
+	notifier := participation.NewNotifier(entries, messagingSender(cfg), tbl, participation.NotifyConfig{
+		TemplateCode: cfg.MessagingWinnerTemplate, PublicWebURL: cfg.PublicWebURL,
+		MaxAttempts: cfg.WinnerNotifyMaxAttempts, BaseBackoff: cfg.WinnerNotifyBackoff, AttemptTable: cfg.WinnerNotifyTable,
+		Lease: cfg.MessagingTimeout*2 + time.Minute,
+	})
 	kits := distribution.NewShareKits(blobs, cfg.ImageContainer, cfg.ImageBaseURL)
 	channelHTTP := &http.Client{Timeout: cfg.ChannelTimeout}
 	fanout := distribution.NewService(db, rdb, outbox, tbl, events, []distribution.Adapter{
@@ -267,6 +272,7 @@ func wire(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error
 		Events:            events,
 		PlanJobs:          recommend.NewJobs(events, planner, log, cfg.TimeZone, time.Now),
 		Participation:     entries,
+		Notifier:          notifier,
 		ImageJobs:         content.NewJobs(events, posters, log),
 		Distribution:      fanout,
 		Analytics:         stats,

@@ -55,6 +55,7 @@ type Deps struct {
 	PlanJobs          *recommend.Jobs
 	ImageJobs         *content.Jobs
 	Participation     *participation.Service
+	Notifier          *participation.Notifier
 	Distribution      *distribution.Service
 	Analytics         *analytics.Service
 }
@@ -76,6 +77,7 @@ type Server struct {
 	planJobs      *recommend.Jobs
 	imageJobs     *content.Jobs
 	participation *participation.Service
+	notifier      *participation.Notifier
 	distribution  *distribution.Service
 	analytics     *analytics.Service
 
@@ -99,6 +101,7 @@ func New(d Deps) *Server {
 		planJobs:      d.PlanJobs,
 		imageJobs:     d.ImageJobs,
 		participation: d.Participation,
+		notifier:      d.Notifier,
 		distribution:  d.Distribution,
 		analytics:     d.Analytics,
 		mux:           http.NewServeMux(),
@@ -154,6 +157,8 @@ func (s *Server) routes() {
 	s.httpFunc("DrawProofGet", http.MethodGet, "public/events/{eventId}/draw-proof", s.drawProof)
 	s.httpFunc("EventResultsGet", http.MethodGet, "public/events/{eventId}/results", s.eventResults)
 	s.timerFunc("PrivacyPurge", s.purgePrivacy)
+	s.httpFunc("WinnerNotifyRequest", http.MethodPost, "events/{eventId}/winners/notify", s.owner(s.notifyWinners))
+	s.queueFunc("WinnerNotify", queue.WinnerNotify, s.sendWinnerNotice)
 
 	s.queueFunc("ChannelDistribute", queue.DistributionJobs, s.distributeChannel)
 	s.httpFunc("DistributionStatusGet", http.MethodGet, "distribution/{eventId}/status", s.owner(s.distributionStatus))

@@ -129,6 +129,11 @@ type Config struct {
 	MessagingWinnerTemplate    string        // MESSAGING_ALIMTALK_TEMPLATE_WINNER: approved template code of the winner notice
 	MessagingTimeout           time.Duration // MESSAGING_TIMEOUT_SECONDS: per call
 
+	// Winner notices (WinnerNotify, shared/participation/notify.go).
+	WinnerNotifyMaxAttempts int           // WINNER_NOTIFY_MAX_ATTEMPTS: sends per notice and round before it is FAILED
+	WinnerNotifyBackoff     time.Duration // WINNER_NOTIFY_BACKOFF_SECONDS: the first retry's delay, doubling
+	WinnerNotifyTable       string        // WINNER_NOTIFY_TABLE: Table storage log of notice attempts
+
 	LogLevel       slog.Level    // LOG_LEVEL: debug, info, warn, error
 	RequestTimeout time.Duration // REQUEST_TIMEOUT_SECONDS: per-request deadline, below host.json functionTimeout
 	MaxBodyBytes   int64         // MAX_BODY_BYTES: larger request bodies get 413
@@ -156,6 +161,7 @@ var Names = []string{
 	"MESSAGING_SMS_BASE_URL", "MESSAGING_SMS_APP_KEY", "MESSAGING_SMS_SECRET_KEY", "MESSAGING_SMS_SEND_NO",
 	"MESSAGING_ALIMTALK_BASE_URL", "MESSAGING_ALIMTALK_APP_KEY", "MESSAGING_ALIMTALK_SECRET_KEY", "MESSAGING_ALIMTALK_SENDER_KEY",
 	"MESSAGING_ALIMTALK_TEMPLATE_WINNER", "MESSAGING_TIMEOUT_SECONDS",
+	"WINNER_NOTIFY_MAX_ATTEMPTS", "WINNER_NOTIFY_BACKOFF_SECONDS", "WINNER_NOTIFY_TABLE",
 }
 
 // Lookup returns a setting's value and whether it is set (os.LookupEnv's shape).
@@ -231,6 +237,9 @@ func Load(lookup Lookup) (Config, error) {
 		MessagingSenderKey:         r.optional("MESSAGING_ALIMTALK_SENDER_KEY", nil),
 		MessagingWinnerTemplate:    r.optional("MESSAGING_ALIMTALK_TEMPLATE_WINNER", nil),
 		MessagingTimeout:           time.Duration(r.intIn("MESSAGING_TIMEOUT_SECONDS", 10, 1, 60)) * time.Second,
+		WinnerNotifyMaxAttempts:    r.intIn("WINNER_NOTIFY_MAX_ATTEMPTS", 5, 1, 20),
+		WinnerNotifyBackoff:        time.Duration(r.intIn("WINNER_NOTIFY_BACKOFF_SECONDS", 30, 1, 3600)) * time.Second,
+		WinnerNotifyTable:          r.text("WINNER_NOTIFY_TABLE", "WinnerNotifications"),
 		LogLevel:                   r.level("LOG_LEVEL"),
 		RequestTimeout:             time.Duration(r.intIn("REQUEST_TIMEOUT_SECONDS", 25, 1, 600)) * time.Second,
 		MaxBodyBytes:               int64(r.intIn("MAX_BODY_BYTES", 1<<20, 1024, 64<<20)),
