@@ -239,7 +239,8 @@ func wire(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error
 		aiPlanner = recommend.NewAI(ai)
 	}
 	planner := recommend.NewService(aiPlanner, recommend.NewBuiltin(), rdb, log)
-	phones := phoneverify.NewService(rdb, events, messagingSender(cfg), log, phoneverify.Config{
+	sender := messagingSender(cfg) // one SMS/AlimTalk client for verification codes and winner notices
+	phones := phoneverify.NewService(rdb, events, sender, log, phoneverify.Config{
 		SendsPerPhone: cfg.PhoneVerifySendsPerPhone, SendsPerClient: cfg.PhoneVerifySendsPerClient, TokenTTL: cfg.PhoneVerifyTokenTTL,
 	}, time.Now)
 	entries := participation.NewService(db, rdb, outbox, blobs, events, log, participation.Config{
@@ -248,6 +249,11 @@ func wire(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error
 		UndrawnGrace: cfg.UndrawnGrace, FlagNetworkEntries: cfg.FlagNetworkEntries, FlagBurstPerMinute: cfg.FlagBurstPerMinute,
 		PhoneTokens: phones,
 	}, time.Now)
+	notifier := participation.NewNotifier(entries, sender, tbl, participation.NotifyConfig{
+		TemplateCode: cfg.MessagingWinnerTemplate, PublicWebURL: cfg.PublicWebURL,
+		MaxAttempts: cfg.WinnerNotifyMaxAttempts, BaseBackoff: cfg.WinnerNotifyBackoff, AttemptTable: cfg.WinnerNotifyTable,
+		Lease: cfg.MessagingTimeout*2 + time.Minute,
+	})
 	kits := distribution.NewShareKits(blobs, cfg.ImageContainer, cfg.ImageBaseURL)
 	channelHTTP := &http.Client{Timeout: cfg.ChannelTimeout}
 	fanout := distribution.NewService(db, rdb, outbox, tbl, events, []distribution.Adapter{
@@ -273,6 +279,7 @@ func wire(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error
 		PlanJobs:          recommend.NewJobs(events, planner, log, cfg.TimeZone, time.Now),
 		Participation:     entries,
 		PhoneVerify:       phones,
+		Notifier:          notifier,
 		ImageJobs:         content.NewJobs(events, posters, log),
 		Distribution:      fanout,
 		Analytics:         stats,

@@ -35,18 +35,24 @@ func publishedEverywhere(t *testing.T, f fixture, acct account) string {
 // distJobs is the local broker's distribution queue, scheduled messages
 // included (the test decides when they are due).
 type distJobs struct {
-	f    fixture
-	seen map[string]bool
+	f     fixture
+	queue string
+	seen  map[string]bool
 }
 
-func newDistJobs(f fixture) *distJobs { return &distJobs{f: f, seen: map[string]bool{}} }
+func newDistJobs(f fixture) *distJobs { return newQueueJobs(f, queue.DistributionJobs) }
+
+// newQueueJobs hands out the messages of any queue, scheduled ones included.
+func newQueueJobs(f fixture, name string) *distJobs {
+	return &distJobs{f: f, queue: name, seen: map[string]bool{}}
+}
 
 // next returns the messages not handed out yet.
 func (q *distJobs) next(t *testing.T) []queue.Entry {
 	t.Helper()
 	ctx := context.Background()
 	b := queue.NewRedisStreams(q.f.rdb, q.f.prefix)
-	scheduled, err := q.f.rdb.ZRange(ctx, b.ScheduledKey(queue.DistributionJobs), 0, -1).Result()
+	scheduled, err := q.f.rdb.ZRange(ctx, b.ScheduledKey(q.queue), 0, -1).Result()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,13 +70,13 @@ func (q *distJobs) next(t *testing.T) []queue.Entry {
 		if err != nil {
 			t.Fatal(err)
 		}
-		q.f.rdb.ZRem(ctx, b.ScheduledKey(queue.DistributionJobs), member)
+		q.f.rdb.ZRem(ctx, b.ScheduledKey(q.queue), member)
 		if !q.seen[e.ID] {
 			q.seen[e.ID] = true
 			out = append(out, e)
 		}
 	}
-	for _, e := range streamMessages(t, q.f, queue.DistributionJobs) {
+	for _, e := range streamMessages(t, q.f, q.queue) {
 		if !q.seen[e.ID] {
 			q.seen[e.ID] = true
 			out = append(out, e)

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/google/uuid"
+
 	"github.com/eventmkt/backend/shared/apperr"
 	"github.com/eventmkt/backend/shared/participation"
 	"github.com/eventmkt/backend/shared/user"
@@ -182,8 +184,45 @@ func (s *Server) listWinners(w http.ResponseWriter, r *http.Request, c user.Call
 // winnerPage is WinnerList's answer: the current winners and, for the
 // owner only, every disqualification with its free-text reason.
 type winnerPage struct {
-	pageResponse[participation.Winner]
+	pageResponse[participation.ListedWinner]
 	Disqualified []participation.Disqualification `json:"disqualified"`
+}
+
+// notifyWinners is WinnerNotifyRequest: queue a notice for each current
+// winner not notified yet, or for the winners named (sending a FAILED one
+// again).
+func (s *Server) notifyWinners(w http.ResponseWriter, r *http.Request, c user.Caller) {
+	var req struct {
+		ParticipantIDs []string `json:"participantIds"`
+	}
+	id, ok := s.withEventBody(w, r, &req, decodeOptionalJSON)
+	if !ok {
+		return
+	}
+	receipt, err := s.notifier.Queue(r.Context(), c, id, req.ParticipantIDs)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusAccepted, receipt)
+}
+
+// sendWinnerNotice is the WinnerNotify queue function: one winner's notice
+// per message.
+func (s *Server) sendWinnerNotice(w http.ResponseWriter, r *http.Request, inv *Invocation) error {
+	var job participation.WinnerNotifyJob
+	m, err := decodeMessage(inv, &job, func() uuid.UUID { return job.EventID })
+	if err != nil {
+		return err
+	}
+	if m.MessageID == "" {
+		return apperr.Invalidf(codeBadRequest, "the message has no MessageId")
+	}
+	out, err := s.notifier.Send(r.Context(), m.MessageID, job)
+	if err == nil {
+		inv.Logf("winner notice %s of event %s: %s (delivery %d)", job.ParticipantID, job.EventID, out, m.DeliveryCount)
+	}
+	return err
 }
 
 // disqualifyWinner is WinnerDisqualify.

@@ -57,6 +57,7 @@ type Deps struct {
 	ImageJobs         *content.Jobs
 	Participation     *participation.Service
 	PhoneVerify       *phoneverify.Service
+	Notifier          *participation.Notifier
 	Distribution      *distribution.Service
 	Analytics         *analytics.Service
 }
@@ -79,6 +80,7 @@ type Server struct {
 	imageJobs     *content.Jobs
 	participation *participation.Service
 	phoneVerify   *phoneverify.Service
+	notifier      *participation.Notifier
 	distribution  *distribution.Service
 	analytics     *analytics.Service
 
@@ -103,6 +105,7 @@ func New(d Deps) *Server {
 		imageJobs:     d.ImageJobs,
 		participation: d.Participation,
 		phoneVerify:   d.PhoneVerify,
+		notifier:      d.Notifier,
 		distribution:  d.Distribution,
 		analytics:     d.Analytics,
 		mux:           http.NewServeMux(),
@@ -160,6 +163,8 @@ func (s *Server) routes() {
 	s.httpFunc("DrawProofGet", http.MethodGet, "public/events/{eventId}/draw-proof", s.drawProof)
 	s.httpFunc("EventResultsGet", http.MethodGet, "public/events/{eventId}/results", s.eventResults)
 	s.timerFunc("PrivacyPurge", s.purgePrivacy)
+	s.httpFunc("WinnerNotifyRequest", http.MethodPost, "events/{eventId}/winners/notify", s.owner(s.notifyWinners))
+	s.queueFunc("WinnerNotify", queue.WinnerNotify, s.sendWinnerNotice)
 
 	s.queueFunc("ChannelDistribute", queue.DistributionJobs, s.distributeChannel)
 	s.httpFunc("DistributionStatusGet", http.MethodGet, "distribution/{eventId}/status", s.owner(s.distributionStatus))

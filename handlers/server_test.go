@@ -54,6 +54,7 @@ type fixture struct {
 	sim    *channelsim.Sim // the channels' remote APIs
 	dist   *distribution.Service
 	stats  *analytics.Service
+	notify *participation.Notifier
 }
 
 var (
@@ -190,6 +191,16 @@ func newServerOpts(t *testing.T, o fixtureOpts) fixture {
 	stats := analytics.NewService(db, rdb, events, log, analytics.Config{TimeZone: seoul, KeyPrefix: prefix}, clk.Now)
 	phones := phoneverify.NewService(rdb, events, messaging.NewNHN(messaging.Config{SMSBaseURL: simSrv.URL, SMSAppKey: "k", SMSSecretKey: "s",
 		SendNo: "0212345678"}, simSrv.Client()), log, phoneverify.Config{SendsPerPhone: 5, SendsPerClient: 50, KeyPrefix: prefix + "phoneverify:"}, clk.Now)
+	entries := participation.NewService(db, rdb, ob, blobs, events, log, participation.Config{
+		RatePerClient: o.rate[0], RatePerPhone: o.rate[1], RatePerIPv4Net: o.netRate[0], RatePerIPv6Net: o.netRate[1], ProofContainer: proofs,
+		PhoneTokens: phones,
+	}, clk.Now)
+	notices := testenv.TableName("notices")
+	t.Cleanup(func() { _, _ = tbl.DeleteTable(context.Background(), notices, nil) })
+	sender := messaging.NewNHN(messaging.Config{SMSBaseURL: simSrv.URL, SMSAppKey: "sms-app", SMSSecretKey: "s", SendNo: "0212345678",
+		AlimTalkBaseURL: simSrv.URL, AlimTalkAppKey: "at-app", AlimTalkSecretKey: "s", SenderKey: strings.Repeat("0", 40), Timeout: 5 * time.Second}, simSrv.Client())
+	notifier := participation.NewNotifier(entries, sender, tbl, participation.NotifyConfig{TemplateCode: "EVENT_WINNER_01",
+		PublicWebURL: "https://app.example", MaxAttempts: 3, BaseBackoff: time.Second, AttemptTable: notices})
 	srv := New(Deps{
 		Log:            log,
 		MaxBodyBytes:   1 << 20,
@@ -200,15 +211,13 @@ func newServerOpts(t *testing.T, o fixtureOpts) fixture {
 		Events:         events,
 		PlanJobs:       recommend.NewJobs(events, recommend.NewService(aiPlanner(o.ai), recommend.NewBuiltin(), rdb, log), log, seoul, clk.Now),
 		ImageJobs:      content.NewJobs(events, posters, log),
-		Participation: participation.NewService(db, rdb, ob, blobs, events, log, participation.Config{
-			RatePerClient: o.rate[0], RatePerPhone: o.rate[1], RatePerIPv4Net: o.netRate[0], RatePerIPv6Net: o.netRate[1], ProofContainer: proofs,
-			PhoneTokens: phones,
-		}, clk.Now),
-		PhoneVerify:  phones,
-		Distribution: dist,
-		Analytics:    stats,
+		Participation:  entries,
+		PhoneVerify:    phones,
+		Notifier:       notifier,
+		Distribution:   dist,
+		Analytics:      stats,
 	})
-	return fixture{sim: sim, dist: dist, stats: stats, srv: srv, logs: logs, outbox: ob, users: users, events: events, clock: clk, db: db, rdb: rdb, prefix: prefix, pgq: pgq}
+	return fixture{notify: notifier, sim: sim, dist: dist, stats: stats, srv: srv, logs: logs, outbox: ob, users: users, events: events, clock: clk, db: db, rdb: rdb, prefix: prefix, pgq: pgq}
 }
 
 func do(t *testing.T, h http.Handler, method, path string, body io.Reader, headers ...string) *httptest.ResponseRecorder {

@@ -113,6 +113,7 @@ var databaseName = 'eventmkt'
 var imageContainer = 'images'
 var proofContainer = 'draw-proofs'
 var attemptTable = 'distributionattempts'
+var winnerNotifyTable = 'WinnerNotifications'
 // The poster storage origin (scheme://host) for the pages' CSP img-src.
 var imageOrigin = join(take(split(empty(imageBaseUrl) ? storage.outputs.blobEndpoint : imageBaseUrl, '/'), 3), '/')
 
@@ -134,7 +135,7 @@ module storage 'modules/storage.bicep' = {
       { name: proofContainer, public: false }
       { name: 'exports', public: false }
     ]
-    tables: [attemptTable]
+    tables: [attemptTable, winnerNotifyTable]
   }
 }
 
@@ -284,6 +285,9 @@ var appSettings = {
   PHONE_VERIFY_SENDS_PER_PHONE: '5'
   PHONE_VERIFY_SENDS_PER_CLIENT: '20'
   PHONE_VERIFY_TOKEN_MINUTES: '30'
+  WINNER_NOTIFY_MAX_ATTEMPTS: '5'
+  WINNER_NOTIFY_BACKOFF_SECONDS: '30'
+  WINNER_NOTIFY_TABLE: winnerNotifyTable
   DISTRIBUTION_MAX_ATTEMPTS: '6'
   DISTRIBUTION_BREAKER_THRESHOLD: '5'
   DISTRIBUTION_BREAKER_COOLDOWN_SECONDS: '30'

@@ -133,6 +133,10 @@ type Config struct {
 	PhoneVerifySendsPerPhone  int           // PHONE_VERIFY_SENDS_PER_PHONE: codes per phone and event per hour, 0 = off
 	PhoneVerifySendsPerClient int           // PHONE_VERIFY_SENDS_PER_CLIENT: codes per client address per hour, 0 = off
 	PhoneVerifyTokenTTL       time.Duration // PHONE_VERIFY_TOKEN_MINUTES: how long a verified phone may enter
+	// Winner notices (WinnerNotify, shared/participation/notify.go).
+	WinnerNotifyMaxAttempts int           // WINNER_NOTIFY_MAX_ATTEMPTS: sends per notice and round before it is FAILED
+	WinnerNotifyBackoff     time.Duration // WINNER_NOTIFY_BACKOFF_SECONDS: the first retry's delay, doubling
+	WinnerNotifyTable       string        // WINNER_NOTIFY_TABLE: Table storage log of notice attempts
 
 	LogLevel       slog.Level    // LOG_LEVEL: debug, info, warn, error
 	RequestTimeout time.Duration // REQUEST_TIMEOUT_SECONDS: per-request deadline, below host.json functionTimeout
@@ -162,6 +166,7 @@ var Names = []string{
 	"MESSAGING_ALIMTALK_BASE_URL", "MESSAGING_ALIMTALK_APP_KEY", "MESSAGING_ALIMTALK_SECRET_KEY", "MESSAGING_ALIMTALK_SENDER_KEY",
 	"MESSAGING_ALIMTALK_TEMPLATE_WINNER", "MESSAGING_TIMEOUT_SECONDS",
 	"PHONE_VERIFY_SENDS_PER_PHONE", "PHONE_VERIFY_SENDS_PER_CLIENT", "PHONE_VERIFY_TOKEN_MINUTES",
+	"WINNER_NOTIFY_MAX_ATTEMPTS", "WINNER_NOTIFY_BACKOFF_SECONDS", "WINNER_NOTIFY_TABLE",
 }
 
 // Lookup returns a setting's value and whether it is set (os.LookupEnv's shape).
@@ -240,6 +245,9 @@ func Load(lookup Lookup) (Config, error) {
 		PhoneVerifySendsPerPhone:   r.intIn("PHONE_VERIFY_SENDS_PER_PHONE", 5, 0, 1000),
 		PhoneVerifySendsPerClient:  r.intIn("PHONE_VERIFY_SENDS_PER_CLIENT", 20, 0, 1_000_000),
 		PhoneVerifyTokenTTL:        time.Duration(r.intIn("PHONE_VERIFY_TOKEN_MINUTES", 30, 1, 24*60)) * time.Minute,
+		WinnerNotifyMaxAttempts:    r.intIn("WINNER_NOTIFY_MAX_ATTEMPTS", 5, 1, 20),
+		WinnerNotifyBackoff:        time.Duration(r.intIn("WINNER_NOTIFY_BACKOFF_SECONDS", 30, 1, 3600)) * time.Second,
+		WinnerNotifyTable:          r.text("WINNER_NOTIFY_TABLE", "WinnerNotifications"),
 		LogLevel:                   r.level("LOG_LEVEL"),
 		RequestTimeout:             time.Duration(r.intIn("REQUEST_TIMEOUT_SECONDS", 25, 1, 600)) * time.Second,
 		MaxBodyBytes:               int64(r.intIn("MAX_BODY_BYTES", 1<<20, 1024, 64<<20)),

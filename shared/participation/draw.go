@@ -308,8 +308,9 @@ func (s *Service) ranked(ctx context.Context, eventID uuid.UUID) ([]Winner, []Wi
 	return winners, alts, rows.Err()
 }
 
-// Winners returns a page of the current winners by rank.
-func (s *Service) Winners(ctx context.Context, c user.Caller, eventID uuid.UUID, page, size int) ([]Winner, int, error) {
+// Winners returns a page of the current winners by rank, each with the
+// state of their notice (notify.go).
+func (s *Service) Winners(ctx context.Context, c user.Caller, eventID uuid.UUID, page, size int) ([]ListedWinner, int, error) {
 	if _, err := s.events.Owned(ctx, c, eventID); err != nil {
 		return nil, 0, err
 	}
@@ -322,7 +323,19 @@ func (s *Service) Winners(ctx context.Context, c user.Caller, eventID uuid.UUID,
 	}
 	total := len(winners)
 	from, to := min(page*size, total), min(page*size+size, total)
-	return winners[from:to], total, nil
+	ids := make([]string, 0, to-from)
+	for _, w := range winners[from:to] {
+		ids = append(ids, w.ParticipantID)
+	}
+	notices, err := s.notifications(ctx, eventID, ids)
+	if err != nil {
+		return nil, 0, err
+	}
+	out := make([]ListedWinner, 0, len(ids))
+	for _, w := range winners[from:to] {
+		out = append(out, ListedWinner{Winner: w, Notification: notices[w.ParticipantID]})
+	}
+	return out, total, nil
 }
 
 type drawLog struct {
@@ -624,6 +637,15 @@ func (s *Service) purgeEvent(ctx context.Context, eventID uuid.UUID, pastGrace b
 			return err
 		}
 		resubmit = tag.RowsAffected() > 0
+		// Notices hold no personal data (no phone, no name, errors
+		// redacted); NHN's request id still points at the message NHN keeps
+		// with the number, so it goes for anyone who is no longer a winner.
+		if _, err := tx.Exec(ctx, `UPDATE participation.winner_notifications n SET request_id = NULL, error = NULL, updated_at = $2
+			FROM participation.participants p
+			WHERE n.event_id = $1 AND p.event_id = n.event_id AND p.participant_id = n.participant_id AND NOT p.is_winner
+				AND (n.request_id IS NOT NULL OR n.error IS NOT NULL)`, eventID, now); err != nil {
+			return err
+		}
 		_, err = tx.Exec(ctx, `INSERT INTO participation.purged_events (event_id, purged_at, drawn) VALUES ($1, $2, $3)`, eventID, now, drawn)
 		purged = true
 		return err

@@ -18,10 +18,11 @@ const (
 	ImageGenerationJobs  = "image-generation-jobs"  // ImageGenerate
 	DistributionJobs     = "distribution-jobs"      // ChannelDistribute
 	AnalyticsEvents      = "analytics-events"       // AnalyticsIngest
+	WinnerNotify         = "winner-notify"          // WinnerNotify
 )
 
 // Queues lists every queue the app sends to; infra and the devhost check against it.
-var Queues = []string{AIRecommendationJobs, ImageGenerationJobs, DistributionJobs, AnalyticsEvents}
+var Queues = []string{AIRecommendationJobs, ImageGenerationJobs, DistributionJobs, AnalyticsEvents, WinnerNotify}
 
 // Message is one unit of work. ID is stable: whoever sends it again (the
 // relay after a crash, a retry) sends the same ID, so the broker's duplicate

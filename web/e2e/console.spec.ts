@@ -81,7 +81,7 @@ test('an owner runs an event from sign-up to log-out in the console', async ({ p
     await expect(page.getByRole('table', { name: '참여자 목록' }).getByText('이*준')).toBeVisible();
   });
 
-  await test.step('draw once; winners shown; the public results page verifies', async () => {
+  await test.step('draw once; winners shown', async () => {
     await page.goto(`/app/events/${id}/draw`);
     await page.getByLabel('당첨자 수', { exact: true }).fill('1');
     await page.getByLabel('예비 당첨자 수', { exact: true }).fill('0');
@@ -90,6 +90,22 @@ test('an owner runs an event from sign-up to log-out in the console', async ({ p
     await page.getByRole('dialog').getByRole('button', { name: '추첨 시작' }).dblclick();
     await expect(page.getByText('추첨을 마쳤어요.')).toBeVisible();
     await expect(page.getByText('이*준')).toBeVisible();
+  });
+
+  await test.step('tell the winner: one AlimTalk through the simulator, 보냄 on the screen', async () => {
+    const winners = page.getByRole('list', { name: '당첨자', exact: true });
+    await expect(winners.getByText('알림: 알리기 전')).toBeVisible();
+    await page.getByRole('button', { name: '당첨자에게 알리기' }).click();
+    const ask = page.getByRole('dialog');
+    await expect(ask.getByText(/당첨자 1명에게 카카오 알림톡으로/)).toBeVisible();
+    await ask.getByRole('button', { name: '알림 보내기' }).dblclick();
+    await expect(page.getByText('당첨자 1명에게 알림을 보내고 있어요.')).toBeVisible();
+    // WinnerNotify runs on the devhost's winner-notify queue; the screen re-reads until it is sent.
+    await expect(winners.getByText('알림: 보냄 (알림톡)')).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByRole('button', { name: '당첨자에게 알리기' })).toHaveAttribute('aria-disabled', 'true');
+  });
+
+  await test.step('the public results page verifies', async () => {
     const results = await browser.newPage();
     await results.goto(`${baseURL}/e/${id}/result`);
     await expect(results.getByText('검증 완료', { exact: true })).toBeVisible({ timeout: 30_000 });

@@ -236,6 +236,7 @@ export async function startStack(opts = {}) {
       IMAGE_CONTAINER: `${name}-${short}-images`,
       DRAW_PROOF_CONTAINER: `${name}-${short}-proofs`,
       DISTRIBUTION_ATTEMPT_TABLE: `${name}${short}attempts`,
+      WINNER_NOTIFY_TABLE: `${name}${short}notices`,
       // Every request comes from 127.0.0.1: the per-address entry limit
       // would count the whole suite as one client.
       PARTICIPATION_RATE_PER_CLIENT: '0',

@@ -1,4 +1,4 @@
-// Service Bus: the four queues of the app (queue.Queues in shared/queue;
+// Service Bus: the five queues of the app (queue.Queues in shared/queue;
 // a Go test keeps this list and functions/*/function.json in step).
 // Duplicate detection backs the outbox's stable message ids; messages that
 // expire or exhaust their deliveries go to the dead-letter queue.
@@ -18,6 +18,7 @@ var queues = [
   { name: 'image-generation-jobs', lockDuration: 'PT5M', maxDeliveryCount: 5 }
   { name: 'distribution-jobs', lockDuration: 'PT1M', maxDeliveryCount: 10 }
   { name: 'analytics-events', lockDuration: 'PT1M', maxDeliveryCount: 10 }
+  { name: 'winner-notify', lockDuration: 'PT1M', maxDeliveryCount: 10 }
 ]
 
 resource namespace 'Microsoft.ServiceBus/namespaces@2022-10-01-preview' = {

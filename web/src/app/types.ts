@@ -57,3 +57,6 @@ export type Timeline = Ok<"AnalyticsTimeline", 200>;
 
 // --- types added by other helpers below ---
 export type VisitCode = Ok<"VisitCodeGet", 200>;
+export type ListedWinner = Schemas["ListedWinner"];
+export type WinnerNotification = Schemas["WinnerNotification"];
+export type NotifyReceipt = Ok<"WinnerNotifyRequest", 202>;

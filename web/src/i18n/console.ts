@@ -612,6 +612,34 @@ export const draw = {
   disqualifying: "취소하는 중…",
   replaced: (rank: number, id: string) => `${n0(rank)}등을 예비 당첨자(참여번호 ${id})가 이어받았어요.`,
   notWinner: "이미 당첨자가 아니에요. 최신 결과를 불러왔어요.",
+  // Telling the winners (WinnerNotifyRequest, WinnerList's notification)
+  notify: "당첨자에게 알리기",
+  notifying: "알리는 중…",
+  notifyTitle: "당첨자에게 알릴까요?",
+  notifyBody: (n: number) =>
+    `아직 알리지 않은 당첨자 ${n0(n)}명에게 카카오 알림톡으로 당첨 안내를 보내요. 알림톡을 받을 수 없는 분께는 같은 내용이 문자로 가요.`,
+  notifyWhat: "안내에는 매장 이름, 경품, 받는 방법(매장에서 이 메시지와 응모번호 보여 주기), 응모번호, 공개 결과 페이지 링크가 들어가요. 광고는 넣지 않아요.",
+  notifyOnce: "당첨자마다 한 번만 보내요. 이미 보냈거나 보내는 중인 당첨자에게는 다시 보내지 않아요.",
+  notifyConfirm: "알림 보내기",
+  notifyQueued: (n: number) => (n > 0 ? `당첨자 ${n0(n)}명에게 알림을 보내고 있어요.` : "새로 알릴 당첨자가 없어요."),
+  allNotified: "모든 당첨자에게 알림을 보냈거나 보내는 중이에요.",
+  noticeLabel: "알림",
+  noticeNotSent: "알리기 전",
+  noticeQueued: "보내는 중",
+  noticeSentAlimTalk: "보냄 (알림톡)",
+  noticeSentSms: "보냄 (문자)",
+  noticeFailed: (reason: string) => `실패: ${reason}`,
+  failReasons: {
+    notWinner: "당첨자가 아니어서 보내지 않았어요",
+    unknown: "보내는 도중 멈춰 결과를 알 수 없어요. 받지 못했다면 다시 보내 주세요",
+    exhausted: "여러 번 시도했지만 보내지 못했어요",
+    refused: "번호나 메시지가 거절됐어요",
+    setup: "문자 발송 설정을 확인해 주세요",
+    other: "보내지 못했어요",
+  },
+  resend: "다시 보내기",
+  resendLabel: (name: string, rank: number) => `${rank}등 ${name} 알림 다시 보내기`,
+  resent: (rank: number) => `${n0(rank)}등 당첨자에게 알림을 다시 보내고 있어요.`,
 };
 
 export const analytics = {

@@ -5,7 +5,7 @@ import { act } from "preact/test-utils";
 import { draw as t, integrity as ti } from "../../i18n/console";
 import { signIn, _reset } from "../session";
 import type { Draw, Event, WinnerPage } from "../types";
-import { DrawScreen } from "./DrawScreen";
+import { DrawScreen, NOTICE_POLL_MS } from "./DrawScreen";
 
 const ID = "11111111-1111-4111-8111-111111111111";
 const ev = {
@@ -23,6 +23,8 @@ const drawn: Draw = {
   drawnAt: "2026-12-06T01:00:00Z",
 };
 
+const notSent = { status: "NOT_SENT", attempts: 0 } as const;
+const listed = (x: Draw["winners"][number]): WinnerPage["content"][number] => ({ ...x, notification: notSent });
 const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
 const problem = (status: number, code: string) => json(status, { type: "about:blank", title: "", status, code });
 const page = (content: unknown[]) => ({ content, page: 0, size: 100, totalElements: content.length, totalPages: 1 });
@@ -156,7 +158,7 @@ describe("the draw", () => {
   });
 
   it("disqualifies a winner with a category and a reason and shows the alternate who took the rank", async () => {
-    let winners: WinnerPage["content"] = drawn.winners;
+    let winners: WinnerPage["content"] = drawn.winners.map(listed);
     handler = async (method, url, body) => {
       if (method === "GET" && url.endsWith(`/events/${ID}`)) return json(200, ev);
       if (method === "GET" && url.includes("/winners")) return json(200, page(winners));
@@ -171,7 +173,7 @@ describe("the draw", () => {
       if (method === "POST" && url.includes("/disqualify")) {
         expect(url).toContain("/winners/20261201-000001/disqualify");
         expect(body).toEqual({ category: "UNREACHABLE", reason: "3일 동안 전화 안 받음" });
-        winners = [{ ...w(1, "20261201-000003", "박*민") }, drawn.winners[1]!];
+        winners = [listed(w(1, "20261201-000003", "박*민")), listed(drawn.winners[1]!)];
         return json(200, { replacedBy: { participantId: "20261201-000003", weight: 1 } });
       }
       throw new Error(`unexpected ${method} ${url}`);
@@ -240,5 +242,113 @@ describe("the draw", () => {
     await settle();
     expect(root.querySelector("dialog [role=alert]")!.textContent).toContain("남은 예비 당첨자가 없어요");
     expect(root.querySelector("dialog")!.hasAttribute("open")).toBe(true);
+  });
+});
+
+describe("telling the winners", () => {
+  const proof404 = (url: string) => url.includes("/draw-proof");
+  const notice = (status: "NOT_SENT" | "QUEUED" | "SENT" | "FAILED", extra: Record<string, unknown> = {}) => ({ status, attempts: 0, ...extra });
+
+  it("asks first, queues once however often it is clicked, shows 보내는 중 and refreshes until 보냄", async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let state: "before" | "queued" | "sent" = "before";
+    handler = async (method, url) => {
+      if (method === "GET" && url.endsWith(`/events/${ID}`)) return json(200, ev);
+      if (proof404(url)) return problem(404, "PART_008");
+      if (method === "POST" && url.endsWith("/winners/notify")) {
+        await gate;
+        state = "queued";
+        return json(202, { queued: 2 });
+      }
+      if (method === "GET" && url.includes("/winners")) {
+        const n =
+          state === "before" ? notice("NOT_SENT") : state === "queued" ? notice("QUEUED", { attempts: 0, updatedAt: "2026-12-06T02:00:00Z" }) : null;
+        if (state === "queued") state = "sent"; // the next read finds them sent
+        return json(200, page(drawn.winners.map((x, i) => ({
+          ...x,
+          notification: n ?? notice("SENT", { channel: i === 0 ? "ALIMTALK" : "SMS", attempts: 1, updatedAt: "2026-12-06T02:00:05Z" }),
+        }))));
+      }
+      throw new Error(`unexpected ${method} ${url}`);
+    };
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      await mount();
+      const list = () => root.querySelector(`ol[aria-label="${t.winners}"]`)!.textContent!;
+      expect(list()).toContain(`${t.noticeLabel}: ${t.noticeNotSent}`);
+      await click(button(t.notify));
+      const dialogs = [...root.querySelectorAll("dialog")];
+      const ask = dialogs.find((d) => d.textContent!.includes(t.notifyTitle))!;
+      expect(ask.hasAttribute("open")).toBe(true);
+      expect(ask.textContent).toContain(t.notifyBody(2));
+      expect(ask.textContent).toContain(t.notifyWhat);
+      expect(ask.textContent).toContain(t.notifyOnce);
+      const go = button(t.notifyConfirm, ask);
+      await click(go);
+      await click(go);
+      await click(go);
+      await settle();
+      expect(calls("POST", "/winners/notify")).toHaveLength(1);
+      expect(calls("POST", "/winners/notify")[0]![1]!.body).toBeUndefined();
+      release();
+      await settle();
+      expect(calls("POST", "/winners/notify")).toHaveLength(1);
+      expect(root.textContent).toContain(t.notifyQueued(2));
+      expect(list()).toContain(`${t.noticeLabel}: ${t.noticeQueued}`);
+      expect(button(t.notify).getAttribute("aria-disabled")).toBe("true");
+      // While any is on its way the screen reads the list again.
+      await act(async () => {
+        await vi.advanceTimersByTimeAsync(NOTICE_POLL_MS + 10);
+      });
+      await settle();
+      expect(list()).toContain(t.noticeSentAlimTalk);
+      expect(list()).toContain(t.noticeSentSms);
+      const reads = calls("GET", "/winners").length;
+      await act(async () => {
+        await vi.advanceTimersByTimeAsync(NOTICE_POLL_MS * 3);
+      });
+      expect(calls("GET", "/winners")).toHaveLength(reads); // nothing queued: no more polling
+      expect(root.textContent).toContain(t.allNotified);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("shows a failure in Korean and sends that winner again with 다시 보내기", async () => {
+    let resent = false;
+    handler = async (method, url, body) => {
+      if (method === "GET" && url.endsWith(`/events/${ID}`)) return json(200, ev);
+      if (proof404(url)) return problem(404, "PART_008");
+      if (method === "POST" && url.endsWith("/winners/notify")) {
+        expect(body).toEqual({ participantIds: ["20261201-000002"] });
+        resent = true;
+        return json(202, { queued: 1 });
+      }
+      if (method === "GET" && url.includes("/winners"))
+        return json(200, page([
+          { ...drawn.winners[0]!, notification: notice("SENT", { channel: "ALIMTALK", attempts: 1 }) },
+          {
+            ...drawn.winners[1]!,
+            notification: resent
+              ? notice("SENT", { channel: "ALIMTALK", attempts: 2 })
+              : notice("FAILED", { attempts: 1, error: "messaging ALIMTALK permanent failure resultCode -2001: the recipient was refused" }),
+          },
+        ]));
+      throw new Error(`unexpected ${method} ${url}`);
+    };
+    await mount();
+    const list = () => root.querySelector(`ol[aria-label="${t.winners}"]`)!.textContent!;
+    expect(list()).toContain(t.noticeFailed(t.failReasons.refused));
+    expect(button(t.notify).getAttribute("aria-disabled")).toBe("true"); // nobody left who was never told
+    const again = root.querySelector<HTMLButtonElement>(`button[aria-label="${t.resendLabel("이*희", 2)}"]`)!;
+    expect(again.textContent).toBe(t.resend);
+    expect(root.querySelector(`button[aria-label="${t.resendLabel("김*수", 1)}"]`)).toBeNull();
+    await click(again);
+    await settle();
+    expect(calls("POST", "/winners/notify")).toHaveLength(1);
+    expect(root.textContent).toContain(t.resent(2));
+    expect(list()).not.toContain(t.resend);
+    expect(list()).toContain(t.noticeSentAlimTalk);
   });
 });

@@ -1,6 +1,7 @@
 // /app/events/{id}/draw: the checklist, the irreversible confirmation, the
 // draw (once, whatever the clicks), then winners and alternates with the
-// public links, and disqualification with a reason.
+// public links, disqualification with a reason, and telling the winners
+// (each winner's notice, refreshed while any is on its way).
 
 import { useCallback, useEffect, useMemo, useRef, useState } from "preact/hooks";
 import { ApiError } from "../../api/client";
@@ -9,7 +10,7 @@ import { seoulDateTime } from "../format";
 import { Link } from "../router";
 import type { Event } from "../types";
 import { Button, Card, Confirm, ErrorNote, Field, Spinner, descId, messageOf, useTitle } from "../ui";
-import { disqualify, drawWinners, getEvent, getProof, listParticipants, listWinners } from "./api";
+import { disqualify, drawWinners, getEvent, getProof, listParticipants, listWinners, notifyWinners } from "./api";
 import {
   ALTERNATES_DEFAULT,
   ALTERNATES_MAX,
@@ -26,6 +27,10 @@ import {
 } from "./draw";
 import { DISQUALIFY_CATEGORIES, anomalySummary, hasAnomalies, type Anomalies, type DisqualifyCategory } from "./integrity";
 import { proofPath, resultPath } from "./links";
+import { anyQueued, noticeText, statusOf, unnotified, withNotices } from "./notices";
+
+/** How often the screen re-reads the winners while a notice is on its way. */
+export const NOTICE_POLL_MS = 2000;
 
 type Loaded =
   | { state: "loading" }
@@ -312,6 +317,47 @@ function DrawnView({ id, drawn, onChange, onNotice }: { id: string; drawn: Drawn
     [id, drawn],
   );
 
+  // Telling the winners: one request however often it is asked; the list
+  // is re-read while any notice is on its way.
+  const latest = useRef({ drawn, onChange, onNotice });
+  latest.current = { drawn, onChange, onNotice };
+  const [asking, setAsking] = useState(false);
+  const [notifyBusy, setNotifyBusy] = useState(false);
+  const [notifyError, setNotifyError] = useState<unknown>(null);
+  const refresh = useCallback(async () => {
+    const page = await listWinners(id);
+    latest.current.onChange(withNotices(latest.current.drawn, page.content));
+  }, [id]);
+  const notify = useMemo(
+    () =>
+      once(async (only?: Ranked) => {
+        setNotifyBusy(true);
+        setNotifyError(null);
+        try {
+          const r = await notifyWinners(id, only ? [only.participantId] : undefined);
+          latest.current.onNotice(only ? t.resent(only.rank) : t.notifyQueued(r.queued));
+          setAsking(false);
+          await refresh().catch(() => undefined);
+        } catch (e) {
+          if (isCode(e, "PART_012")) {
+            await refresh().catch(() => undefined);
+            latest.current.onNotice(t.notWinner);
+            setAsking(false);
+          } else setNotifyError(e);
+        } finally {
+          setNotifyBusy(false);
+        }
+      }),
+    [id, refresh],
+  );
+  const waiting = anyQueued(drawn);
+  useEffect(() => {
+    if (!waiting) return;
+    const timer = setTimeout(() => void refresh().catch(() => undefined), NOTICE_POLL_MS);
+    return () => clearTimeout(timer);
+  }, [waiting, drawn, refresh]);
+  const toTell = unnotified(drawn).length;
+
   return (
     <>
       <Card title={t.summary}>
@@ -350,7 +396,19 @@ function DrawnView({ id, drawn, onChange, onNotice }: { id: string; drawn: Drawn
                 <strong>{w.name || w.participantId}</strong> <span class="muted">{w.phoneNumber}</span>
                 <span class="muted pid">{w.participantId}</span>
                 {w.substitute && <span class="badge neutral">{t.substitute}</span>}
+                <span class={`notice notice-${statusOf(w).toLowerCase()}`}>
+                  {t.noticeLabel}: {noticeText(w, t)}
+                </span>
               </span>
+              {statusOf(w) === "FAILED" && (
+                <Button variant="secondary" aria-label={t.resendLabel(w.name || w.participantId, w.rank)} disabled={notifyBusy}
+                  onClick={() => {
+                    onNotice(null);
+                    void notify(w);
+                  }}>
+                  {t.resend}
+                </Button>
+              )}
               <Button variant="secondary" aria-label={t.disqualifyLabel(w.name || w.participantId, w.rank)}
                 onClick={() => {
                   setTarget(w);
@@ -366,6 +424,18 @@ function DrawnView({ id, drawn, onChange, onNotice }: { id: string; drawn: Drawn
             </li>
           ))}
         </ol>
+        {notifyError != null && !asking && <ErrorNote error={notifyError} />}
+        <div class="actions">
+          <Button variant="primary" disabled={toTell === 0 || notifyBusy} busy={notifyBusy && !asking} busyLabel={t.notifying}
+            onClick={() => {
+              setNotifyError(null);
+              onNotice(null);
+              setAsking(true);
+            }}>
+            {t.notify}
+          </Button>
+        </div>
+        {toTell === 0 && <p class="muted">{t.allNotified}</p>}
       </Card>
       <Card title={t.alternates}>
         {drawn.alternates.length === 0 ? (
@@ -430,6 +500,18 @@ function DrawnView({ id, drawn, onChange, onNotice }: { id: string; drawn: Drawn
         {error != null && (
           <p class="error" role="alert">
             {isCode(error, "PART_011") ? errors.PART_011 : messageOf(error)}
+          </p>
+        )}
+      </Confirm>
+      <Confirm open={asking} title={t.notifyTitle} confirmLabel={t.notifyConfirm} busy={notifyBusy}
+        onCancel={() => setAsking(false)}
+        onConfirm={() => void notify()}>
+        <p>{t.notifyBody(toTell)}</p>
+        <p>{t.notifyWhat}</p>
+        <p class="muted">{t.notifyOnce}</p>
+        {notifyError != null && (
+          <p class="error" role="alert">
+            {messageOf(notifyError)}
           </p>
         )}
       </Confirm>

@@ -2,7 +2,7 @@
 // documented operation of docs/openapi.yaml, through the console's http.ts.
 
 import { api, apiRaw } from "../http";
-import type { Channel, DisqualifyResponse, DistributionStatus, Draw, DrawRequest, Event, ParticipantPage, WinnerPage } from "../types";
+import type { Channel, DisqualifyResponse, DistributionStatus, Draw, DrawRequest, Event, NotifyReceipt, ParticipantPage, WinnerPage } from "../types";
 import type { operations } from "../../api/schema";
 import type { DisqualifyCategory } from "./integrity";
 
@@ -34,5 +34,8 @@ export const drawWinners = (id: string, body: DrawRequest) => api<Draw>("POST", 
 export const listWinners = (id: string) => api<WinnerPage>("GET", `${eventPath(id)}/winners?page=0&size=100`);
 export const disqualify = (id: string, participantId: string, category: DisqualifyCategory, reason: string) =>
   api<DisqualifyResponse>("POST", `${eventPath(id)}/winners/${enc(participantId)}/disqualify`, { category, reason });
+/** Tell the winners (WinnerNotifyRequest): every current winner not told yet, or the ones named (a FAILED notice is sent again). */
+export const notifyWinners = (id: string, participantIds?: string[]) =>
+  api<NotifyReceipt>("POST", `${eventPath(id)}/winners/notify`, participantIds ? { participantIds } : undefined);
 /** The public proof bundle (no token needed, but the owner's call carries it harmlessly). */
 export const getProof = (id: string) => api<DrawProof>("GET", `/api/v1/public/events/${enc(id)}/draw-proof`);

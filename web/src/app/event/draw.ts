@@ -2,7 +2,7 @@
 // the alternates left after substitutions, and one call at a time.
 
 import type { DrawProof } from "./api";
-import type { Draw, EventStatus, Winner } from "../types";
+import type { Draw, EventStatus, Winner, WinnerNotification } from "../types";
 
 export type Algorithm = "RANDOM" | "WEIGHTED";
 export const ALTERNATES_DEFAULT = 3;
@@ -21,6 +21,8 @@ export interface Ranked {
   name?: string;
   phoneNumber?: string;
   substitute?: boolean;
+  /** The winner's notice (WinnerList); absent for alternates and right after the draw (not sent). */
+  notification?: WinnerNotification;
 }
 
 export interface Drawn {
@@ -52,7 +54,16 @@ export function readiness(
   return { items, ready: counts && items.every((i) => i.ok) };
 }
 
-const ranked = (w: Winner): Ranked => ({ rank: w.rank, participantId: w.participantId, name: w.name, phoneNumber: w.phoneNumber });
+/** WinnerList's items carry the notice; the draw's own answer does not. */
+type Listed = Winner & { notification?: WinnerNotification };
+
+const ranked = (w: Listed): Ranked => ({
+  rank: w.rank,
+  participantId: w.participantId,
+  name: w.name,
+  phoneNumber: w.phoneNumber,
+  ...(w.notification ? { notification: w.notification } : {}),
+});
 
 /** The screen's view of a draw just made. */
 export function fromDraw(d: Draw): Drawn {
@@ -71,7 +82,7 @@ export function fromDraw(d: Draw): Drawn {
  * and, from the public proof, how it was drawn and which alternates were not
  * yet used by a substitution (entry numbers only).
  */
-export function fromEarlier(winners: Winner[], proof: DrawProof | null): Drawn {
+export function fromEarlier(winners: Listed[], proof: DrawProof | null): Drawn {
   const replaced = new Set(proof?.substitutions.map((s) => s.replacement) ?? []);
   const subRanks = new Set(proof?.substitutions.map((s) => s.rank) ?? []);
   const current = new Set(winners.map((w) => w.participantId));
@@ -91,7 +102,7 @@ export function fromEarlier(winners: Winner[], proof: DrawProof | null): Drawn {
  * After a disqualification: the winners as WinnerList now says, the alternate
  * who took the rank marked, and taken out of the alternates.
  */
-export function afterDisqualify(prev: Drawn, winners: Winner[], replacedBy: string): Drawn {
+export function afterDisqualify(prev: Drawn, winners: Listed[], replacedBy: string): Drawn {
   const known = new Map(prev.alternates.map((a) => [a.participantId, a]));
   const before = new Map(prev.winners.map((w) => [w.participantId, w]));
   return {
