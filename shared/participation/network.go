@@ -1,29 +1,8 @@
 package participation
 
-import (
-	"net/netip"
-	"strings"
-)
+import "github.com/eventmkt/backend/shared/clientnet"
 
 // ClientNetwork is the network an entry came from, as the anomaly flags
-// group entries: the IPv4 /24 ("203.0.113.0/24") or the IPv6 /64
-// ("2001:db8:1:2::/64") holding the client address; "" when the address is
-// not one. A household or an office shares a /24 or a /64, and an attacker
-// rotating addresses usually stays within one, so many entries from one
-// network are worth the owner's look before the draw.
-func ClientNetwork(ip string) string {
-	a, err := netip.ParseAddr(strings.TrimSpace(ip))
-	if err != nil {
-		return ""
-	}
-	a = a.Unmap().WithZone("")
-	bits := 64
-	if a.Is4() {
-		bits = 24
-	}
-	p, err := a.Prefix(bits)
-	if err != nil {
-		return ""
-	}
-	return p.String()
-}
+// group entries (clientnet.Network): many entries from one IPv4 /24 or IPv6
+// /64 are worth the owner's look before the draw.
+func ClientNetwork(ip string) string { return clientnet.Network(ip) }

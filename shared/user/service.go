@@ -31,6 +31,16 @@ type Config struct {
 	Tokens         TokenConfig
 	BcryptCost     int // 10 or more in production; tests use the minimum
 	LoginRatePerIP int // login attempts per client address per minute; 0 = off
+	// RegisterRatePerIP: sign-ups per client address per hour (each costs a
+	// bcrypt hash); 0 = off.
+	RegisterRatePerIP int
+	// PasswordChangesPerHour: password change attempts per account per
+	// hour (each costs a bcrypt compare); 0 = off.
+	PasswordChangesPerHour int
+	// LoginSlowdownAfter: failed logins for one email across all networks
+	// (within LockDuration) after which each further attempt from a network
+	// the owner has not signed in from must wait a growing delay; 0 = off.
+	LoginSlowdownAfter int
 }
 
 // Service is the users domain.
@@ -45,6 +55,9 @@ type Service struct {
 	// unknown email costs as much time as a wrong password. It is computed
 	// in the background: start-up must not wait for bcrypt.
 	dummyHash func() []byte
+	// compare and hash are bcrypt's; tests watch what they cost and when.
+	compare func(hash, password []byte) error
+	hash    func(password []byte, cost int) ([]byte, error)
 }
 
 // NewService wires the users domain. now is injectable for lockout tests.
@@ -64,16 +77,24 @@ func NewService(db *postgres.DB, rdb *goredis.Client, log *slog.Logger, cfg Conf
 		return h
 	})
 	go dummy()
-	return &Service{db: db, rdb: rdb, log: log, now: now, tokens: t, cfg: cfg, dummyHash: dummy}, nil
+	return &Service{db: db, rdb: rdb, log: log, now: now, tokens: t, cfg: cfg, dummyHash: dummy,
+		compare: bcrypt.CompareHashAndPassword, hash: bcrypt.GenerateFromPassword}, nil
 }
 
 // Register creates the owner and their store in one transaction and signs
-// them in.
+// them in. One client address may sign up only so often: each sign-up costs
+// a bcrypt hash.
 func (s *Service) Register(ctx context.Context, in RegisterInput) (Session, error) {
 	if err := in.validate(); err != nil {
 		return Session{}, err
 	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(in.Password), s.cfg.BcryptCost)
+	if in.ClientIP != "" {
+		if wait, over := s.overLimit(ctx, "register", "auth:register:ip:"+in.ClientIP, s.cfg.RegisterRatePerIP, time.Hour); over {
+			return Session{}, apperr.New(apperr.TooMany, CodeTooManySignUps, "too many sign-ups from this address; try again later").
+				With("retryAfterSeconds", wait)
+		}
+	}
+	hash, err := s.hash([]byte(in.Password), s.cfg.BcryptCost)
 	if err != nil {
 		return Session{}, fmt.Errorf("user: hash password: %w", err)
 	}
@@ -110,8 +131,11 @@ func (s *Service) startSession(ctx context.Context, tx pgx.Tx, u userRow, now ti
 var errLoginFailed = apperr.New(apperr.Unauthorized, CodeLoginFailed, "email or password is incorrect")
 
 // Login checks the password and opens a session. An unknown email and a
-// wrong password get the same answer in comparable time; five failures in a
-// row lock the account for 15 minutes; one address may try only so often.
+// wrong password get the same answers in comparable time, through the whole
+// lockout sequence (throttle.go): five failures in a row from one client
+// network lock that network out of the email for 15 minutes; failures from
+// many networks slow the email down; one address may try only so often.
+// bcrypt runs with no connection or transaction held.
 func (s *Service) Login(ctx context.Context, email, password, clientIP string) (Session, error) {
 	if err := s.limitLogins(ctx, clientIP); err != nil {
 		return Session{}, err
@@ -119,50 +143,52 @@ func (s *Service) Login(ctx context.Context, email, password, clientIP string) (
 	var v apperr.Validation
 	email = normalizeEmail(&v, "email", email)
 	if v.Err() != nil || password == "" || len(password) > 72 {
-		_ = bcrypt.CompareHashAndPassword(s.dummyHash(), []byte(password))
+		_ = s.compare(s.dummyHash(), []byte(password))
 		return Session{}, errLoginFailed
 	}
 	now := s.now()
+	key, network := s.emailKey(email), networkOf(clientIP)
+	netRow, acctRow, err := s.loadThrottle(ctx, key, network)
+	if err != nil {
+		return Session{}, err
+	}
+	if err := s.refuse(netRow, acctRow, now); err != nil {
+		s.log.InfoContext(ctx, "login refused", "code", CodeLocked)
+		return Session{}, err
+	}
+	u, err := getUser(ctx, s.db, "u.email = $1", email, false)
+	known := err == nil
+	if err != nil && apperr.KindOf(err) != apperr.NotFound {
+		return Session{}, err
+	}
+	hash := s.dummyHash()
+	if known {
+		hash = []byte(u.PasswordHash)
+	}
+	if s.compare(hash, []byte(password)) != nil || !known {
+		err := s.recordFailure(ctx, key, network, now)
+		if apperr.As(err).Code == CodeLocked {
+			s.log.WarnContext(ctx, "login locked for a client network after repeated failures", "network", network)
+		}
+		s.log.InfoContext(ctx, "login refused", "code", apperr.As(err).Code)
+		return Session{}, err
+	}
+	if u.Status != StatusActive {
+		return Session{}, apperr.New(apperr.Forbidden, CodeInactive, "this account is "+u.Status)
+	}
 	var sess Session
-	var outcome error
-	err := s.db.InTx(ctx, func(tx pgx.Tx) error {
-		u, err := getUser(ctx, tx, "u.email = $1", email, true)
-		if apperr.KindOf(err) == apperr.NotFound {
-			_ = bcrypt.CompareHashAndPassword(s.dummyHash(), []byte(password))
-			outcome = errLoginFailed
-			return nil
-		}
+	err = s.db.InTx(ctx, func(tx pgx.Tx) error {
+		// The password may have changed while bcrypt ran: sign in only
+		// against the hash that was checked.
+		tag, err := tx.Exec(ctx, `UPDATE users.users SET last_login_at = $2 WHERE id = $1 AND password_hash = $3`, u.ID, now, u.PasswordHash)
 		if err != nil {
-			return err
-		}
-		if u.LockedUntil != nil && u.LockedUntil.After(now) {
-			outcome = locked(*u.LockedUntil, now)
-			return nil
-		}
-		if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil {
-			failures := u.FailedLogins + 1
-			var until *time.Time
-			if failures >= MaxFailedLogins {
-				t := now.Add(LockDuration)
-				until, failures = &t, 0
-			}
-			if _, err := tx.Exec(ctx, `UPDATE users.users SET failed_logins = $2, locked_until = coalesce($3, locked_until) WHERE id = $1`,
-				u.ID, failures, until); err != nil {
-				return fmt.Errorf("user: record failed login: %w", err)
-			}
-			outcome = errLoginFailed
-			if until != nil {
-				outcome = locked(*until, now)
-				s.log.WarnContext(ctx, "account locked after repeated failed logins", "userId", u.ID, "until", until.UTC())
-			}
-			return nil
-		}
-		if u.Status != StatusActive {
-			outcome = apperr.New(apperr.Forbidden, CodeInactive, "this account is "+u.Status)
-			return nil
-		}
-		if _, err := tx.Exec(ctx, `UPDATE users.users SET failed_logins = 0, locked_until = NULL, last_login_at = $2 WHERE id = $1`, u.ID, now); err != nil {
 			return fmt.Errorf("user: record login: %w", err)
+		}
+		if tag.RowsAffected() == 0 {
+			return errLoginFailed
+		}
+		if err := recordSuccess(ctx, tx, key, network, now); err != nil {
+			return err
 		}
 		sess, err = s.startSession(ctx, tx, u, now)
 		return err
@@ -170,37 +196,18 @@ func (s *Service) Login(ctx context.Context, email, password, clientIP string) (
 	if err != nil {
 		return Session{}, err
 	}
-	if outcome != nil {
-		s.log.InfoContext(ctx, "login refused", "code", apperr.As(outcome).Code)
-		return Session{}, outcome
-	}
 	s.log.InfoContext(ctx, "owner logged in", "userId", sess.UserID)
 	return sess, nil
 }
 
-func locked(until, now time.Time) error {
-	wait := int(until.Sub(now).Round(time.Second) / time.Second)
-	return apperr.New(apperr.TooMany, CodeLocked, "too many failed logins: the account is locked for "+strconv.Itoa(wait)+" more seconds").
-		With("retryAfterSeconds", wait)
-}
-
 // limitLogins counts attempts per client address in one-minute windows.
-// Without Redis the limit is skipped: the per-account lockout still holds.
 func (s *Service) limitLogins(ctx context.Context, ip string) error {
-	if s.cfg.LoginRatePerIP <= 0 || ip == "" {
+	if ip == "" {
 		return nil
 	}
-	window := s.now().Unix() / 60
-	key := "auth:login:ip:" + ip + ":" + strconv.FormatInt(window, 10)
-	pipe := s.rdb.TxPipeline()
-	incr := pipe.Incr(ctx, key)
-	pipe.Expire(ctx, key, 2*time.Minute)
-	if _, err := pipe.Exec(ctx); err != nil {
-		s.log.WarnContext(ctx, "login rate limit unavailable", "error", err)
-		return nil
-	}
-	if incr.Val() > int64(s.cfg.LoginRatePerIP) {
-		return apperr.New(apperr.TooMany, CodeTooManyAttempts, "too many login attempts from this address; try again in a minute")
+	if wait, over := s.overLimit(ctx, "login", "auth:login:ip:"+ip, s.cfg.LoginRatePerIP, time.Minute); over {
+		return apperr.New(apperr.TooMany, CodeTooManyAttempts, "too many login attempts from this address; try again in a minute").
+			With("retryAfterSeconds", wait)
 	}
 	return nil
 }
@@ -270,31 +277,57 @@ func (s *Service) Refresh(ctx context.Context, refreshToken string) (Session, er
 		return Session{}, err
 	}
 	if reused != uuid.Nil {
-		s.markRevoked(ctx, []uuid.UUID{reused})
+		if err := s.markRevoked(ctx, []uuid.UUID{reused}); err != nil {
+			// The answer is a refusal either way; the session's cached
+			// state lapses within the access token lifetime.
+			s.log.ErrorContext(ctx, "could not mark a reused session revoked in Redis", "sessionId", reused, "error", err)
+		}
 		s.log.WarnContext(ctx, "refresh token reused: session revoked", "sessionId", reused)
 		return Session{}, errBadToken
 	}
 	return sess, nil
 }
 
-// Keys of the Redis markers that refuse access tokens before they expire.
-func revokedKey(sid uuid.UUID) string { return "auth:revoked:sid:" + sid.String() }
-func blacklistKey(jti string) string  { return "auth:blacklist:" + jti }
+// Revocation. Postgres (users.sessions.revoked_at) is the truth; Redis
+// caches each session's state under sessionKey so that Authenticate costs no
+// Postgres query in the common case: on a miss it asks Postgres once and
+// caches the answer (SET NX, so it never overwrites a revocation written
+// meanwhile) for the access token lifetime. A lost key (eviction, a restart)
+// only costs one more query, never brings a token back. A revocation is
+// answered 2xx only once both Postgres and the Redis marker are written;
+// when Redis refuses the write the caller gets 503 AUTH_009 and may retry.
+const (
+	sessionActive  = "1"
+	sessionRevoked = "0"
+)
 
-// markRevoked tells Authenticate at once; Postgres already holds the truth.
-func (s *Service) markRevoked(ctx context.Context, sids []uuid.UUID) {
-	ttl := s.cfg.Tokens.AccessTTL + time.Minute // outlives every access token of the session
-	for _, sid := range sids {
-		if err := s.rdb.Set(ctx, revokedKey(sid), "1", ttl).Err(); err != nil {
-			s.log.ErrorContext(ctx, "could not mark a revoked session in Redis; its access tokens are checked against Postgres while Redis is down", "sessionId", sid, "error", err)
-		}
+func sessionKey(sid uuid.UUID) string { return "auth:session:" + sid.String() }
+
+var errRevocationPending = apperr.New(apperr.Unavailable, CodeRevocationPending,
+	"the sign-out could not be completed on every server; try again in a few seconds").With("retryAfterSeconds", 5)
+
+// markRevoked writes the revoked state of the sessions to the cache,
+// replacing a cached active state. Its markers outlive every access token
+// issued before the revocation.
+func (s *Service) markRevoked(ctx context.Context, sids []uuid.UUID) error {
+	if len(sids) == 0 {
+		return nil
 	}
+	ttl := s.cfg.Tokens.AccessTTL + time.Minute
+	pipe := s.rdb.Pipeline()
+	for _, sid := range sids {
+		pipe.Set(ctx, sessionKey(sid), sessionRevoked, ttl)
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
+		return fmt.Errorf("user: mark sessions revoked: %w", err)
+	}
+	return nil
 }
 
 // Authenticate turns an access token into the caller. The token must be
 // signed with our key and algorithm, for our issuer and audience, unexpired,
-// and neither blacklisted (logout) nor of a revoked session. Redis answers
-// the revocation question; when it is down, Postgres does.
+// and of a session that is not revoked: Redis answers from its cache;
+// on a miss or when Redis is down, Postgres does.
 func (s *Service) Authenticate(ctx context.Context, token string) (Caller, error) {
 	if token == "" {
 		return Caller{}, errBadToken
@@ -303,23 +336,38 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Caller, error
 	if err != nil {
 		return Caller{}, apperr.Wrap(err, apperr.Unauthorized, CodeBadToken, errBadToken.Detail)
 	}
-	n, err := s.rdb.Exists(ctx, revokedKey(c.SessionID), blacklistKey(c.TokenID)).Result()
-	if err != nil {
-		var revoked bool
-		qerr := s.db.QueryRow(ctx, `SELECT revoked_at IS NOT NULL FROM users.sessions WHERE id = $1`, c.SessionID).Scan(&revoked)
-		if qerr != nil || revoked {
-			return Caller{}, errBadToken
-		}
+	state, err := s.rdb.Get(ctx, sessionKey(c.SessionID)).Result()
+	switch {
+	case err == nil && state == sessionActive:
 		return c, nil
+	case err == nil:
+		return Caller{}, errBadToken
 	}
-	if n > 0 {
+	var revoked bool
+	if qerr := s.db.QueryRow(ctx, `SELECT revoked_at IS NOT NULL FROM users.sessions WHERE id = $1`, c.SessionID).Scan(&revoked); qerr != nil {
+		if !errors.Is(qerr, pgx.ErrNoRows) {
+			s.log.WarnContext(ctx, "could not check a session", "error", qerr)
+		}
+		return Caller{}, errBadToken
+	}
+	if errors.Is(err, goredis.Nil) {
+		state, ttl := sessionActive, s.cfg.Tokens.AccessTTL
+		if revoked {
+			state, ttl = sessionRevoked, s.cfg.Tokens.AccessTTL+time.Minute
+		}
+		if serr := s.rdb.SetNX(ctx, sessionKey(c.SessionID), state, ttl).Err(); serr != nil {
+			s.log.DebugContext(ctx, "could not cache a session's state", "error", serr)
+		}
+	}
+	if revoked {
 		return Caller{}, errBadToken
 	}
 	return c, nil
 }
 
-// Logout ends the caller's session: the refresh token stops working and this
-// access token is refused from now on. Logging out twice is fine.
+// Logout ends the caller's session: the refresh token stops working and
+// every access token of the session is refused from now on. Logging out
+// twice is fine, and finishes a logout that answered AUTH_009.
 func (s *Service) Logout(ctx context.Context, c Caller) error {
 	now := s.now()
 	var sids []uuid.UUID
@@ -331,11 +379,10 @@ func (s *Service) Logout(ctx context.Context, c Caller) error {
 	if err != nil {
 		return err
 	}
-	s.markRevoked(ctx, []uuid.UUID{c.SessionID})
-	if ttl := c.ExpiresAt.Sub(now) + time.Minute; ttl > 0 {
-		if err := s.rdb.Set(ctx, blacklistKey(c.TokenID), "1", ttl).Err(); err != nil {
-			s.log.ErrorContext(ctx, "could not blacklist the access token in Redis", "error", err)
-		}
+	// The refresh token is dead now; the access tokens once Redis knows.
+	if err := s.markRevoked(ctx, []uuid.UUID{c.SessionID}); err != nil {
+		s.log.ErrorContext(ctx, "logout: the session is revoked in Postgres but Redis refused the marker", "sessionId", c.SessionID, "error", err)
+		return errRevocationPending
 	}
 	s.log.InfoContext(ctx, "owner logged out", "userId", c.UserID, "sessionsRevoked", len(sids))
 	return nil
@@ -398,7 +445,10 @@ func (s *Service) UpdateProfile(ctx context.Context, c Caller, upd ProfileUpdate
 }
 
 // ChangePassword replaces the password after checking the current one and
-// signs out every other session.
+// signs out every other session. The current password is checked before the
+// new one is hashed, both outside any transaction, and an account may try
+// only so often. The change commits only once Redis knows the other
+// sessions are revoked; otherwise nothing changes and the answer is AUTH_009.
 func (s *Service) ChangePassword(ctx context.Context, c Caller, current, next string) error {
 	var v apperr.Validation
 	checkPassword(&v, "newPassword", next)
@@ -406,30 +456,47 @@ func (s *Service) ChangePassword(ctx context.Context, c Caller, current, next st
 	if err := v.Err(); err != nil {
 		return err
 	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(next), s.cfg.BcryptCost)
+	if wait, over := s.overLimit(ctx, "password", "auth:password:user:"+c.UserID.String(), s.cfg.PasswordChangesPerHour, time.Hour); over {
+		return apperr.New(apperr.TooMany, CodeTooManyPasswordChanges, "too many password change attempts; try again later").
+			With("retryAfterSeconds", wait)
+	}
+	u, err := getUser(ctx, s.db, "u.id = $1", c.UserID, false)
+	if err != nil {
+		return err
+	}
+	errWrong := apperr.New(apperr.Invalid, CodeWrongPassword, "the current password is incorrect")
+	if s.compare([]byte(u.PasswordHash), []byte(current)) != nil {
+		return errWrong
+	}
+	hash, err := s.hash([]byte(next), s.cfg.BcryptCost)
 	if err != nil {
 		return err
 	}
 	now := s.now()
 	var revoked []uuid.UUID
 	err = s.db.InTx(ctx, func(tx pgx.Tx) error {
-		u, err := getUser(ctx, tx, "u.id = $1", c.UserID, true)
+		// Only over the hash that was checked: a concurrent change wins.
+		tag, err := tx.Exec(ctx, `UPDATE users.users SET password_hash = $2, version = version + 1, updated_at = $3 WHERE id = $1 AND password_hash = $4`,
+			u.ID, string(hash), now, u.PasswordHash)
 		if err != nil {
 			return err
 		}
-		if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(current)) != nil {
-			return apperr.New(apperr.Invalid, CodeWrongPassword, "the current password is incorrect")
-		}
-		if _, err := tx.Exec(ctx, `UPDATE users.users SET password_hash = $2, version = version + 1, updated_at = $3 WHERE id = $1`, u.ID, string(hash), now); err != nil {
-			return err
+		if tag.RowsAffected() == 0 {
+			return errWrong
 		}
 		revoked, err = revokeSessions(ctx, tx, "user_id = $3 AND id <> $4", []any{u.ID, c.SessionID}, "password_changed", now)
-		return err
+		if err != nil {
+			return err
+		}
+		if err := s.markRevoked(ctx, revoked); err != nil {
+			s.log.ErrorContext(ctx, "password change: Redis refused the revocation markers; nothing changed", "userId", c.UserID, "error", err)
+			return errRevocationPending
+		}
+		return nil
 	})
 	if err != nil {
 		return err
 	}
-	s.markRevoked(ctx, revoked)
 	s.log.InfoContext(ctx, "password changed; other sessions revoked", "userId", c.UserID, "sessionsRevoked", len(revoked))
 	return nil
 }

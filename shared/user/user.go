@@ -36,6 +36,14 @@ const (
 	CodeTooManyAttempts = "AUTH_004" // too many logins from one address
 	CodeInactive        = "AUTH_005" // the account is not ACTIVE
 	CodeForbidden       = "AUTH_006" // another owner's resource
+	// CodeTooManySignUps: too many sign-ups from one client address (429).
+	CodeTooManySignUps = "AUTH_007"
+	// CodeTooManyPasswordChanges: too many password change attempts on
+	// one account (429).
+	CodeTooManyPasswordChanges = "AUTH_008"
+	// CodeRevocationPending: a sign-out could not be made effective
+	// everywhere yet (503, Retry-After); retrying finishes it.
+	CodeRevocationPending = "AUTH_009"
 )
 
 // Store is the owner's shop (1:1 with the user).
@@ -84,6 +92,7 @@ type RegisterInput struct {
 	Industry      string
 	Address       string
 	BusinessHours *string
+	ClientIP      string // who signs up, for the per-address limit
 }
 
 // ProfileUpdate changes the given fields only. Version, when set, must match
