@@ -208,8 +208,11 @@ func wire(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error
 	users, err := user.NewService(db, rdb, log, user.Config{
 		Tokens: user.TokenConfig{Key: cfg.JWTSigningKey, Issuer: cfg.JWTIssuer, Audience: cfg.JWTAudience,
 			AccessTTL: cfg.AccessTokenTTL, RefreshTTL: cfg.RefreshTokenTTL},
-		BcryptCost:     cfg.BcryptCost,
-		LoginRatePerIP: cfg.LoginRatePerIP,
+		BcryptCost:             cfg.BcryptCost,
+		LoginRatePerIP:         cfg.LoginRatePerIP,
+		RegisterRatePerIP:      cfg.RegisterRatePerIP,
+		PasswordChangesPerHour: cfg.PasswordChangesPerHour,
+		LoginSlowdownAfter:     cfg.LoginSlowdownAfter,
 	}, time.Now)
 	if err != nil {
 		return nil, err

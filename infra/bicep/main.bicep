@@ -234,6 +234,9 @@ var appSettings = {
   REFRESH_TOKEN_DAYS: '14'
   BCRYPT_COST: string(bcryptCost)
   LOGIN_RATE_PER_IP: '20'
+  REGISTER_RATE_PER_IP: '10'
+  PASSWORD_CHANGES_PER_HOUR: '10'
+  LOGIN_SLOWDOWN_AFTER: '20'
   EVENT_TIME_ZONE: eventTimeZone
   JOB_TIMEOUT_MINUTES: '10'
   PUBLIC_WEB_URL: empty(publicWebUrl) ? 'https://${frontDoor.outputs.endpointHostName}' : publicWebUrl

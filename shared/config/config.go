@@ -54,6 +54,16 @@ type Config struct {
 	RefreshTokenTTL time.Duration // REFRESH_TOKEN_DAYS
 	BcryptCost      int           // BCRYPT_COST: 10 or more in production
 	LoginRatePerIP  int           // LOGIN_RATE_PER_IP: login attempts per address per minute, 0 = off
+	// REGISTER_RATE_PER_IP: sign-ups per client address per hour (each
+	// costs a bcrypt hash), 0 = off.
+	RegisterRatePerIP int
+	// PASSWORD_CHANGES_PER_HOUR: password change attempts per account per
+	// hour, 0 = off.
+	PasswordChangesPerHour int
+	// LOGIN_SLOWDOWN_AFTER: failed logins for one email from all networks
+	// within 15 minutes after which attempts from networks the owner has
+	// not signed in from are spaced out (1 s doubling to 60 s), 0 = off.
+	LoginSlowdownAfter int
 
 	// CLIENT_ADDRESS_HOPS: trusted proxies that append to X-Forwarded-For
 	// after the one that saw the customer: 0 locally and on a bare function
@@ -151,6 +161,7 @@ var Names = []string{
 	"QUEUE_BROKER", "ServiceBusConnection", "ServiceBusConnection__fullyQualifiedNamespace",
 	"LOG_LEVEL", "REQUEST_TIMEOUT_SECONDS", "MAX_BODY_BYTES",
 	"JWT_SIGNING_KEY", "JWT_ISSUER", "JWT_AUDIENCE", "ACCESS_TOKEN_MINUTES", "REFRESH_TOKEN_DAYS", "BCRYPT_COST", "LOGIN_RATE_PER_IP",
+	"REGISTER_RATE_PER_IP", "PASSWORD_CHANGES_PER_HOUR", "LOGIN_SLOWDOWN_AFTER",
 	"EVENT_TIME_ZONE", "JOB_TIMEOUT_MINUTES", "PUBLIC_WEB_URL", "VIEW_RATE_PER_CLIENT", "CLIENT_ADDRESS_HOPS",
 	"AI_BASE_URL", "AI_API_KEY", "AI_API_FLAVOR", "AI_API_VERSION", "AI_CHAT_MODEL", "AI_IMAGE_MODEL", "AI_TIMEOUT_SECONDS",
 	"IMAGE_CONTAINER", "IMAGE_BASE_URL",
@@ -192,6 +203,9 @@ func Load(lookup Lookup) (Config, error) {
 		RefreshTokenTTL:            time.Duration(r.intIn("REFRESH_TOKEN_DAYS", 14, 1, 90)) * 24 * time.Hour,
 		BcryptCost:                 r.intIn("BCRYPT_COST", 12, 4, 14),
 		LoginRatePerIP:             r.intIn("LOGIN_RATE_PER_IP", 20, 0, 100000),
+		RegisterRatePerIP:          r.intIn("REGISTER_RATE_PER_IP", 10, 0, 100000),
+		PasswordChangesPerHour:     r.intIn("PASSWORD_CHANGES_PER_HOUR", 10, 0, 1000),
+		LoginSlowdownAfter:         r.intIn("LOGIN_SLOWDOWN_AFTER", 20, 0, 100000),
 		TimeZone:                   r.location("EVENT_TIME_ZONE", "Asia/Seoul"),
 		JobTimeout:                 time.Duration(r.intIn("JOB_TIMEOUT_MINUTES", 10, 1, 120)) * time.Minute,
 		PublicWebURL:               strings.TrimRight(r.optional("PUBLIC_WEB_URL", checkHTTPURL), "/"),
