@@ -233,6 +233,7 @@ func wire(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error
 		art = content.NewOpenAIArt(ai, cfg.AIImageModel)
 	}
 	posters := content.NewService(renderer, art, blobs, cfg.ImageContainer, cfg.ImageBaseURL, log)
+	posters.FallbackBudget = cfg.AIFallbackBudget
 	events := event.NewService(db, rdb, outbox, log, users, participation.NewCounter(db, rdb), event.Config{
 		TimeZone: cfg.TimeZone, JobTimeout: cfg.JobTimeout, PublicWebURL: cfg.PublicWebURL,
 		RetentionDays: int(cfg.PrivacyRetention / (24 * time.Hour)), ViewRatePerClient: cfg.ViewRatePerClient, WebPosters: posters,
@@ -242,6 +243,7 @@ func wire(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error
 		aiPlanner = recommend.NewAI(ai)
 	}
 	planner := recommend.NewService(aiPlanner, recommend.NewBuiltin(), rdb, log)
+	planner.FallbackBudget = cfg.AIFallbackBudget
 	sender := messagingSender(cfg) // one SMS/AlimTalk client for verification codes and winner notices
 	phones := phoneverify.NewService(rdb, events, sender, log, phoneverify.Config{
 		SendsPerPhone: cfg.PhoneVerifySendsPerPhone, SendsPerClient: cfg.PhoneVerifySendsPerClient, TokenTTL: cfg.PhoneVerifyTokenTTL,
@@ -268,12 +270,16 @@ func wire(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error
 		distribution.NewKakao(distribution.KakaoConfig{BaseURL: cfg.KakaoBaseURL, APIKey: cfg.KakaoAPIKey, ChannelID: cfg.KakaoChannelID}, channelHTTP, kits),
 	}, log, distribution.Config{
 		MaxAttempts: cfg.DistributionMaxAttempts, BreakerThreshold: cfg.BreakerThreshold, BreakerCooldown: cfg.BreakerCooldown, AttemptTable: cfg.AttemptTable,
+		// A live call never outlasts its lease: the invocation's deadline,
+		// then the outcome's write, then a margin.
+		Lease: cfg.QueueTimeout + config.StateWriteBudget + 30*time.Second, StateTimeout: config.StateWriteBudget,
 	}, time.Now)
 	stats := analytics.NewService(db, rdb, events, log, analytics.Config{TimeZone: cfg.TimeZone}, time.Now)
 	server := handlers.New(handlers.Deps{
 		Log:               log,
 		MaxBodyBytes:      cfg.MaxBodyBytes,
 		RequestTimeout:    cfg.RequestTimeout,
+		InvocationTimeout: cfg.QueueTimeout,
 		ClientAddressHops: cfg.ClientAddressHops,
 		Health:            checker,
 		Outbox:            outbox,

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -237,6 +238,11 @@ func (inv *Invocation) Request() (*http.Request, error) {
 	return req, nil
 }
 
+// stateWriteTimeout bounds a write that must happen after the invocation's
+// deadline (recording a poison message): it runs on a context that outlives
+// the call.
+const stateWriteTimeout = 10 * time.Second
+
 // invocationFunc handles a timer or queue invocation.
 type invocationFunc func(w http.ResponseWriter, r *http.Request, inv *Invocation) error
 
@@ -258,7 +264,11 @@ func (s *Server) invoke(function string, fn invocationFunc) http.HandlerFunc {
 				s.log.ErrorContext(r.Context(), "invocation input can never succeed; recorded and acknowledged", "function", function, logValue(err))
 				inv.Logf("poison input acknowledged: %v", err)
 				if m, merr := inv.Message(); merr == nil {
-					if perr := s.outbox.RecordPoison(r.Context(), function, m.MessageID, m.Body, err.Error()); perr != nil {
+					// Recorded even when the invocation's deadline has passed.
+					ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), stateWriteTimeout)
+					perr := s.outbox.RecordPoison(ctx, function, m.MessageID, m.Body, err.Error())
+					cancel()
+					if perr != nil {
 						s.log.ErrorContext(r.Context(), "poison message not recorded; leaving it to redelivery", "error", perr)
 						status = http.StatusInternalServerError
 					}

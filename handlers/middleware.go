@@ -78,11 +78,23 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 	})
 }
 
+// DefaultInvocationTimeout is the deadline of a queue or timer invocation
+// when Deps leaves it unset: 4 minutes, below host.json's functionTimeout
+// (5 minutes), so the work that must outlive a call (the resume state, a
+// fallback) has time to run before the host gives up on us.
+const DefaultInvocationTimeout = 4 * time.Minute
+
 // withTimeout gives each request a deadline below the host's functionTimeout,
-// so a stuck dependency ends as our 5xx rather than the host killing us.
+// so a stuck dependency ends as our 5xx rather than the host killing us. A
+// queue or timer invocation gets its own, longer deadline: its work (a slow
+// channel chain, an AI call and its fallback) is not an HTTP request's.
 func (s *Server) withTimeout(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), s.timeout)
+		timeout := s.timeout
+		if r.Method == http.MethodPost && s.invocations[r.URL.Path] {
+			timeout = s.invocationTimeout
+		}
+		ctx, cancel := context.WithTimeout(r.Context(), timeout)
 		defer cancel()
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})

@@ -4,6 +4,7 @@
 package handlers
 
 import (
+	"cmp"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -46,6 +47,10 @@ type Deps struct {
 	Log            *slog.Logger
 	MaxBodyBytes   int64
 	RequestTimeout time.Duration
+	// InvocationTimeout is the deadline of queue and timer invocations: longer
+	// than a request's (a slow channel chain, an AI call and its fallback),
+	// below host.json functionTimeout. 0 means DefaultInvocationTimeout.
+	InvocationTimeout time.Duration
 	// ClientAddressHops is how many trusted proxies append to
 	// X-Forwarded-For after the one that saw the customer (clientIP).
 	ClientAddressHops int
@@ -68,6 +73,10 @@ type Server struct {
 	log     *slog.Logger
 	maxBody int64
 	timeout time.Duration
+	// invocationTimeout and invocations: the deadline of the timer and
+	// queue functions, and their paths ("/<Name>").
+	invocationTimeout time.Duration
+	invocations       map[string]bool
 	// clientHops: see Deps.ClientAddressHops.
 	clientHops int
 
@@ -92,14 +101,16 @@ type Server struct {
 // New builds the server and its routes.
 func New(d Deps) *Server {
 	s := &Server{
-		log:        d.Log,
-		maxBody:    d.MaxBodyBytes,
-		timeout:    d.RequestTimeout,
-		clientHops: d.ClientAddressHops,
-		health:     d.Health,
-		outbox:     d.Outbox,
-		users:      d.Users,
-		events:     d.Events,
+		log:               d.Log,
+		maxBody:           d.MaxBodyBytes,
+		timeout:           d.RequestTimeout,
+		invocationTimeout: cmp.Or(d.InvocationTimeout, DefaultInvocationTimeout),
+		invocations:       map[string]bool{},
+		clientHops:        d.ClientAddressHops,
+		health:            d.Health,
+		outbox:            d.Outbox,
+		users:             d.Users,
+		events:            d.Events,
 
 		planJobs:      d.PlanJobs,
 		imageJobs:     d.ImageJobs,
@@ -198,11 +209,13 @@ func (s *Server) httpFunc(name, method, route string, h http.HandlerFunc) {
 
 func (s *Server) timerFunc(name string, fn invocationFunc) {
 	s.functions = append(s.functions, Function{Name: name, Trigger: TriggerTimer})
+	s.invocations["/"+name] = true
 	s.mux.HandleFunc("POST /"+name, s.invoke(name, fn))
 }
 
 func (s *Server) queueFunc(name, queueName string, fn invocationFunc) {
 	s.functions = append(s.functions, Function{Name: name, Trigger: TriggerQueue, Queue: queueName})
+	s.invocations["/"+name] = true
 	s.mux.HandleFunc("POST /"+name, s.invoke(name, fn))
 }
 

@@ -129,6 +129,13 @@ type fixtureOpts struct {
 	rate      [2]int          // participation limits per client and per phone (0 = off)
 	netRate   [2]int          // participation limits per IPv4 /24 and per IPv6 /64 (0 = off)
 	viewRate  int             // page-view beacons per client and event per minute (0 = off)
+	// channelRT wraps the channel adapters' transport to the simulator (a
+	// test's hook to slow, hang or cut a call); nil leaves it as is.
+	channelRT func(http.RoundTripper) http.RoundTripper
+	// invocationTimeout is the deadline of queue and timer invocations (0: 5 s).
+	invocationTimeout time.Duration
+	// fallbackBudget is the time kept for the built-in generators after an AI call (0: the default).
+	fallbackBudget time.Duration
 }
 
 func newServerOpts(t *testing.T, o fixtureOpts) fixture {
@@ -177,6 +184,13 @@ func newServerOpts(t *testing.T, o fixtureOpts) fixture {
 	sim := channelsim.New(channelsim.Options{Seed: 1})
 	simSrv := httptest.NewServer(sim)
 	t.Cleanup(simSrv.Close)
+	simClient := simSrv.Client()
+	if o.channelRT != nil {
+		simClient = &http.Client{Transport: o.channelRT(simClient.Transport)}
+	}
+	if o.invocationTimeout <= 0 {
+		o.invocationTimeout = 5 * time.Second
+	}
 	attempts, tbl := testenv.TableName("attempts"), testenv.Tables(t)
 	t.Cleanup(func() { _, _ = tbl.DeleteTable(context.Background(), attempts, nil) })
 	kits := distribution.NewShareKits(blobs, images, "")
@@ -184,7 +198,7 @@ func newServerOpts(t *testing.T, o fixtureOpts) fixture {
 		distribution.NewUriDongneTV(distribution.KTConfig{BaseURL: simSrv.URL + "/kt/uridongnetv", APIKey: "k"}, simSrv.Client()),
 		distribution.NewRingoBiz(distribution.KTConfig{BaseURL: simSrv.URL + "/kt/ringobiz", APIKey: "k"}, simSrv.Client()),
 		distribution.NewGiniTV(distribution.KTConfig{BaseURL: simSrv.URL + "/kt/ginitv", APIKey: "k"}, simSrv.Client()),
-		distribution.NewInstagram(distribution.InstagramConfig{BaseURL: simSrv.URL + "/instagram/v21.0", UserID: "17841400000000001", AccessToken: "t"}, simSrv.Client()),
+		distribution.NewInstagram(distribution.InstagramConfig{BaseURL: simSrv.URL + "/instagram/v21.0", UserID: "17841400000000001", AccessToken: "t"}, simClient),
 		distribution.NewNaver(kits),
 		distribution.NewKakao(distribution.KakaoConfig{BaseURL: simSrv.URL + "/kakao", APIKey: "k", ChannelID: "_test"}, simSrv.Client(), kits),
 	}, log, distribution.Config{BreakerThreshold: 3, BreakerCooldown: 30 * time.Second, AttemptTable: attempts, KeyPrefix: prefix}, clk.Now)
@@ -201,21 +215,24 @@ func newServerOpts(t *testing.T, o fixtureOpts) fixture {
 		AlimTalkBaseURL: simSrv.URL, AlimTalkAppKey: "at-app", AlimTalkSecretKey: "s", SenderKey: strings.Repeat("0", 40), Timeout: 5 * time.Second}, simSrv.Client())
 	notifier := participation.NewNotifier(entries, sender, tbl, participation.NotifyConfig{TemplateCode: "EVENT_WINNER_01",
 		PublicWebURL: "https://app.example", MaxAttempts: 3, BaseBackoff: time.Second, AttemptTable: notices})
+	planner := recommend.NewService(aiPlanner(o.ai), recommend.NewBuiltin(), rdb, log)
+	planner.FallbackBudget = o.fallbackBudget
 	srv := New(Deps{
-		Log:            log,
-		MaxBodyBytes:   1 << 20,
-		RequestTimeout: 5 * time.Second,
-		Health:         health.NewChecker(log, time.Second, probes...),
-		Outbox:         ob,
-		Users:          users,
-		Events:         events,
-		PlanJobs:       recommend.NewJobs(events, recommend.NewService(aiPlanner(o.ai), recommend.NewBuiltin(), rdb, log), log, seoul, clk.Now),
-		ImageJobs:      content.NewJobs(events, posters, log),
-		Participation:  entries,
-		PhoneVerify:    phones,
-		Notifier:       notifier,
-		Distribution:   dist,
-		Analytics:      stats,
+		Log:               log,
+		MaxBodyBytes:      1 << 20,
+		RequestTimeout:    5 * time.Second,
+		InvocationTimeout: o.invocationTimeout,
+		Health:            health.NewChecker(log, time.Second, probes...),
+		Outbox:            ob,
+		Users:             users,
+		Events:            events,
+		PlanJobs:          recommend.NewJobs(events, planner, log, seoul, clk.Now),
+		ImageJobs:         content.NewJobs(events, posters, log),
+		Participation:     entries,
+		PhoneVerify:       phones,
+		Notifier:          notifier,
+		Distribution:      dist,
+		Analytics:         stats,
 	})
 	return fixture{notify: notifier, sim: sim, dist: dist, stats: stats, srv: srv, logs: logs, outbox: ob, users: users, events: events, clock: clk, db: db, rdb: rdb, prefix: prefix, pgq: pgq}
 }

@@ -226,6 +226,7 @@ var appSettings = {
   ServiceBusConnection__fullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
   LOG_LEVEL: logLevel
   REQUEST_TIMEOUT_SECONDS: '25'
+  QUEUE_TIMEOUT_SECONDS: '240' // below host.json functionTimeout (5 min) with time to record state
   MAX_BODY_BYTES: '1048576'
   JWT_SIGNING_KEY: '@Microsoft.KeyVault(SecretUri=${vault.outputs.uri}secrets/jwt-signing-key)'
   JWT_ISSUER: 'eventmkt'
@@ -251,6 +252,7 @@ var appSettings = {
   AI_CHAT_MODEL: aiChatModel
   AI_IMAGE_MODEL: aiImageModel
   AI_TIMEOUT_SECONDS: '30'
+  AI_FALLBACK_BUDGET_SECONDS: '20'
   IMAGE_CONTAINER: imageContainer
   IMAGE_BASE_URL: imageBaseUrl
   PARTICIPATION_RATE_PER_CLIENT: '30'

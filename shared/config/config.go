@@ -87,7 +87,11 @@ type Config struct {
 	AIAPIVersion string        // AI_API_VERSION: Azure only
 	AIChatModel  string        // AI_CHAT_MODEL: model, or Azure deployment, for plans
 	AIImageModel string        // AI_IMAGE_MODEL: model, or Azure deployment, for poster art ("" = no art)
-	AITimeout    time.Duration // AI_TIMEOUT_SECONDS: per attempt
+	AITimeout    time.Duration // AI_TIMEOUT_SECONDS: per attempt, below QUEUE_TIMEOUT_SECONDS − AI_FALLBACK_BUDGET_SECONDS
+	// AI_FALLBACK_BUDGET_SECONDS: the time a queue job keeps back from its
+	// deadline for the built-in planner or poster backgrounds (and storing
+	// them): the AI call is cut that much before the deadline.
+	AIFallbackBudget time.Duration
 
 	ImageContainer string // IMAGE_CONTAINER: blob container of posters (public read)
 	ImageBaseURL   string // IMAGE_BASE_URL: CDN or front door in front of it ("" = the blob URL)
@@ -150,7 +154,12 @@ type Config struct {
 
 	LogLevel       slog.Level    // LOG_LEVEL: debug, info, warn, error
 	RequestTimeout time.Duration // REQUEST_TIMEOUT_SECONDS: per-request deadline, below host.json functionTimeout
-	MaxBodyBytes   int64         // MAX_BODY_BYTES: larger request bodies get 413
+	// QUEUE_TIMEOUT_SECONDS: the deadline of a queue or timer invocation,
+	// longer than a request's and, with StateWriteBudget, below host.json
+	// functionTimeout (300 s): a channel chain, an AI call and its fallback
+	// run under it.
+	QueueTimeout time.Duration
+	MaxBodyBytes int64 // MAX_BODY_BYTES: larger request bodies get 413
 }
 
 // Names lists every setting Load reads; a test keeps local.settings.json.example
@@ -159,11 +168,11 @@ var Names = []string{
 	"POSTGRES_URL", "POSTGRES_MAX_CONNS", "REDIS_URL",
 	"STORAGE_CONNECTION_STRING", "STORAGE_ACCOUNT_NAME",
 	"QUEUE_BROKER", "ServiceBusConnection", "ServiceBusConnection__fullyQualifiedNamespace",
-	"LOG_LEVEL", "REQUEST_TIMEOUT_SECONDS", "MAX_BODY_BYTES",
+	"LOG_LEVEL", "REQUEST_TIMEOUT_SECONDS", "QUEUE_TIMEOUT_SECONDS", "MAX_BODY_BYTES",
 	"JWT_SIGNING_KEY", "JWT_ISSUER", "JWT_AUDIENCE", "ACCESS_TOKEN_MINUTES", "REFRESH_TOKEN_DAYS", "BCRYPT_COST", "LOGIN_RATE_PER_IP",
 	"REGISTER_RATE_PER_IP", "PASSWORD_CHANGES_PER_HOUR", "LOGIN_SLOWDOWN_AFTER",
 	"EVENT_TIME_ZONE", "JOB_TIMEOUT_MINUTES", "PUBLIC_WEB_URL", "VIEW_RATE_PER_CLIENT", "CLIENT_ADDRESS_HOPS",
-	"AI_BASE_URL", "AI_API_KEY", "AI_API_FLAVOR", "AI_API_VERSION", "AI_CHAT_MODEL", "AI_IMAGE_MODEL", "AI_TIMEOUT_SECONDS",
+	"AI_BASE_URL", "AI_API_KEY", "AI_API_FLAVOR", "AI_API_VERSION", "AI_CHAT_MODEL", "AI_IMAGE_MODEL", "AI_TIMEOUT_SECONDS", "AI_FALLBACK_BUDGET_SECONDS",
 	"IMAGE_CONTAINER", "IMAGE_BASE_URL",
 	"PARTICIPATION_RATE_PER_CLIENT", "PARTICIPATION_RATE_PER_PHONE", "PARTICIPATION_RATE_PER_IPV4_24", "PARTICIPATION_RATE_PER_IPV6_64",
 	"PRIVACY_RETENTION_DAYS", "PRIVACY_UNDRAWN_GRACE_DAYS",
@@ -218,6 +227,7 @@ func Load(lookup Lookup) (Config, error) {
 		AIChatModel:                r.text("AI_CHAT_MODEL", "gpt-4o-mini"),
 		AIImageModel:               r.optional("AI_IMAGE_MODEL", nil),
 		AITimeout:                  time.Duration(r.intIn("AI_TIMEOUT_SECONDS", 30, 1, 300)) * time.Second,
+		AIFallbackBudget:           time.Duration(r.intIn("AI_FALLBACK_BUDGET_SECONDS", 20, 1, 300)) * time.Second,
 		ImageContainer:             r.text("IMAGE_CONTAINER", "images"),
 		ImageBaseURL:               strings.TrimRight(r.optional("IMAGE_BASE_URL", checkHTTPURL), "/"),
 		RatePerClient:              r.intIn("PARTICIPATION_RATE_PER_CLIENT", 30, 0, 1_000_000),
@@ -264,6 +274,7 @@ func Load(lookup Lookup) (Config, error) {
 		WinnerNotifyTable:          r.text("WINNER_NOTIFY_TABLE", "WinnerNotifications"),
 		LogLevel:                   r.level("LOG_LEVEL"),
 		RequestTimeout:             time.Duration(r.intIn("REQUEST_TIMEOUT_SECONDS", 25, 1, 600)) * time.Second,
+		QueueTimeout:               time.Duration(r.intIn("QUEUE_TIMEOUT_SECONDS", 240, 10, 3600)) * time.Second,
 		MaxBodyBytes:               int64(r.intIn("MAX_BODY_BYTES", 1<<20, 1024, 64<<20)),
 	}
 	if c.StorageConnectionString == "" && c.StorageAccountName == "" {
@@ -275,10 +286,35 @@ func Load(lookup Lookup) (Config, error) {
 	if c.AIBaseURL != "" && c.AIAPIKey == "" {
 		r.fail("AI_API_KEY", "missing: AI_BASE_URL is set")
 	}
+	r.orderDeadlines(c)
 	if len(r.errs) > 0 {
 		return Config{}, fmt.Errorf("invalid settings:\n  %w", errors.Join(r.errs...))
 	}
 	return c, nil
+}
+
+// StateWriteBudget is how long work that must outlive a queue invocation
+// (the outcome of a channel call, its follow-up job, a poison record) may
+// take after the deadline: QUEUE_TIMEOUT_SECONDS plus this stays below
+// host.json functionTimeout.
+const StateWriteBudget = 10 * time.Second
+
+// orderDeadlines refuses timeouts that cannot all be kept: a fallback that
+// would start after the queue deadline never runs, and a channel call longer
+// than the deadline never answers.
+func (r *reader) orderDeadlines(c Config) {
+	if c.AIFallbackBudget >= c.QueueTimeout {
+		r.fail("AI_FALLBACK_BUDGET_SECONDS", fmt.Sprintf("%d s is not below QUEUE_TIMEOUT_SECONDS (%d s): no time would be left for the AI",
+			int(c.AIFallbackBudget.Seconds()), int(c.QueueTimeout.Seconds())))
+		return
+	}
+	if room := c.QueueTimeout - c.AIFallbackBudget; c.AITimeout >= room {
+		r.fail("AI_TIMEOUT_SECONDS", fmt.Sprintf("%d s is not below QUEUE_TIMEOUT_SECONDS − AI_FALLBACK_BUDGET_SECONDS (%d s): the built-in fallback would never get to run",
+			int(c.AITimeout.Seconds()), int(room.Seconds())))
+	}
+	if c.ChannelTimeout >= c.QueueTimeout {
+		r.fail("CHANNEL_TIMEOUT_SECONDS", fmt.Sprintf("%d s is not below QUEUE_TIMEOUT_SECONDS (%d s)", int(c.ChannelTimeout.Seconds()), int(c.QueueTimeout.Seconds())))
+	}
 }
 
 // Env reads settings from the process environment, as the Functions host

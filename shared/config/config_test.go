@@ -2,6 +2,7 @@ package config
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"slices"
 	"strings"
@@ -83,6 +84,12 @@ func TestLoadNamesEveryProblem(t *testing.T) {
 		{"negative view rate", map[string]string{"VIEW_RATE_PER_CLIENT": "-1"}, []string{"setting VIEW_RATE_PER_CLIENT: malformed"}},
 		{"AI endpoint without a key", map[string]string{"AI_BASE_URL": "https://api.openai.com/v1"}, []string{"setting AI_API_KEY: missing"}},
 		{"bad AI flavor", map[string]string{"AI_API_FLAVOR": "anthropic"}, []string{"setting AI_API_FLAVOR: malformed"}},
+		{"AI timeout past the queue deadline", map[string]string{"AI_TIMEOUT_SECONDS": "60", "QUEUE_TIMEOUT_SECONDS": "70", "AI_FALLBACK_BUDGET_SECONDS": "20"},
+			[]string{"setting AI_TIMEOUT_SECONDS: ", "QUEUE_TIMEOUT_SECONDS"}},
+		{"fallback budget past the queue deadline", map[string]string{"QUEUE_TIMEOUT_SECONDS": "30", "AI_FALLBACK_BUDGET_SECONDS": "30", "AI_TIMEOUT_SECONDS": "5"},
+			[]string{"setting AI_FALLBACK_BUDGET_SECONDS: "}},
+		{"channel call past the queue deadline", map[string]string{"QUEUE_TIMEOUT_SECONDS": "30", "CHANNEL_TIMEOUT_SECONDS": "30", "AI_TIMEOUT_SECONDS": "5", "AI_FALLBACK_BUDGET_SECONDS": "5"},
+			[]string{"setting CHANNEL_TIMEOUT_SECONDS: "}},
 		{"two at once", map[string]string{"REDIS_URL": "", "MAX_BODY_BYTES": "x"}, []string{"REDIS_URL: missing", "MAX_BODY_BYTES: malformed"}},
 	}
 	for _, tt := range tests {
@@ -138,5 +145,37 @@ func TestWithLocalSettingsPrefersEnvironment(t *testing.T) {
 		if got, _ := lookup(name); got != want {
 			t.Errorf("%s: got %q, want %q", name, got, want)
 		}
+	}
+}
+
+// The deadlines are ordered: an AI attempt ends before the queue deadline
+// minus the fallback budget, and the queue deadline plus the time kept for
+// writing state ends before the host's functionTimeout (host.json).
+func TestDeadlinesBelowHostTimeout(t *testing.T) {
+	t.Parallel()
+	c, err := Load(lookupFrom(exampleValues(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile("../../host.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var host struct {
+		FunctionTimeout string `json:"functionTimeout"`
+	}
+	if err := json.Unmarshal(raw, &host); err != nil {
+		t.Fatal(err)
+	}
+	var h, m, sec int
+	if _, err := fmt.Sscanf(host.FunctionTimeout, "%d:%d:%d", &h, &m, &sec); err != nil {
+		t.Fatalf("host.json functionTimeout %q: %v", host.FunctionTimeout, err)
+	}
+	function := time.Duration(h)*time.Hour + time.Duration(m)*time.Minute + time.Duration(sec)*time.Second
+	if c.QueueTimeout+StateWriteBudget >= function || c.RequestTimeout >= function {
+		t.Errorf("queue deadline %v (+%v for state) and request deadline %v must end before functionTimeout %v", c.QueueTimeout, StateWriteBudget, c.RequestTimeout, function)
+	}
+	if c.AITimeout >= c.QueueTimeout-c.AIFallbackBudget {
+		t.Errorf("AI timeout %v must be below the queue deadline %v minus the fallback budget %v", c.AITimeout, c.QueueTimeout, c.AIFallbackBudget)
 	}
 }

@@ -6,10 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/eventmkt/backend/shared/apperr"
 	"github.com/eventmkt/backend/shared/event"
 )
+
+// completeTimeout bounds the write of a finished job's posters.
+const completeTimeout = 10 * time.Second
 
 // Jobs runs the image-generation-jobs queue.
 type Jobs struct {
@@ -61,7 +65,11 @@ func (j *Jobs) Run(ctx context.Context, msg event.ImageJob, delivery int) error 
 		imgs[i] = event.NewImage{Style: p.Style, Platform: p.Platform, URL: p.URL, Width: p.Width, Height: p.Height,
 			SourceImageID: msg.SourceImageID, Spec: specJSON(p.Spec)}
 	}
-	if err := j.events.CompleteImages(ctx, msg.JobID, imgs, origin); err != nil && !errors.Is(err, event.ErrJobSettled) {
+	// The posters exist: record them even if the fallback used the rest of
+	// the invocation's time (a write on a context of its own).
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), completeTimeout)
+	defer cancel()
+	if err := j.events.CompleteImages(wctx, msg.JobID, imgs, origin); err != nil && !errors.Is(err, event.ErrJobSettled) {
 		return j.fail(ctx, msg, delivery, err)
 	}
 	j.log.InfoContext(ctx, "posters ready", "jobId", msg.JobID, "eventId", msg.EventID, "count", len(imgs), "generator", origin.Generator, "fallbackReason", origin.FallbackReason)

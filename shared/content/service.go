@@ -1,6 +1,7 @@
 package content
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -11,6 +12,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob"
@@ -31,10 +33,19 @@ type Service struct {
 	container string
 	baseURL   string // public URL prefix of the container ("" = the blob URL)
 	log       *slog.Logger
+	// FallbackBudget is the time kept back from the caller's deadline for
+	// the built-in backgrounds: AI art is cut short that much before the
+	// deadline, and once it has failed the remaining posters render and
+	// upload on a context of their own with this budget. 0 means
+	// DefaultFallbackBudget.
+	FallbackBudget time.Duration
 
 	ensure sync.Once
 	ensErr error
 }
+
+// DefaultFallbackBudget is FallbackBudget's default (AI_FALLBACK_BUDGET_SECONDS).
+const DefaultFallbackBudget = 20 * time.Second
 
 // NewService wires the poster service. art may be nil.
 func NewService(renderer *Renderer, art Art, blobs *azblob.Client, container, baseURL string, log *slog.Logger) *Service {
@@ -97,6 +108,13 @@ func (s *Service) Render(ctx context.Context, eventID, jobID uuid.UUID, industry
 	}
 	backgrounds := map[string]image.Image{}
 	useArt := s.art != nil
+	budget := cmp.Or(s.FallbackBudget, DefaultFallbackBudget)
+	artCtx := ctx
+	if dl, ok := ctx.Deadline(); useArt && ok {
+		var cancel context.CancelFunc
+		artCtx, cancel = context.WithDeadline(ctx, dl.Add(-budget))
+		defer cancel()
+	}
 	var out []Poster
 	for i, spec := range specs {
 		if err := spec.Validate(); err != nil {
@@ -105,10 +123,15 @@ func (s *Service) Render(ctx context.Context, eventID, jobID uuid.UUID, industry
 		var bg image.Image
 		if useArt {
 			if bg = backgrounds[spec.Style]; bg == nil {
-				img, err := s.art.Background(ctx, spec, industry)
+				img, err := s.art.Background(artCtx, spec, industry)
 				if err != nil {
 					useArt, origin = false, event.Origin{Generator: "builtin", FallbackReason: artReason(err)}
 					s.log.WarnContext(ctx, "AI poster art failed; built-in backgrounds stand in", "reason", origin.FallbackReason, "error", err)
+					// The fallback runs on a budget of its own: the art may
+					// have used up the caller's time.
+					fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), budget)
+					defer cancel()
+					ctx = fctx
 				} else {
 					backgrounds[spec.Style], bg = img, img
 				}

@@ -138,3 +138,39 @@ func TestApplyEdit(t *testing.T) {
 		t.Errorf("edited spec %+v", got)
 	}
 }
+
+// hangingArt never answers until its context ends: an image endpoint that
+// hangs past the caller's deadline.
+type hangingArt struct{ calls atomic.Int64 }
+
+func (a *hangingArt) Name() string { return "openai:hanging" }
+func (a *hangingArt) Background(ctx context.Context, _ PosterSpec, _ string) (image.Image, error) {
+	a.calls.Add(1)
+	<-ctx.Done()
+	return nil, ctx.Err()
+}
+
+// The AI art hangs past the job's deadline: it is cut short in time for the
+// built-in backgrounds, which render and upload on a budget of their own, so
+// the posters exist and the deadline is kept.
+func TestRenderArtHangsPastDeadline(t *testing.T) {
+	t.Parallel()
+	art := &hangingArt{}
+	svc := newTestService(t, art)
+	svc.FallbackBudget = 2 * time.Second
+	const deadline = 4 * time.Second
+	ctx, cancel := context.WithTimeout(context.Background(), deadline)
+	defer cancel()
+	start := time.Now()
+	posters, origin, err := svc.Render(ctx, uuid.New(), uuid.New(), "카페", SpecsFor(job()), nil)
+	took := time.Since(start)
+	if err != nil || len(posters) != 4 {
+		t.Fatalf("after %v: %v, %d posters", took.Round(time.Millisecond), err, len(posters))
+	}
+	if origin.Generator != "builtin" || origin.FallbackReason != "AI image endpoint timed out" || art.calls.Load() != 1 {
+		t.Errorf("origin %+v, %d art calls", origin, art.calls.Load())
+	}
+	if took >= deadline {
+		t.Errorf("took %v, past the %v deadline", took, deadline)
+	}
+}

@@ -50,6 +50,19 @@ type Post struct {
 	// Instagram media container already created), so a retry continues
 	// instead of creating a second one. Empty on the first attempt.
 	Resume string
+	// Checkpoint, when set, records progress the moment a remote step
+	// answers (Instagram's container id, then its media id), before the
+	// next step is tried: a call killed between steps (the host's timeout,
+	// a crash) then leaves what the next attempt needs to resume instead of
+	// posting again. It must not depend on the call's context.
+	Checkpoint func(state string)
+}
+
+// checkpoint records state through p.Checkpoint, if any.
+func (p Post) checkpoint(state string) {
+	if p.Checkpoint != nil {
+		p.Checkpoint(state)
+	}
 }
 
 // Result is a successful post.

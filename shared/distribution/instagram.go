@@ -108,6 +108,7 @@ func (a *instagram) Publish(ctx context.Context, p Post) (Result, error) {
 				return Result{}, err
 			}
 			state.container = id
+			p.checkpoint(state.String())
 		}
 		var published struct {
 			ID string `json:"id"`
@@ -120,6 +121,7 @@ func (a *instagram) Publish(ctx context.Context, p Post) (Result, error) {
 			return fail(&CallError{Channel: Instagram, Transient: true, Message: "media_publish answered no media id"})
 		}
 		state.media = published.ID
+		p.checkpoint(state.String()) // the post exists: never publish again
 	}
 	var media struct {
 		Permalink string `json:"permalink"`

@@ -15,6 +15,8 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 
@@ -79,10 +81,20 @@ type EventReader interface {
 
 // Config holds the retry, breaker and cache rules.
 type Config struct {
-	MaxAttempts      int           // per round, including the first (default 6: 1, 2, 4, 8, 16 s apart)
-	BaseBackoff      time.Duration // first retry delay (1 s)
-	MaxBackoff       time.Duration // cap on one delay (5 min)
-	Lease            time.Duration // how long one delivery owns a channel's call (2 min)
+	MaxAttempts int           // per round, including the first (default 6: 1, 2, 4, 8, 16 s apart)
+	BaseBackoff time.Duration // first retry delay (1 s)
+	MaxBackoff  time.Duration // cap on one delay (5 min)
+	// Lease is how long one delivery owns a channel's call. It must outlast
+	// the invocation's deadline plus StateTimeout, so a live call never
+	// loses its lease; once it has run out the call is dead and another
+	// delivery (a redelivery, the takeover scheduled for it, or the owner's
+	// retry) takes the channel over. Default 5 min.
+	Lease time.Duration
+	// StateTimeout bounds the writes that must outlive the call (the resume
+	// state, the outcome, the follow-up job): they run on a context detached
+	// from the invocation's, so a call killed by its deadline still records
+	// what it did. Default 10 s.
+	StateTimeout     time.Duration
 	BreakerThreshold int           // failures in a row that open a channel's breaker (5)
 	BreakerCooldown  time.Duration // how long it stays open before a probe (30 s)
 	AttemptTable     string        // Table storage log of attempts
@@ -102,7 +114,10 @@ func (c *Config) defaults() {
 		c.MaxBackoff = 5 * time.Minute
 	}
 	if c.Lease <= 0 {
-		c.Lease = 2 * time.Minute
+		c.Lease = 5 * time.Minute
+	}
+	if c.StateTimeout <= 0 {
+		c.StateTimeout = 10 * time.Second
 	}
 	if c.AttemptTable == "" {
 		c.AttemptTable = "distributionattempts"
@@ -176,6 +191,7 @@ const (
 	OutcomeRescheduled Outcome = "RESCHEDULED"  // a transient failure: the job comes back later
 	OutcomeBreakerOpen Outcome = "BREAKER_OPEN" // not attempted: the job comes back after the cooldown
 	OutcomeSkipped     Outcome = "SKIPPED"      // already settled, or superseded by a newer job
+	OutcomeLeased      Outcome = "LEASED"       // another delivery holds the call: a takeover is scheduled for when its lease runs out
 )
 
 // channelRow is the part of channel_status a delivery works with.
@@ -205,6 +221,8 @@ func (s *Service) Distribute(ctx context.Context, messageID string, job event.Di
 		return "", err
 	}
 	log := s.log.With("eventId", job.EventID, "channel", job.Channel, "messageId", messageID)
+	// A takeover job stands for the job whose call it watches.
+	messageID = ownerOf(messageID)
 	if skip, why := superseded(row, messageID); skip {
 		log.InfoContext(ctx, "distribution job acknowledged without a call: "+why, "status", row.Status)
 		return OutcomeSkipped, nil
@@ -223,7 +241,23 @@ func (s *Service) Distribute(ctx context.Context, messageID string, job event.Di
 		return OutcomeBreakerOpen, nil
 	}
 	row, err = s.claim(ctx, row, messageID, job, now)
-	if err != nil {
+	var leased *leasedError
+	switch {
+	case errors.Is(err, errSuperseded):
+		log.InfoContext(ctx, "distribution job acknowledged without a call: superseded meanwhile")
+		return OutcomeSkipped, nil
+	case errors.As(err, &leased):
+		// Another delivery is calling (or died calling: its lease says until
+		// when it may be alive). Refusing would burn this message's
+		// deliveries into the dead-letter queue while the channel stays
+		// IN_PROGRESS; instead a takeover job comes back when the lease has
+		// run out, and this delivery completes.
+		if err := s.scheduleTakeover(ctx, messageID, job, leased.until); err != nil {
+			return "", err
+		}
+		log.InfoContext(ctx, "channel leased by another delivery; takeover scheduled", "leaseUntil", leased.until)
+		return OutcomeLeased, nil
+	case err != nil:
 		return "", err
 	}
 	post := Post{DistributionID: row.DistributionID, EventID: job.EventID.String(), Channel: job.Channel, EventName: job.EventName,
@@ -232,12 +266,21 @@ func (s *Service) Distribute(ctx context.Context, messageID string, job event.Di
 	if row.ResumeState != nil {
 		post.Resume = *row.ResumeState
 	}
+	post.Checkpoint = func(state string) { s.checkpoint(ctx, row, messageID, state) }
 	if len(post.Settings) == 0 {
 		post.Settings = json.RawMessage(`{}`)
 	}
 	started := s.now()
 	res, callErr := adapter.Publish(ctx, post)
 	latency := s.now().Sub(started)
+	// Whatever happened is recorded even if the invocation's deadline has
+	// passed (or the host is cancelling it): on a context of its own.
+	expired := ctx.Err() != nil
+	ctx, cancel := s.detached(ctx)
+	defer cancel()
+	if callErr != nil && expired {
+		callErr = fmt.Errorf("the invocation ran out of time: %w", callErr)
+	}
 	s.logAttempt(ctx, job, row, messageID, started, latency, res, callErr)
 
 	switch {
@@ -258,7 +301,9 @@ func (s *Service) Distribute(ctx context.Context, messageID string, job event.Di
 		log.WarnContext(ctx, "channel failed for good", "attempt", row.Attempts, "error", callErr)
 		return OutcomeFailed, nil
 	}
-	if err := s.breaker.Failure(ctx, job.Channel, s.now()); err != nil {
+	if expired {
+		// Our own deadline, not the channel's failure: the breaker is untouched.
+	} else if err := s.breaker.Failure(ctx, job.Channel, s.now()); err != nil {
 		log.WarnContext(ctx, "breaker failure not counted", "error", err)
 	}
 	var resume string
@@ -281,6 +326,57 @@ func (s *Service) Distribute(ctx context.Context, messageID string, job event.Di
 	}
 	log.InfoContext(ctx, "transient failure; job rescheduled", "attempt", row.Attempts, "retryIn", delay.String(), "error", callErr)
 	return OutcomeRescheduled, nil
+}
+
+// detached returns a context that outlives ctx's cancellation and deadline,
+// bounded by StateTimeout, for writes that record what a call did.
+func (s *Service) detached(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), s.cfg.StateTimeout)
+}
+
+// checkpoint stores an adapter's progress the moment a remote step answered,
+// on a context of its own: the call may be killed right after. It is fenced
+// by the claim (message id and attempt number), so a call whose lease was
+// taken over cannot overwrite the new owner's state.
+func (s *Service) checkpoint(ctx context.Context, row channelRow, messageID, state string) {
+	ctx, cancel := s.detached(ctx)
+	defer cancel()
+	now := s.now()
+	tag, err := s.db.Exec(ctx, `UPDATE distribution.channel_status SET resume_state = $4, update_timestamp = $5, updated_at = $5
+		WHERE id = $1 AND message_id = $2 AND attempts = $3 AND status = 'IN_PROGRESS'`, row.ID, messageID, row.Attempts, state, now)
+	switch {
+	case err != nil:
+		s.log.ErrorContext(ctx, "channel progress not saved; a retry may repeat the step", "distributionId", row.DistributionID, "error", err)
+	case tag.RowsAffected() == 0:
+		s.log.WarnContext(ctx, "channel progress not saved: the call lost its claim", "distributionId", row.DistributionID)
+	}
+}
+
+// takeoverMark joins a job's id and its takeover's: "<id>~takeover-<lease>".
+const takeoverMark = "~takeover-"
+
+// ownerOf is the job a message stands for: itself, or for a takeover job,
+// the job whose leased call it watches.
+func ownerOf(messageID string) string {
+	if i := strings.Index(messageID, takeoverMark); i > 0 {
+		return messageID[:i]
+	}
+	return messageID
+}
+
+// scheduleTakeover sends a job that comes back just after the lease ends:
+// if the call holding it died, that job takes the channel over (and resumes
+// from its checkpoint); if the call settled or handed over meanwhile, the job
+// is superseded and does nothing. Its id is fixed per lease, so however many
+// deliveries hit one lease, one takeover is sent.
+func (s *Service) scheduleTakeover(ctx context.Context, owner string, job event.DistributeChannel, until time.Time) error {
+	id := owner + takeoverMark + strconv.FormatInt(until.UnixMilli(), 36)
+	m, err := queue.NewMessage(id, queue.DistributionJobs, event.TypeDistribute, job.EventID.String(), job)
+	if err != nil {
+		return err
+	}
+	m.ScheduledAt = until.Add(time.Second)
+	return s.outbox.InTx(ctx, func(ctx context.Context, tx pgx.Tx) error { return s.outbox.Enqueue(ctx, tx, m) })
 }
 
 // superseded reports whether a delivery must not call the channel: it is
@@ -374,13 +470,20 @@ func (s *Service) load(ctx context.Context, q querier, eventID uuid.UUID, channe
 	return r, nil
 }
 
-// errLeased asks the host to deliver again later: another delivery of the
-// same job is calling the channel right now.
-var errLeased = apperr.New(apperr.Unavailable, "DIST_005", "another delivery of this job is calling the channel")
+// leasedError: another delivery of the same job holds the call until then.
+type leasedError struct{ until time.Time }
+
+func (e *leasedError) Error() string {
+	return "another delivery of this job is calling the channel until " + e.until.UTC().Format(time.RFC3339)
+}
+
+// errSuperseded: the channel settled or changed hands between load and claim.
+var errSuperseded = errors.New("distribution: superseded")
 
 // claim takes the channel for one call: a lease, so a second delivery of
 // the same message (Service Bus is at-least-once) cannot call it at the same
-// time, and the attempt number for the log.
+// time, and the attempt number, which also fences the call's later writes.
+// A lease that has run out belongs to a dead call and is taken over.
 func (s *Service) claim(ctx context.Context, row channelRow, messageID string, job event.DistributeChannel, now time.Time) (channelRow, error) {
 	body, err := json.Marshal(job)
 	if err != nil {
@@ -392,7 +495,14 @@ func (s *Service) claim(ctx context.Context, row channelRow, messageID string, j
 			AND (lease_until IS NULL OR lease_until < $5)
 		RETURNING attempts, retries, resume_state`, row.ID, messageID, now.Add(s.cfg.Lease), body, now).Scan(&row.Attempts, &row.Retries, &row.ResumeState)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return row, errLeased
+		cur, err := s.load(ctx, s.db, job.EventID, job.Channel, false)
+		if err != nil {
+			return row, err
+		}
+		if skip, _ := superseded(cur, messageID); skip || cur.LeaseUntil == nil {
+			return cur, errSuperseded
+		}
+		return cur, &leasedError{until: *cur.LeaseUntil}
 	}
 	if err != nil {
 		return row, fmt.Errorf("distribution: claim %s/%s: %w", job.EventID, job.Channel, err)
@@ -421,8 +531,8 @@ func (s *Service) reschedule(ctx context.Context, row channelRow, messageID stri
 		tag, err := tx.Exec(ctx, `UPDATE distribution.channel_status SET status = 'IN_PROGRESS', progress = greatest(coalesce(progress, 0), 25),
 				message_id = $3, lease_until = NULL, retries = retries + $4::integer, last_retry_at = CASE WHEN $4::integer = 1 THEN $5 ELSE last_retry_at END,
 				error_message = $6, resume_state = coalesce(nullif($7::text, ''), resume_state), next_attempt_at = $8, update_timestamp = $5, updated_at = $5
-			WHERE id = $1 AND coalesce(message_id, $2) = $2 AND status IN ('PENDING', 'IN_PROGRESS')`,
-			row.ID, messageID, next, inc, now, reason, resume, at)
+			WHERE id = $1 AND coalesce(message_id, $2) = $2 AND status IN ('PENDING', 'IN_PROGRESS') AND attempts = $9`,
+			row.ID, messageID, next, inc, now, reason, resume, at, row.Attempts)
 		if err != nil {
 			return fmt.Errorf("distribution: reschedule %s/%s: %w", job.EventID, job.Channel, err)
 		}
@@ -452,8 +562,8 @@ func (s *Service) settle(ctx context.Context, row channelRow, messageID, status 
 				estimated_views = CASE WHEN $3::varchar = 'SUCCESS' THEN $7::integer ELSE estimated_views END,
 				error_message = nullif($8::text, ''), resume_state = CASE WHEN $3::varchar = 'SUCCESS' THEN NULL ELSE resume_state END,
 				next_attempt_at = NULL, update_timestamp = $4, updated_at = $4
-			WHERE id = $1 AND message_id = $2 AND status = 'IN_PROGRESS'`,
-			row.ID, messageID, status, now, res.PostURL, res.PostID, res.EstimatedViews, reason)
+			WHERE id = $1 AND message_id = $2 AND status = 'IN_PROGRESS' AND attempts = $9`,
+			row.ID, messageID, status, now, res.PostURL, res.PostID, res.EstimatedViews, reason, row.Attempts)
 		if err != nil {
 			return fmt.Errorf("distribution: settle channel: %w", err)
 		}

@@ -148,8 +148,17 @@ type RetryReceipt struct {
 	MessageID string    `json:"messageId"`
 }
 
-// Retry re-queues a FAILED channel and reopens the distribution, in one
-// transaction with the job's message.
+// stranded reports whether a channel's call died holding it: still in
+// progress, with a lease that has run out (a live call's lease outlasts its
+// invocation's deadline).
+func stranded(row channelRow, now time.Time) bool {
+	return (row.Status == StatusInProgress || row.Status == StatusPending) && row.LeaseUntil != nil && row.LeaseUntil.Before(now)
+}
+
+// Retry re-queues a FAILED or stranded channel and reopens the distribution,
+// in one transaction with the job's message. The resume state is kept, so a
+// retry continues a chain that got as far as a post instead of posting again;
+// the new job's id fences off the dead call, should it ever wake.
 func (s *Service) Retry(ctx context.Context, c user.Caller, eventID uuid.UUID, channel string) (RetryReceipt, error) {
 	if !slices.Contains(Channels, channel) {
 		return RetryReceipt{}, apperr.New(apperr.Invalid, CodeUnknownChannel, fmt.Sprintf("%q is not a channel (one of %v)", channel, Channels))
@@ -172,8 +181,8 @@ func (s *Service) Retry(ctx context.Context, c user.Caller, eventID uuid.UUID, c
 		if err != nil {
 			return err
 		}
-		if row.Status != StatusFailed {
-			return apperr.New(apperr.Conflict, CodeNotFailed, fmt.Sprintf("%s is %s: only a FAILED channel can be retried", channel, row.Status))
+		if row.Status != StatusFailed && !stranded(row, now) {
+			return apperr.New(apperr.Conflict, CodeNotFailed, fmt.Sprintf("%s is %s: only a FAILED channel, or one whose call died (its lease ran out), can be retried", channel, row.Status))
 		}
 		var raw []byte
 		if err := tx.QueryRow(ctx, `SELECT job FROM distribution.channel_status WHERE id = $1`, row.ID).Scan(&raw); err != nil || raw == nil {

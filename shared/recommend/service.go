@@ -38,6 +38,22 @@ type Service struct {
 	builtin *Builtin
 	rdb     *goredis.Client
 	log     *slog.Logger
+	// FallbackBudget is the time kept back from the caller's deadline for
+	// the built-in planner and for storing its plans: the AI call is cut
+	// short that much before the deadline, and the fallback runs on a
+	// context of its own with this budget, so a hanging AI endpoint still
+	// ends in plans. 0 means DefaultFallbackBudget.
+	FallbackBudget time.Duration
+}
+
+// DefaultFallbackBudget is FallbackBudget's default (AI_FALLBACK_BUDGET_SECONDS).
+const DefaultFallbackBudget = 20 * time.Second
+
+func (s *Service) fallbackBudget() time.Duration {
+	if s.FallbackBudget > 0 {
+		return s.FallbackBudget
+	}
+	return DefaultFallbackBudget
 }
 
 // NewService wires the planners; ai may be nil.
@@ -72,11 +88,15 @@ func (s *Service) Plan(ctx context.Context, req Request) (Outcome, error) {
 	}
 	generic := req
 	generic.StoreName = storeToken
-	plans, err := s.ai.Plan(ctx, generic)
+	plans, err := s.aiPlan(ctx, generic)
 	if err != nil {
 		why := reason(err)
 		s.log.WarnContext(ctx, "AI planner failed; the built-in planner stands in", "reason", why, "error", err)
-		return s.builtinPlan(ctx, req, why)
+		// The fallback has a budget of its own: the AI may have used up
+		// (or the host cancelled) the caller's context.
+		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.fallbackBudget())
+		defer cancel()
+		return s.builtinPlan(fctx, req, why)
 	}
 	out := Outcome{Plans: plans, Generator: s.ai.Name()}
 	if b, err := json.Marshal(out); err == nil {
@@ -85,6 +105,26 @@ func (s *Service) Plan(ctx context.Context, req Request) (Outcome, error) {
 		}
 	}
 	return withStore(out, store), nil
+}
+
+// errNoTimeForAI: the caller's deadline leaves no time for an AI call
+// before the fallback budget.
+var errNoTimeForAI = fmt.Errorf("no time left for the AI before the deadline: %w", context.DeadlineExceeded)
+
+// aiPlan asks the AI, ending the call FallbackBudget before ctx's deadline
+// (whatever the client's own per-attempt timeout and retries would allow),
+// so the built-in planner and the job's write still fit before it.
+func (s *Service) aiPlan(ctx context.Context, req Request) ([]Plan, error) {
+	if dl, ok := ctx.Deadline(); ok {
+		cut := dl.Add(-s.fallbackBudget())
+		if !time.Now().Before(cut) {
+			return nil, errNoTimeForAI
+		}
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithDeadline(ctx, cut)
+		defer cancel()
+	}
+	return s.ai.Plan(ctx, req)
 }
 
 func (s *Service) builtinPlan(ctx context.Context, req Request, fallbackReason string) (Outcome, error) {
