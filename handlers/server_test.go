@@ -129,6 +129,7 @@ type fixtureOpts struct {
 	rate      [2]int          // participation limits per client and per phone (0 = off)
 	netRate   [2]int          // participation limits per IPv4 /24 and per IPv6 /64 (0 = off)
 	viewRate  int             // page-view beacons per client and event per minute (0 = off)
+	jobQuota  [2]int          // plan jobs and poster jobs per owner and day (0 = off)
 }
 
 func newServerOpts(t *testing.T, o fixtureOpts) fixture {
@@ -164,7 +165,8 @@ func newServerOpts(t *testing.T, o fixtureOpts) fixture {
 	})
 	posters := content.NewService(renderer(t), nil, blobs, images, "", log)
 	events := event.NewService(db, rdb, ob, log, users, participation.NewCounter(db, rdb), event.Config{TimeZone: seoul, JobTimeout: 10 * time.Minute,
-		PublicWebURL: "https://app.example", RetentionDays: 30, ViewRatePerClient: o.viewRate, WebPosters: posters}, clk.Now)
+		PublicWebURL: "https://app.example", RetentionDays: 30, ViewRatePerClient: o.viewRate, WebPosters: posters,
+		PlanJobsPerDay: o.jobQuota[0], PosterJobsPerDay: o.jobQuota[1]}, clk.Now)
 	if probes == nil {
 		blobs, tbl := testenv.Blob(t), testenv.Tables(t)
 		probes = []health.Probe{
