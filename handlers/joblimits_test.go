@@ -141,6 +141,18 @@ func TestPosterJobsOneInFlightAndDailyQuota(t *testing.T) {
 	requestJob(t, f, "POST", "/api/v1/events/"+id+"/ai-recommendations", acct.access, nil)
 }
 
+// stalledThenNewer queues job A at path and starts its worker, which then
+// stalls; past JOB_TIMEOUT_MINUTES (A's slot expired) it queues job B.
+func stalledThenNewer(t *testing.T, f fixture, acct *account, email, path string, bodyA, bodyB any) (a, b uuid.UUID) {
+	t.Helper()
+	a = requestJob(t, f, "POST", path, acct.access, bodyA)
+	if _, err := f.events.BeginJob(context.Background(), a); err != nil {
+		t.Fatal(err)
+	}
+	relogin(t, f, acct, email, 11*time.Minute)
+	return a, requestJob(t, f, "POST", path, acct.access, bodyB)
+}
+
 // A late job never replaces what a newer one wrote: job A stalls, its slot
 // expires, B runs and the owner picks one of B's plans; then A finishes
 // (and is delivered again): the event still shows B's plans and the pick.
@@ -152,12 +164,7 @@ func TestLateRecommendationJobDoesNotWipeNewerPlans(t *testing.T) {
 	acct := register(t, f, email, "010-1111-0074")
 	_, ev := call(t, f.srv, "POST", "/api/v1/events/objectives", acct.access, map[string]string{"objective": "REVISIT"})
 	id := ev["eventId"].(string)
-	a := requestJob(t, f, "POST", "/api/v1/events/"+id+"/ai-recommendations", acct.access, nil)
-	if _, err := f.events.BeginJob(ctx, a); err != nil { // A's worker starts, then stalls
-		t.Fatal(err)
-	}
-	relogin(t, f, &acct, email, 11*time.Minute)
-	b := requestJob(t, f, "POST", "/api/v1/events/"+id+"/ai-recommendations", acct.access, map[string]any{"budget": 3_000_000})
+	a, b := stalledThenNewer(t, f, &acct, email, "/api/v1/events/"+id+"/ai-recommendations", nil, map[string]any{"budget": 3_000_000})
 	if rec := deliver(t, f, "RecommendationGenerate", jobMessage(t, f, queue.AIRecommendationJobs, b), 1); rec.Code != 200 {
 		t.Fatalf("B: %d %s", rec.Code, rec.Body)
 	}
@@ -209,16 +216,11 @@ func TestLateRecommendationJobDoesNotWipeNewerPlans(t *testing.T) {
 func TestLateImageJobDoesNotAddToNewerPosters(t *testing.T) {
 	t.Parallel()
 	f := newServer(t)
-	ctx := context.Background()
 	const email = "lateimg@example.com"
 	acct := register(t, f, email, "010-1111-0075")
 	id := draftWithPlan(t, f, acct)
-	a := requestJob(t, f, "POST", "/api/v1/events/"+id+"/images", acct.access, map[string]any{"styles": []string{"SIMPLE"}, "platforms": []string{"NAVER"}})
-	if _, err := f.events.BeginJob(ctx, a); err != nil {
-		t.Fatal(err)
-	}
-	relogin(t, f, &acct, email, 11*time.Minute)
-	b := requestJob(t, f, "POST", "/api/v1/events/"+id+"/images", acct.access, map[string]any{"styles": []string{"FANCY"}, "platforms": []string{"KAKAO"}})
+	a, b := stalledThenNewer(t, f, &acct, email, "/api/v1/events/"+id+"/images",
+		map[string]any{"styles": []string{"SIMPLE"}, "platforms": []string{"NAVER"}}, map[string]any{"styles": []string{"FANCY"}, "platforms": []string{"KAKAO"}})
 	if rec := deliver(t, f, "ImageGenerate", jobMessage(t, f, queue.ImageGenerationJobs, b), 1); rec.Code != 200 {
 		t.Fatalf("B: %d %s", rec.Code, rec.Body)
 	}
