@@ -137,6 +137,7 @@ type jobAccepted struct {
 
 func (s *Server) respondJob(w http.ResponseWriter, r *http.Request, j event.Job, err error) {
 	if err != nil {
+		setRetryAfter(w, err) // AI_002
 		s.writeError(w, r, err)
 		return
 	}

@@ -136,6 +136,7 @@ type fixtureOpts struct {
 	invocationTimeout time.Duration
 	// fallbackBudget is the time kept for the built-in generators after an AI call (0: the default).
 	fallbackBudget time.Duration
+	jobQuota       [2]int // plan jobs and poster jobs per owner and day (0 = off)
 }
 
 func newServerOpts(t *testing.T, o fixtureOpts) fixture {
@@ -171,7 +172,8 @@ func newServerOpts(t *testing.T, o fixtureOpts) fixture {
 	})
 	posters := content.NewService(renderer(t), nil, blobs, images, "", log)
 	events := event.NewService(db, rdb, ob, log, users, participation.NewCounter(db, rdb), event.Config{TimeZone: seoul, JobTimeout: 10 * time.Minute,
-		PublicWebURL: "https://app.example", RetentionDays: 30, ViewRatePerClient: o.viewRate, WebPosters: posters}, clk.Now)
+		PublicWebURL: "https://app.example", RetentionDays: 30, ViewRatePerClient: o.viewRate, WebPosters: posters,
+		PlanJobsPerDay: o.jobQuota[0], PosterJobsPerDay: o.jobQuota[1]}, clk.Now)
 	if probes == nil {
 		blobs, tbl := testenv.Blob(t), testenv.Tables(t)
 		probes = []health.Probe{

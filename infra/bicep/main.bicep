@@ -240,6 +240,8 @@ var appSettings = {
   LOGIN_SLOWDOWN_AFTER: '20'
   EVENT_TIME_ZONE: eventTimeZone
   JOB_TIMEOUT_MINUTES: '10'
+  AI_PLAN_JOBS_PER_DAY: '20'
+  AI_POSTER_JOBS_PER_DAY: '40'
   PUBLIC_WEB_URL: empty(publicWebUrl) ? 'https://${frontDoor.outputs.endpointHostName}' : publicWebUrl
   VIEW_RATE_PER_CLIENT: '30'
   // Front Door appends the customer to X-Forwarded-For, the app's front end

@@ -79,6 +79,11 @@ type Config struct {
 	// event per minute, 0 = off.
 	ViewRatePerClient int
 
+	// AI_PLAN_JOBS_PER_DAY / AI_POSTER_JOBS_PER_DAY: plan jobs and poster jobs
+	// (generation and edits) an owner may start per day in EVENT_TIME_ZONE, 0 = off.
+	PlanJobsPerDay   int
+	PosterJobsPerDay int
+
 	// AI. With AI_BASE_URL empty the built-in planner and poster renderer do
 	// all the work; with it set they are the fallback.
 	AIBaseURL    string        // AI_BASE_URL: OpenAI-compatible endpoint
@@ -187,6 +192,7 @@ var Names = []string{
 	"MESSAGING_ALIMTALK_TEMPLATE_WINNER", "MESSAGING_TIMEOUT_SECONDS",
 	"PHONE_VERIFY_SENDS_PER_PHONE", "PHONE_VERIFY_SENDS_PER_CLIENT", "PHONE_VERIFY_TOKEN_MINUTES",
 	"WINNER_NOTIFY_MAX_ATTEMPTS", "WINNER_NOTIFY_BACKOFF_SECONDS", "WINNER_NOTIFY_TABLE",
+	"AI_PLAN_JOBS_PER_DAY", "AI_POSTER_JOBS_PER_DAY",
 }
 
 // Lookup returns a setting's value and whether it is set (os.LookupEnv's shape).
@@ -217,6 +223,8 @@ func Load(lookup Lookup) (Config, error) {
 		LoginSlowdownAfter:         r.intIn("LOGIN_SLOWDOWN_AFTER", 20, 0, 100000),
 		TimeZone:                   r.location("EVENT_TIME_ZONE", "Asia/Seoul"),
 		JobTimeout:                 time.Duration(r.intIn("JOB_TIMEOUT_MINUTES", 10, 1, 120)) * time.Minute,
+		PlanJobsPerDay:             r.intIn("AI_PLAN_JOBS_PER_DAY", 20, 0, 100_000),
+		PosterJobsPerDay:           r.intIn("AI_POSTER_JOBS_PER_DAY", 40, 0, 100_000),
 		PublicWebURL:               strings.TrimRight(r.optional("PUBLIC_WEB_URL", checkHTTPURL), "/"),
 		ViewRatePerClient:          r.intIn("VIEW_RATE_PER_CLIENT", 30, 0, 1_000_000),
 		ClientAddressHops:          r.intIn("CLIENT_ADDRESS_HOPS", 0, 0, 5),

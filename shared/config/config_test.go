@@ -82,6 +82,7 @@ func TestLoadNamesEveryProblem(t *testing.T) {
 		{"bad time zone", map[string]string{"EVENT_TIME_ZONE": "Mars/Olympus"}, []string{"setting EVENT_TIME_ZONE: malformed"}},
 		{"bad web URL", map[string]string{"PUBLIC_WEB_URL": "ftp://x"}, []string{"setting PUBLIC_WEB_URL: malformed"}},
 		{"negative view rate", map[string]string{"VIEW_RATE_PER_CLIENT": "-1"}, []string{"setting VIEW_RATE_PER_CLIENT: malformed"}},
+		{"negative job quota", map[string]string{"AI_POSTER_JOBS_PER_DAY": "-1"}, []string{"setting AI_POSTER_JOBS_PER_DAY: malformed"}},
 		{"AI endpoint without a key", map[string]string{"AI_BASE_URL": "https://api.openai.com/v1"}, []string{"setting AI_API_KEY: missing"}},
 		{"bad AI flavor", map[string]string{"AI_API_FLAVOR": "anthropic"}, []string{"setting AI_API_FLAVOR: malformed"}},
 		{"AI timeout past the queue deadline", map[string]string{"AI_TIMEOUT_SECONDS": "60", "QUEUE_TIMEOUT_SECONDS": "70", "AI_FALLBACK_BUDGET_SECONDS": "20"},

@@ -50,6 +50,8 @@ const (
 	CodeTooManyViews  = "EVENT_007" // the page-view beacon, throttled per client
 	CodeJobNotFound   = "JOB_001"
 	CodeNeedsPlanning = "CONTENT_001" // posters before a plan is selected
+	CodeJobRunning    = "AI_001"      // 429: a job of this type is already running for the event (jobId names it)
+	CodeJobQuota      = "AI_002"      // 429: the owner's daily quota of this job type is used up (Retry-After: next midnight)
 )
 
 // Date is a calendar date (YYYY-MM-DD) in the event's time zone.

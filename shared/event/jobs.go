@@ -170,7 +170,7 @@ func (s *Service) RequestRecommendations(ctx context.Context, c user.Caller, id 
 	if err := v.Err(); err != nil {
 		return Job{}, err
 	}
-	return s.startJob(ctx, c, id, func(tx pgx.Tx, e *Event, store user.Store) (Job, error) {
+	return s.startJob(ctx, c, id, JobRecommendation, func(tx pgx.Tx, e *Event, store user.Store) (Job, error) {
 		msg := RecommendationJob{EventID: id, Objective: e.Objective, Industry: store.Industry, Region: regionOf(store.Address),
 			Budget: deref64(e.Budget), StoreName: store.Name, Address: store.Address}
 		if region != nil && strings.TrimSpace(*region) != "" {
@@ -204,7 +204,7 @@ func (s *Service) RequestImages(ctx context.Context, c user.Caller, id uuid.UUID
 	if err := v.Err(); err != nil {
 		return Job{}, err
 	}
-	return s.startJob(ctx, c, id, func(tx pgx.Tx, e *Event, store user.Store) (Job, error) {
+	return s.startJob(ctx, c, id, JobImage, func(tx pgx.Tx, e *Event, store user.Store) (Job, error) {
 		if e.SelectedRecommendationID == nil {
 			return Job{}, apperr.New(apperr.Conflict, CodeNeedsPlanning, "select an AI recommendation first")
 		}
@@ -234,7 +234,7 @@ func (s *Service) RequestImageEdit(ctx context.Context, c user.Caller, id, image
 	if err := v.Err(); err != nil {
 		return Job{}, err
 	}
-	return s.startJob(ctx, c, id, func(tx pgx.Tx, e *Event, store user.Store) (Job, error) {
+	return s.startJob(ctx, c, id, JobImage, func(tx pgx.Tx, e *Event, store user.Store) (Job, error) {
 		var style, platform string
 		err := tx.QueryRow(ctx, `SELECT style, platform FROM events.generated_images WHERE event_id = $1 AND image_id = $2`, id, imageID).Scan(&style, &platform)
 		if errors.Is(err, pgx.ErrNoRows) {
@@ -272,7 +272,7 @@ func dedupe(in []string) []string {
 
 // startJob runs fn on a locked draft of the caller's; the job and its
 // message commit together and the message is sent right after.
-func (s *Service) startJob(ctx context.Context, c user.Caller, id uuid.UUID, fn func(tx pgx.Tx, e *Event, store user.Store) (Job, error)) (Job, error) {
+func (s *Service) startJob(ctx context.Context, c user.Caller, id uuid.UUID, jobType string, fn func(tx pgx.Tx, e *Event, store user.Store) (Job, error)) (Job, error) {
 	pre, err := loadOwned(ctx, s.db, c, id, false)
 	if err != nil {
 		return Job{}, err
@@ -282,6 +282,7 @@ func (s *Service) startJob(ctx context.Context, c user.Caller, id uuid.UUID, fn 
 		return Job{}, err
 	}
 	var j Job
+	var expired []Job
 	err = s.outbox.InTx(ctx, func(ctx context.Context, tx pgx.Tx) error {
 		e, err := loadOwned(ctx, tx, c, id, true)
 		if err != nil {
@@ -290,11 +291,20 @@ func (s *Service) startJob(ctx context.Context, c user.Caller, id uuid.UUID, fn 
 		if e.Status != StatusDraft {
 			return wrongState(e, "plan")
 		}
-		j, err = fn(tx, e, store)
-		return err
+		if expired, err = s.claimJobSlot(ctx, tx, e, jobType); err != nil { // AI_001, AI_002 (joblimits.go)
+			return err
+		}
+		if j, err = fn(tx, e, store); err != nil {
+			return err
+		}
+		return markLatestJob(ctx, tx, j)
 	})
 	if err != nil {
 		return Job{}, err
+	}
+	for _, old := range expired {
+		s.cacheJob(ctx, old)
+		s.log.WarnContext(ctx, "job expired and replaced by a newer request", "jobId", old.JobID, "jobType", old.JobType, "eventId", id)
 	}
 	s.fillJobCache(ctx, j)
 	s.log.InfoContext(ctx, "job queued", "jobId", j.JobID, "jobType", j.JobType, "eventId", id)
@@ -374,19 +384,40 @@ type Origin struct {
 }
 
 // finishJob settles a job inside tx and refreshes the cache after commit.
+// Only the event's latest job of the type may store results: an older one
+// (a slow or redelivered job a newer request replaced) is marked FAILED
+// and ErrJobSuperseded returned, leaving the event as the newer job left
+// it. The event's row is locked before the job's, the order startJob
+// takes them in.
 func (s *Service) finishJob(ctx context.Context, jobID uuid.UUID, origin Origin, fn func(tx pgx.Tx, j Job) error) error {
 	var j Job
+	superseded := false
 	err := s.db.InTx(ctx, func(tx pgx.Tx) error {
-		var err error
-		j, err = scanJob(tx.QueryRow(ctx, `SELECT `+jobColumns+` FROM events.jobs WHERE job_id = $1 FOR UPDATE`, jobID))
+		var eventID uuid.UUID
+		var jobType string
+		err := tx.QueryRow(ctx, `SELECT event_id, job_type FROM events.jobs WHERE job_id = $1`, jobID).Scan(&eventID, &jobType)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return apperr.New(apperr.Invalid, CodeJobNotFound, "no such job: "+jobID.String())
 		}
 		if err != nil {
 			return err
 		}
+		var latest *uuid.UUID // no row: the event is gone; NULL: no job since migration 018
+		if err := tx.QueryRow(ctx, `SELECT `+latestColumn(jobType)+` FROM events.events WHERE event_id = $1 FOR UPDATE`, eventID).Scan(&latest); err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			return err
+		}
+		j, err = scanJob(tx.QueryRow(ctx, `SELECT `+jobColumns+` FROM events.jobs WHERE job_id = $1 FOR UPDATE`, jobID))
+		if err != nil {
+			return err
+		}
 		if j.Status == JobCompleted || j.Status == JobFailed {
 			return ErrJobSettled
+		}
+		if latest != nil && *latest != jobID {
+			superseded = true
+			j, err = scanJob(tx.QueryRow(ctx, `UPDATE events.jobs SET status = 'FAILED', error_message = $2, completed_at = $3, updated_at = $3
+				WHERE job_id = $1 RETURNING `+jobColumns, jobID, supersededMessage, s.now()))
+			return err
 		}
 		if err := fn(tx, j); err != nil {
 			return err
@@ -403,6 +434,10 @@ func (s *Service) finishJob(ctx context.Context, jobID uuid.UUID, origin Origin,
 		return err
 	}
 	s.cacheJob(ctx, j)
+	if superseded {
+		s.log.InfoContext(ctx, "job replaced by a newer one; its results were dropped", "jobId", jobID, "jobType", j.JobType, "eventId", j.EventID)
+		return ErrJobSuperseded
+	}
 	return nil
 }
 

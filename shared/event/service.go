@@ -62,6 +62,11 @@ type Config struct {
 	WebPosters WebPosters
 	// WebPosterTimeout bounds making that poster inside the publish request.
 	WebPosterTimeout time.Duration
+	// PlanJobsPerDay and PosterJobsPerDay cap the AI plan jobs and the
+	// poster jobs (generation and edits) an owner may start per day in
+	// TimeZone (0 = off): AI_002 beyond.
+	PlanJobsPerDay   int
+	PosterJobsPerDay int
 }
 
 // Service is the events domain.

@@ -2,7 +2,6 @@ package participation
 
 import (
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
@@ -180,7 +179,7 @@ func (s *Service) Export(ctx context.Context, c user.Caller, eventID uuid.UUID, 
 	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
 		return 0, err
 	}
-	cw := csv.NewWriter(w)
+	cw := newSafeCSV(w) // formulas neutralised: the owner opens this in a spreadsheet
 	_ = cw.Write([]string{"참여번호", "이름", "전화번호", "이메일", "참여채널", "유입경로", "매장방문", "응모권", "마케팅동의", "당첨", "당첨순위", "참여일시"})
 	rows, err := s.db.Query(ctx, `SELECT `+participantColumns+` FROM participation.participants WHERE event_id = $1 ORDER BY participant_id COLLATE "C"`, eventID)
 	if err != nil {

@@ -2,11 +2,14 @@ package recommend
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"math"
 	"sort"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/eventmkt/backend/shared/openai"
@@ -72,16 +75,68 @@ const systemPrompt = `당신은 한국 소상공인을 위한 이벤트 마케�
 비용은 원 단위 정수, 기대 ROI는 (기대매출 - 비용) / 비용 x 100 으로 계산한 퍼센트입니다. 예산이 클수록 비용이 커야 합니다.
 가게 이름이 필요하면 {{STORE}} 라고 그대로 쓰세요.`
 
+// The owner's free text as it reaches the model: one line, at most this
+// many characters (the profile allows 100 for the industry and the request
+// 100 for the region; a category and a district need far fewer, and less
+// text is less room for instructions aimed at the model).
+const (
+	MaxPromptIndustryRunes = 40
+	MaxPromptRegionRunes   = 40
+)
+
+// promptInput is everything the model is told about the request, in a
+// fixed order: the plan cache is keyed on exactly this (see Service.Plan).
+type promptInput struct {
+	Industry  string `json:"industry"`
+	Region    string `json:"region"`
+	Objective string `json:"objective"`
+	Budget    int64  `json:"budgetKRW"`
+	Month     int    `json:"month"`
+	Store     string `json:"store"`
+}
+
+// userPrompt is the user message for req: its free text normalised to one
+// line and capped.
+func userPrompt(req Request) string {
+	b, _ := json.Marshal(promptInput{Industry: oneLine(req.Industry, MaxPromptIndustryRunes), Region: oneLine(req.Region, MaxPromptRegionRunes),
+		Objective: req.Objective, Budget: req.Budget, Month: int(req.Month), Store: oneLine(req.StoreName, MaxEventNameRunes)})
+	return "이 가게의 이벤트 기획안 3개를 만들어 주세요: " + string(b)
+}
+
+// oneLine drops control and format characters, folds white space to
+// single spaces and cuts at max runes.
+func oneLine(s string, max int) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) && !unicode.IsSpace(r) || unicode.Is(unicode.Cf, r) {
+			return -1
+		}
+		return r
+	}, s)
+	r := []rune(strings.Join(strings.Fields(s), " "))
+	if len(r) > max {
+		r = r[:max]
+	}
+	return strings.TrimSpace(string(r))
+}
+
+// cacheKey names the AI answer to req: a hash of the model, the system
+// prompt and the user message, so two requests share an answer only when
+// the model was asked exactly the same thing.
+func (a *AI) cacheKey(req Request) string {
+	h := sha256.New()
+	for _, part := range []string{a.Name(), systemPrompt, userPrompt(req)} {
+		h.Write([]byte(part))
+		h.Write([]byte{0})
+	}
+	return "recommend:v2:" + hex.EncodeToString(h.Sum(nil))
+}
+
 // Plan asks the model and returns three valid plans or an error.
 func (a *AI) Plan(ctx context.Context, req Request) ([]Plan, error) {
-	user, _ := json.Marshal(map[string]any{
-		"industry": req.Industry, "region": req.Region, "objective": req.Objective, "budgetKRW": req.Budget,
-		"month": int(req.Month), "store": req.StoreName,
-	})
 	var out struct {
 		Plans []aiPlan `json:"plans"`
 	}
-	if err := a.client.ChatJSON(ctx, systemPrompt, "이 가게의 이벤트 기획안 3개를 만들어 주세요: "+string(user), "event_plans", planSchema, &out); err != nil {
+	if err := a.client.ChatJSON(ctx, systemPrompt, userPrompt(req), "event_plans", planSchema, &out); err != nil {
 		return nil, err
 	}
 	plans := repair(out.Plans)

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strconv"
 	"strings"
 	"time"
 
@@ -31,8 +30,8 @@ type Outcome struct {
 }
 
 // Service plans with the AI when one is configured, falls back to the
-// built-in planner when it fails, and caches results per (industry,
-// region, objective, budget).
+// built-in planner when it fails, and caches AI answers per exact prompt
+// (the store's name is never in it: the model writes {{STORE}}).
 type Service struct {
 	ai      *AI // nil: built-in only
 	builtin *Builtin
@@ -61,11 +60,6 @@ func NewService(ai *AI, builtin *Builtin, rdb *goredis.Client, log *slog.Logger)
 	return &Service{ai: ai, builtin: builtin, rdb: rdb, log: log}
 }
 
-func cacheKey(req Request) string {
-	return "recommend:" + Category(req.Industry) + ":" + strings.ReplaceAll(req.Region, " ", "_") + ":" + req.Objective + ":" +
-		strconv.FormatInt(req.Budget, 10) + ":" + strconv.Itoa(int(req.Month))
-}
-
 // Plan returns three plans for req. Only AI answers are cached: the
 // built-in planner is deterministic and answers in microseconds, faster
 // than a cache round trip, and it writes the real store name with the right
@@ -78,7 +72,9 @@ func (s *Service) Plan(ctx context.Context, req Request) (Outcome, error) {
 	if store == "" {
 		store = "우리 가게"
 	}
-	key := cacheKey(req)
+	generic := req
+	generic.StoreName = storeToken
+	key := s.ai.cacheKey(generic) // what the model is asked, no more and no less: never another store's free text
 	if raw, err := s.rdb.Get(ctx, key).Bytes(); err == nil {
 		var out Outcome
 		if json.Unmarshal(raw, &out) == nil && Validate(out.Plans) == nil {
@@ -86,8 +82,6 @@ func (s *Service) Plan(ctx context.Context, req Request) (Outcome, error) {
 			return withStore(out, store), nil
 		}
 	}
-	generic := req
-	generic.StoreName = storeToken
 	plans, err := s.aiPlan(ctx, generic)
 	if err != nil {
 		why := reason(err)
