@@ -241,7 +241,7 @@ func wire(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error
 	planner := recommend.NewService(aiPlanner, recommend.NewBuiltin(), rdb, log)
 	sender := messagingSender(cfg) // one SMS/AlimTalk client for verification codes and winner notices
 	phones := phoneverify.NewService(rdb, events, sender, log, phoneverify.Config{
-		SendsPerPhone: cfg.PhoneVerifySendsPerPhone, SendsPerClient: cfg.PhoneVerifySendsPerClient, TokenTTL: cfg.PhoneVerifyTokenTTL,
+		SendsPerPhone: cfg.PhoneVerifySendsPerPhone, SendsPerClient: cfg.PhoneVerifySendsPerClient, TokenTTL: cfg.PhoneVerifyTokenTTL, Stores: users,
 	}, time.Now)
 	entries := participation.NewService(db, rdb, outbox, blobs, events, log, participation.Config{
 		RatePerClient: cfg.RatePerClient, RatePerPhone: cfg.RatePerPhone, RatePerIPv4Net: cfg.RatePerIPv4Net, RatePerIPv6Net: cfg.RatePerIPv6Net,

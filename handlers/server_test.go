@@ -190,7 +190,7 @@ func newServerOpts(t *testing.T, o fixtureOpts) fixture {
 	}, log, distribution.Config{BreakerThreshold: 3, BreakerCooldown: 30 * time.Second, AttemptTable: attempts, KeyPrefix: prefix}, clk.Now)
 	stats := analytics.NewService(db, rdb, events, log, analytics.Config{TimeZone: seoul, KeyPrefix: prefix}, clk.Now)
 	phones := phoneverify.NewService(rdb, events, messaging.NewNHN(messaging.Config{SMSBaseURL: simSrv.URL, SMSAppKey: "k", SMSSecretKey: "s",
-		SendNo: "0212345678"}, simSrv.Client()), log, phoneverify.Config{SendsPerPhone: 5, SendsPerClient: 50, KeyPrefix: prefix + "phoneverify:"}, clk.Now)
+		SendNo: "0212345678"}, simSrv.Client()), log, phoneverify.Config{SendsPerPhone: 5, SendsPerClient: 50, KeyPrefix: prefix + "phoneverify:", Stores: users}, clk.Now)
 	entries := participation.NewService(db, rdb, ob, blobs, events, log, participation.Config{
 		RatePerClient: o.rate[0], RatePerPhone: o.rate[1], RatePerIPv4Net: o.netRate[0], RatePerIPv6Net: o.netRate[1], ProofContainer: proofs,
 		PhoneTokens: phones,
