@@ -44,7 +44,7 @@ func (s *Server) submitEntry(w http.ResponseWriter, r *http.Request) {
 
 // setRetryAfter tells a throttled client when to come back.
 func setRetryAfter(w http.ResponseWriter, err error) {
-	if e := apperr.As(err); e.Kind == apperr.TooMany {
+	if e := apperr.As(err); e.Kind == apperr.TooMany || e.Kind == apperr.Unavailable {
 		if secs, ok := e.Extra["retryAfterSeconds"].(int); ok {
 			w.Header().Set("Retry-After", strconv.Itoa(secs))
 		}
@@ -249,6 +249,7 @@ func (s *Server) drawProof(w http.ResponseWriter, r *http.Request) {
 	}
 	body, err := s.participation.OpenProof(r.Context(), id)
 	if err != nil {
+		setRetryAfter(w, err)
 		s.writeError(w, r, err)
 		return
 	}

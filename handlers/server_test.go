@@ -17,6 +17,8 @@ import (
 
 	goredis "github.com/redis/go-redis/v9"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob"
+
 	"github.com/eventmkt/backend/shared/analytics"
 	"github.com/eventmkt/backend/shared/blob"
 	"github.com/eventmkt/backend/shared/content"
@@ -55,6 +57,9 @@ type fixture struct {
 	dist   *distribution.Service
 	stats  *analytics.Service
 	notify *participation.Notifier
+	parts  *participation.Service
+	blobs  *azblob.Client // draw proofs in proofs
+	proofs string
 }
 
 var (
@@ -217,7 +222,7 @@ func newServerOpts(t *testing.T, o fixtureOpts) fixture {
 		Distribution:   dist,
 		Analytics:      stats,
 	})
-	return fixture{notify: notifier, sim: sim, dist: dist, stats: stats, srv: srv, logs: logs, outbox: ob, users: users, events: events, clock: clk, db: db, rdb: rdb, prefix: prefix, pgq: pgq}
+	return fixture{parts: entries, blobs: blobs, proofs: proofs, notify: notifier, sim: sim, dist: dist, stats: stats, srv: srv, logs: logs, outbox: ob, users: users, events: events, clock: clk, db: db, rdb: rdb, prefix: prefix, pgq: pgq}
 }
 
 func do(t *testing.T, h http.Handler, method, path string, body io.Reader, headers ...string) *httptest.ResponseRecorder {
