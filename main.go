@@ -245,7 +245,8 @@ func wire(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error
 	}, time.Now)
 	entries := participation.NewService(db, rdb, outbox, blobs, events, log, participation.Config{
 		RatePerClient: cfg.RatePerClient, RatePerPhone: cfg.RatePerPhone, RatePerIPv4Net: cfg.RatePerIPv4Net, RatePerIPv6Net: cfg.RatePerIPv6Net,
-		PurgeAfter: cfg.PrivacyRetention, ProofContainer: cfg.DrawProofContainer,
+		PurgeAfter: cfg.PrivacyRetention, ProofContainer: cfg.DrawProofContainer, ProofBuildTimeout: cfg.ProofBuildTimeout,
+		ExportsPerOwner: cfg.ExportsPerOwner, ExportWriteTimeout: cfg.ExportWriteTimeout, ExportMaxDuration: cfg.ExportMaxDuration,
 		UndrawnGrace: cfg.UndrawnGrace, FlagNetworkEntries: cfg.FlagNetworkEntries, FlagBurstPerMinute: cfg.FlagBurstPerMinute,
 		PhoneTokens: phones,
 	}, time.Now)

@@ -128,12 +128,13 @@ type fixtureOpts struct {
 	users     user.Config
 	userRedis *goredis.Client // nil: the test's Redis
 	probes    []health.Probe
-	ai        *openai.Client  // nil: built-in generators only
-	db        *postgres.DB    // nil: a fresh database
-	redis     *goredis.Client // nil: the test's Redis; set to a dead client to run without Redis
-	rate      [2]int          // participation limits per client and per phone (0 = off)
-	netRate   [2]int          // participation limits per IPv4 /24 and per IPv6 /64 (0 = off)
-	viewRate  int             // page-view beacons per client and event per minute (0 = off)
+	ai        *openai.Client              // nil: built-in generators only
+	db        *postgres.DB                // nil: a fresh database
+	redis     *goredis.Client             // nil: the test's Redis; set to a dead client to run without Redis
+	rate      [2]int                      // participation limits per client and per phone (0 = off)
+	netRate   [2]int                      // participation limits per IPv4 /24 and per IPv6 /64 (0 = off)
+	viewRate  int                         // page-view beacons per client and event per minute (0 = off)
+	parts     func(*participation.Config) // adjusts the participation settings
 }
 
 func newServerOpts(t *testing.T, o fixtureOpts) fixture {
@@ -196,10 +197,14 @@ func newServerOpts(t *testing.T, o fixtureOpts) fixture {
 	stats := analytics.NewService(db, rdb, events, log, analytics.Config{TimeZone: seoul, KeyPrefix: prefix}, clk.Now)
 	phones := phoneverify.NewService(rdb, events, messaging.NewNHN(messaging.Config{SMSBaseURL: simSrv.URL, SMSAppKey: "k", SMSSecretKey: "s",
 		SendNo: "0212345678"}, simSrv.Client()), log, phoneverify.Config{SendsPerPhone: 5, SendsPerClient: 50, KeyPrefix: prefix + "phoneverify:", Stores: users}, clk.Now)
-	entries := participation.NewService(db, rdb, ob, blobs, events, log, participation.Config{
+	pcfg := participation.Config{
 		RatePerClient: o.rate[0], RatePerPhone: o.rate[1], RatePerIPv4Net: o.netRate[0], RatePerIPv6Net: o.netRate[1], ProofContainer: proofs,
 		PhoneTokens: phones,
-	}, clk.Now)
+	}
+	if o.parts != nil {
+		o.parts(&pcfg)
+	}
+	entries := participation.NewService(db, rdb, ob, blobs, events, log, pcfg, clk.Now)
 	notices := testenv.TableName("notices")
 	t.Cleanup(func() { _, _ = tbl.DeleteTable(context.Background(), notices, nil) })
 	sender := messaging.NewNHN(messaging.Config{SMSBaseURL: simSrv.URL, SMSAppKey: "sms-app", SMSSecretKey: "s", SendNo: "0212345678",
