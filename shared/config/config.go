@@ -223,7 +223,7 @@ func Load(lookup Lookup) (Config, error) {
 		ProofBuildTimeout:          time.Duration(r.intIn("DRAW_PROOF_BUILD_SECONDS", 120, 10, 3600)) * time.Second,
 		ExportsPerOwner:            r.intIn("EXPORT_MAX_PER_OWNER", 2, 1, 100),
 		ExportWriteTimeout:         time.Duration(r.intIn("EXPORT_WRITE_TIMEOUT_SECONDS", 30, 1, 600)) * time.Second,
-		ExportMaxDuration:          time.Duration(r.intIn("EXPORT_MAX_SECONDS", 600, 10, 7200)) * time.Second,
+		ExportMaxDuration:          time.Duration(r.intIn("EXPORT_MAX_SECONDS", 240, 10, 7200)) * time.Second,
 		ChannelTimeout:             time.Duration(r.intIn("CHANNEL_TIMEOUT_SECONDS", 10, 1, 120)) * time.Second,
 		InstagramBaseURL:           strings.TrimRight(r.optional("CHANNEL_INSTAGRAM_BASE_URL", checkHTTPURL), "/"),
 		InstagramUserID:            r.optional("CHANNEL_INSTAGRAM_USER_ID", nil),

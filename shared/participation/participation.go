@@ -77,7 +77,7 @@ type Config struct {
 	// (EXPORT_MAX_PER_OWNER; 2), ExportWriteTimeout the time one chunk of
 	// an export may take to reach the client (EXPORT_WRITE_TIMEOUT_SECONDS;
 	// 30 s) and ExportMaxDuration a whole download (EXPORT_MAX_SECONDS;
-	// 600 s; the slot's lease).
+	// 240 s, below host.json's functionTimeout; the slot's lease).
 	ExportsPerOwner    int
 	ExportWriteTimeout time.Duration
 	ExportMaxDuration  time.Duration
@@ -143,7 +143,7 @@ func NewService(db *postgres.DB, rdb *goredis.Client, outbox *queue.Outbox, blob
 		cfg.ExportWriteTimeout = 30 * time.Second
 	}
 	if cfg.ExportMaxDuration <= 0 {
-		cfg.ExportMaxDuration = 10 * time.Minute
+		cfg.ExportMaxDuration = 4 * time.Minute
 	}
 	return &Service{db: db, rdb: rdb, outbox: outbox, blobs: blobs, events: events, limiter: redis.NewLimiter(rdb), log: log, now: now, cfg: cfg}
 }
