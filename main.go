@@ -247,11 +247,12 @@ func wire(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error
 	planner.FallbackBudget = cfg.AIFallbackBudget
 	sender := messagingSender(cfg) // one SMS/AlimTalk client for verification codes and winner notices
 	phones := phoneverify.NewService(rdb, events, sender, log, phoneverify.Config{
-		SendsPerPhone: cfg.PhoneVerifySendsPerPhone, SendsPerClient: cfg.PhoneVerifySendsPerClient, TokenTTL: cfg.PhoneVerifyTokenTTL,
+		SendsPerPhone: cfg.PhoneVerifySendsPerPhone, SendsPerClient: cfg.PhoneVerifySendsPerClient, TokenTTL: cfg.PhoneVerifyTokenTTL, Stores: users,
 	}, time.Now)
 	entries := participation.NewService(db, rdb, outbox, blobs, events, log, participation.Config{
 		RatePerClient: cfg.RatePerClient, RatePerPhone: cfg.RatePerPhone, RatePerIPv4Net: cfg.RatePerIPv4Net, RatePerIPv6Net: cfg.RatePerIPv6Net,
-		PurgeAfter: cfg.PrivacyRetention, ProofContainer: cfg.DrawProofContainer,
+		PurgeAfter: cfg.PrivacyRetention, ProofContainer: cfg.DrawProofContainer, ProofBuildTimeout: cfg.ProofBuildTimeout,
+		ExportsPerOwner: cfg.ExportsPerOwner, ExportWriteTimeout: cfg.ExportWriteTimeout, ExportMaxDuration: cfg.ExportMaxDuration,
 		UndrawnGrace: cfg.UndrawnGrace, FlagNetworkEntries: cfg.FlagNetworkEntries, FlagBurstPerMinute: cfg.FlagBurstPerMinute,
 		PhoneTokens: phones,
 	}, time.Now)

@@ -22,7 +22,7 @@ var allChannels = map[string]any{
 	"settings": map[string]any{
 		"URIDONGNETV": map[string]any{"radius": "1km", "timeSlot": "evening"},
 		"GINITV":      map[string]any{"timeSlot": "evening"},
-		"RINGOBIZ":    map[string]any{"phoneNumber": "02-555-1234"},
+		"RINGOBIZ":    map[string]any{"phoneNumber": storeLine},
 	},
 }
 

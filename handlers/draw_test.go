@@ -16,6 +16,7 @@ import (
 
 func fetchProof(t *testing.T, f fixture, id string) participation.Proof {
 	t.Helper()
+	f.parts.WaitProofs() // the draw's upload: until it lands, readers get PROOF_001
 	rec, _ := call(t, f.srv, "GET", "/api/v1/public/events/"+id+"/draw-proof", "", nil)
 	if rec.Code != 200 {
 		t.Fatalf("proof: %d %s", rec.Code, rec.Body)

@@ -109,7 +109,7 @@ var goodChannels = map[string]any{
 	"channels": []string{"INSTAGRAM", "URIDONGNETV", "RINGOBIZ"},
 	"settings": map[string]any{
 		"URIDONGNETV": map[string]any{"radius": "1km", "timeSlot": "evening"},
-		"RINGOBIZ":    map[string]any{"phoneNumber": "02-555-1234"},
+		"RINGOBIZ":    map[string]any{"phoneNumber": storeLine},
 		"INSTAGRAM":   map[string]any{"scheduledTime": "2026-11-25T09:00:00+09:00"},
 	},
 }
@@ -120,9 +120,23 @@ func publishedEvent(t *testing.T, f fixture, acct account) string {
 }
 
 // publishedOn runs the wizard to a published event with the given channel choice.
+// storeLine is the stores' own number in the tests: RINGOBIZ takes only
+// a store's verified line (verifyStoreLine).
+const storeLine = "010-5555-1234"
+
+// verifyStoreLine records storeLine as the account's verified store line,
+// as StorePhoneVerificationConfirm does after a right code.
+func verifyStoreLine(t *testing.T, f fixture, acct account) {
+	t.Helper()
+	if _, err := f.users.SetVerifiedStorePhone(context.Background(), uuid.MustParse(acct.storeID), "01055551234"); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func publishedOn(t *testing.T, f fixture, acct account, channels map[string]any) string {
 	t.Helper()
 	id := draftWithPlan(t, f, acct)
+	verifyStoreLine(t, f, acct)
 	if rec, _ := call(t, f.srv, "PUT", "/api/v1/events/"+id+"/channels", acct.access, channels); rec.Code != 200 {
 		t.Fatalf("channels: %d %s", rec.Code, rec.Body)
 	}
@@ -244,9 +258,10 @@ func TestEventWizard(t *testing.T) {
 			t.Errorf("channels %s: %d %s", name, rec.Code, rec.Body)
 		}
 	}
+	verifyStoreLine(t, f, acct)
 	rec, ev = call(t, f.srv, "PUT", "/api/v1/events/"+id+"/channels", acct.access, goodChannels)
 	settings := ev["channelSettings"].(map[string]any)
-	if rec.Code != 200 || fmt.Sprint(ev["channels"]) != "[URIDONGNETV RINGOBIZ INSTAGRAM]" || settings["RINGOBIZ"].(map[string]any)["phoneNumber"] != "025551234" ||
+	if rec.Code != 200 || fmt.Sprint(ev["channels"]) != "[URIDONGNETV RINGOBIZ INSTAGRAM]" || settings["RINGOBIZ"].(map[string]any)["phoneNumber"] != "01055551234" ||
 		settings["URIDONGNETV"].(map[string]any)["timeSlot"] != "EVENING" {
 		t.Fatalf("channels: %d %v", rec.Code, ev)
 	}
@@ -263,7 +278,7 @@ func TestEventWizard(t *testing.T) {
 	dist := streamMessages(t, f, queue.DistributionJobs)
 	var d event.DistributeChannel
 	if len(dist) != 3 || dist[0].ID != "dist-"+id+"-URIDONGNETV" || json.Unmarshal(dist[1].Body, &d) != nil || d.Channel != "RINGOBIZ" ||
-		d.ImageURL != "http://blob/b.png" || d.ParticipateURL != "https://app.example/e/"+id+"?ch=RINGOBIZ" || !strings.Contains(string(d.Settings), "025551234") {
+		d.ImageURL != "http://blob/b.png" || d.ParticipateURL != "https://app.example/e/"+id+"?ch=RINGOBIZ" || !strings.Contains(string(d.Settings), "01055551234") {
 		t.Errorf("distribution messages: %+v / %+v", dist, d)
 	}
 	// Everything but ending is now refused.

@@ -190,6 +190,7 @@ func TestDisqualificationCategory(t *testing.T) {
 	alt := out["replacedBy"].(map[string]any)["participantId"].(string)
 
 	// The proof: the category, never the text.
+	f.parts.WaitProofs()
 	prec, _ := call(t, f.srv, "GET", "/api/v1/public/events/"+id+"/draw-proof", "", nil)
 	if strings.Contains(prec.Body.String(), secret) || strings.Contains(prec.Body.String(), `"reason"`) {
 		t.Errorf("the proof shows the free text: %.300s", prec.Body)

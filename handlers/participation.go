@@ -1,9 +1,11 @@
 package handlers
 
 import (
+	"errors"
 	"io"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -44,7 +46,7 @@ func (s *Server) submitEntry(w http.ResponseWriter, r *http.Request) {
 
 // setRetryAfter tells a throttled client when to come back.
 func setRetryAfter(w http.ResponseWriter, err error) {
-	if e := apperr.As(err); e.Kind == apperr.TooMany {
+	if e := apperr.As(err); e.Kind == apperr.TooMany || e.Kind == apperr.Unavailable {
 		if secs, ok := e.Extra["retryAfterSeconds"].(int); ok {
 			w.Header().Set("Retry-After", strconv.Itoa(secs))
 		}
@@ -110,34 +112,62 @@ func (s *Server) getParticipant(w http.ResponseWriter, r *http.Request, c user.C
 	}
 }
 
-// exportParticipants is ParticipantExport: CSV streamed as it is read.
+// exportParticipants is ParticipantExport. The rows are read into a
+// temporary file first (OpenExport), so the database connection is back
+// in the pool before the download starts; each chunk then has
+// WriteTimeout to reach the client and the whole download MaxDuration, so
+// a client that stops reading is cut off and frees its slot.
 func (s *Server) exportParticipants(w http.ResponseWriter, r *http.Request, c user.Caller) {
 	id, ok := s.withEvent(w, r, nil)
 	if !ok {
 		return
 	}
-	if err := s.participation.Authorize(r.Context(), c, id); err != nil {
+	exp, err := s.participation.OpenExport(r.Context(), c, id)
+	if err != nil {
+		setRetryAfter(w, err)
 		s.writeError(w, r, err)
 		return
 	}
+	defer exp.Close()
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="participants-`+id.String()+`.csv"`)
 	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Length", strconv.FormatInt(exp.Size, 10))
+	rc := http.NewResponseController(w)
+	end := time.Now().Add(exp.MaxDuration)
+	deadline := func() {
+		d := time.Now().Add(exp.WriteTimeout)
+		if d.After(end) {
+			d = end
+		}
+		if err := rc.SetWriteDeadline(d); err != nil && !errors.Is(err, http.ErrNotSupported) {
+			s.log.WarnContext(r.Context(), "export write deadline not set", "error", err)
+		}
+	}
+	deadline()
 	w.WriteHeader(http.StatusOK)
-	fw := flushWriter{w}
-	if n, err := s.participation.Export(r.Context(), c, id, fw); err != nil {
-		// Too late for a status: the log says where the stream stopped.
-		s.log.ErrorContext(r.Context(), "export interrupted", "eventId", id, "rows", n, "error", err)
+	buf := make([]byte, 32<<10)
+	var sent int64
+	for {
+		n, rerr := exp.Read(buf)
+		if n > 0 {
+			deadline()
+			if _, err := w.Write(buf[:n]); err != nil {
+				// Too late for a status: the log says where the download stopped.
+				s.log.WarnContext(r.Context(), "export download cut", "eventId", id, "bytes", sent, "of", exp.Size, "error", err)
+				return
+			}
+			sent += int64(n)
+		}
+		if rerr == io.EOF {
+			break
+		}
+		if rerr != nil {
+			s.log.ErrorContext(r.Context(), "export file unreadable", "eventId", id, "error", rerr)
+			return
+		}
 	}
-}
-
-type flushWriter struct{ w http.ResponseWriter }
-
-func (f flushWriter) Write(p []byte) (int, error) { return f.w.Write(p) }
-func (f flushWriter) Flush() {
-	if fl, ok := f.w.(http.Flusher); ok {
-		fl.Flush()
-	}
+	_ = rc.SetWriteDeadline(time.Time{})
 }
 
 // drawWinners is WinnerDraw.
@@ -249,6 +279,7 @@ func (s *Server) drawProof(w http.ResponseWriter, r *http.Request) {
 	}
 	body, err := s.participation.OpenProof(r.Context(), id)
 	if err != nil {
+		setRetryAfter(w, err)
 		s.writeError(w, r, err)
 		return
 	}

@@ -2,6 +2,8 @@ package handlers
 
 import (
 	"net/http"
+
+	"github.com/eventmkt/backend/shared/user"
 )
 
 // sendPhoneCode is PhoneVerificationStart: public, anonymous.
@@ -41,4 +43,45 @@ func (s *Server) confirmPhoneCode(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, http.StatusOK, v)
+}
+
+// sendStorePhoneCode is StorePhoneVerificationStart: the owner proves the
+// store's own line (the only number 링고비즈 may use), step one.
+func (s *Server) sendStorePhoneCode(w http.ResponseWriter, r *http.Request, c user.Caller) {
+	var req struct {
+		PhoneNumber string `json:"phoneNumber"`
+	}
+	if err := decodeJSON(r, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	sent, err := s.phoneVerify.SendStoreCode(r.Context(), c, req.PhoneNumber, clientIP(r, s.clientHops))
+	if err != nil {
+		setRetryAfter(w, err)
+		s.writeError(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusAccepted, sent)
+}
+
+// confirmStorePhoneCode is StorePhoneVerificationConfirm: a right code
+// records the number as the store's verified line; the answer is the store.
+func (s *Server) confirmStorePhoneCode(w http.ResponseWriter, r *http.Request, c user.Caller) {
+	var req struct {
+		PhoneNumber string `json:"phoneNumber"`
+		Code        string `json:"code"`
+	}
+	if err := decodeJSON(r, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	st, err := s.phoneVerify.ConfirmStoreCode(r.Context(), c, req.PhoneNumber, req.Code, clientIP(r, s.clientHops))
+	if err != nil {
+		setRetryAfter(w, err)
+		s.writeError(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, st)
 }

@@ -18,6 +18,7 @@ func verifiedEvent(t *testing.T, f fixture, acct account) string {
 	if rec.Code != 200 || ev["verifyPhone"] != true {
 		t.Fatalf("verifyPhone on the draft: %d %s", rec.Code, rec.Body)
 	}
+	verifyStoreLine(t, f, acct)
 	if rec, _ := call(t, f.srv, "PUT", "/api/v1/events/"+id+"/channels", acct.access, goodChannels); rec.Code != 200 {
 		t.Fatalf("channels: %d %s", rec.Code, rec.Body)
 	}

@@ -138,6 +138,7 @@ func TestPublicPageFollowsTheEvent(t *testing.T) {
 	id := draftWithPlan(t, f, acct)
 	path := "/api/v1/public/events/" + id
 	wantProblem(t, getPublic(t, f, path, ""), 404, event.CodeNotFound) // and nothing cached for it
+	verifyStoreLine(t, f, acct)
 	if rec, _ := call(t, f.srv, "PUT", "/api/v1/events/"+id+"/channels", acct.access, goodChannels); rec.Code != 200 {
 		t.Fatalf("channels: %d", rec.Code)
 	}
@@ -358,6 +359,7 @@ func TestPublishMakesWebPoster(t *testing.T) {
 	if rec, _ := call(t, f.srv, "PUT", "/api/v1/events/"+id+"/images/"+real["imageId"].(string)+"/select", acct.access, nil); rec.Code != 200 {
 		t.Fatalf("select: %d", rec.Code)
 	}
+	verifyStoreLine(t, f, acct)
 	if rec, _ := call(t, f.srv, "PUT", "/api/v1/events/"+id+"/channels", acct.access, goodChannels); rec.Code != 200 {
 		t.Fatalf("channels: %d", rec.Code)
 	}

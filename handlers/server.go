@@ -139,6 +139,8 @@ func (s *Server) routes() {
 	s.httpFunc("UserProfileUpdate", http.MethodPut, "users/profile", s.owner(s.updateProfile))
 	s.httpFunc("UserPasswordChange", http.MethodPut, "users/password", s.owner(s.changePassword))
 	s.httpFunc("UserStoreGet", http.MethodGet, "users/{userId}/store", s.owner(s.getStore))
+	s.httpFunc("StorePhoneVerificationStart", http.MethodPost, "users/store/phone-verifications", s.owner(s.sendStorePhoneCode))
+	s.httpFunc("StorePhoneVerificationConfirm", http.MethodPost, "users/store/phone-verifications/confirm", s.owner(s.confirmStorePhoneCode))
 
 	s.httpFunc("EventList", http.MethodGet, "events", s.owner(s.listEvents))
 	s.httpFunc("EventCreate", http.MethodPost, "events/objectives", s.owner(s.createEvent))

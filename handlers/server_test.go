@@ -17,6 +17,8 @@ import (
 
 	goredis "github.com/redis/go-redis/v9"
 
+	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob"
+
 	"github.com/eventmkt/backend/shared/analytics"
 	"github.com/eventmkt/backend/shared/blob"
 	"github.com/eventmkt/backend/shared/content"
@@ -55,6 +57,9 @@ type fixture struct {
 	dist   *distribution.Service
 	stats  *analytics.Service
 	notify *participation.Notifier
+	parts  *participation.Service
+	blobs  *azblob.Client // draw proofs in proofs
+	proofs string
 }
 
 var (
@@ -136,7 +141,8 @@ type fixtureOpts struct {
 	invocationTimeout time.Duration
 	// fallbackBudget is the time kept for the built-in generators after an AI call (0: the default).
 	fallbackBudget time.Duration
-	jobQuota       [2]int // plan jobs and poster jobs per owner and day (0 = off)
+	jobQuota       [2]int                      // plan jobs and poster jobs per owner and day (0 = off)
+	parts          func(*participation.Config) // adjusts the participation settings
 }
 
 func newServerOpts(t *testing.T, o fixtureOpts) fixture {
@@ -206,11 +212,15 @@ func newServerOpts(t *testing.T, o fixtureOpts) fixture {
 	}, log, distribution.Config{BreakerThreshold: 3, BreakerCooldown: 30 * time.Second, AttemptTable: attempts, KeyPrefix: prefix}, clk.Now)
 	stats := analytics.NewService(db, rdb, events, log, analytics.Config{TimeZone: seoul, KeyPrefix: prefix}, clk.Now)
 	phones := phoneverify.NewService(rdb, events, messaging.NewNHN(messaging.Config{SMSBaseURL: simSrv.URL, SMSAppKey: "k", SMSSecretKey: "s",
-		SendNo: "0212345678"}, simSrv.Client()), log, phoneverify.Config{SendsPerPhone: 5, SendsPerClient: 50, KeyPrefix: prefix + "phoneverify:"}, clk.Now)
-	entries := participation.NewService(db, rdb, ob, blobs, events, log, participation.Config{
+		SendNo: "0212345678"}, simSrv.Client()), log, phoneverify.Config{SendsPerPhone: 5, SendsPerClient: 50, KeyPrefix: prefix + "phoneverify:", Stores: users}, clk.Now)
+	pcfg := participation.Config{
 		RatePerClient: o.rate[0], RatePerPhone: o.rate[1], RatePerIPv4Net: o.netRate[0], RatePerIPv6Net: o.netRate[1], ProofContainer: proofs,
 		PhoneTokens: phones,
-	}, clk.Now)
+	}
+	if o.parts != nil {
+		o.parts(&pcfg)
+	}
+	entries := participation.NewService(db, rdb, ob, blobs, events, log, pcfg, clk.Now)
 	notices := testenv.TableName("notices")
 	t.Cleanup(func() { _, _ = tbl.DeleteTable(context.Background(), notices, nil) })
 	sender := messaging.NewNHN(messaging.Config{SMSBaseURL: simSrv.URL, SMSAppKey: "sms-app", SMSSecretKey: "s", SendNo: "0212345678",
@@ -236,7 +246,7 @@ func newServerOpts(t *testing.T, o fixtureOpts) fixture {
 		Distribution:      dist,
 		Analytics:         stats,
 	})
-	return fixture{notify: notifier, sim: sim, dist: dist, stats: stats, srv: srv, logs: logs, outbox: ob, users: users, events: events, clock: clk, db: db, rdb: rdb, prefix: prefix, pgq: pgq}
+	return fixture{parts: entries, blobs: blobs, proofs: proofs, notify: notifier, sim: sim, dist: dist, stats: stats, srv: srv, logs: logs, outbox: ob, users: users, events: events, clock: clk, db: db, rdb: rdb, prefix: prefix, pgq: pgq}
 }
 
 func do(t *testing.T, h http.Handler, method, path string, body io.Reader, headers ...string) *httptest.ResponseRecorder {

@@ -5,6 +5,7 @@ package event
 
 import (
 	"encoding/json"
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -52,6 +53,10 @@ const (
 	CodeNeedsPlanning = "CONTENT_001" // posters before a plan is selected
 	CodeJobRunning    = "AI_001"      // 429: a job of this type is already running for the event (jobId names it)
 	CodeJobQuota      = "AI_002"      // 429: the owner's daily quota of this job type is used up (Retry-After: next midnight)
+	// RINGOBIZ puts a message on a phone line: only the store's own line,
+	// proved by an SMS code (StorePhoneVerification*).
+	CodeRingbackNotVerified = "RINGO_001" // the store has no verified line yet
+	CodeRingbackNotStore    = "RINGO_002" // the number is not the store's verified line
 )
 
 // Date is a calendar date (YYYY-MM-DD) in the event's time zone.
@@ -305,7 +310,10 @@ func (c ChannelChoice) validate(now time.Time) (map[string]json.RawMessage, erro
 				d, err := normalizeBusinessPhone(s.PhoneNumber)
 				v.Check(err == nil, "settings.RINGOBIZ.phoneNumber", "the store's phone number (for the ringback message) is required")
 				s.PhoneNumber = d
-				v.Check(runes(s.Message) <= 200, "settings.RINGOBIZ.message", "must be at most 200 characters")
+				s.Message = strings.TrimSpace(s.Message)
+				if msg := ringbackMessageError(s.Message); msg != "" {
+					v.Addf("settings.RINGOBIZ.message", "%s", msg)
+				}
 				put(ch, s)
 			}
 		default: // INSTAGRAM, NAVER, KAKAO
@@ -342,4 +350,34 @@ func normalizeBusinessPhone(s string) (string, error) {
 		return "", phone.ErrInvalid
 	}
 	return d, nil
+}
+
+// RingbackMessageMax caps the ringback message: it is read out to callers
+// while the phone rings, and 100 characters is about 20 seconds of speech.
+const RingbackMessageMax = 100
+
+var (
+	// A link cannot be followed by ear and is how a phishing line would
+	// be read out: none, in any spelling (scheme, www., a domain).
+	ringbackURL = regexp.MustCompile(`(?i)(https?:|www\.|[a-z0-9-]+\.(com|net|org|kr|co|io|me|ly|gl|link|shop|site|xyz|info|biz)\b)`)
+	// A phone number would send the store's callers to another line: no
+	// run of 7 or more digits, separators allowed.
+	ringbackPhone = regexp.MustCompile(`[0-9](?:[\s.()+-]*[0-9]){6,}`)
+)
+
+// ringbackMessageError says what is wrong with an owner's ringback message
+// ("" when it is fine; empty means the built-in text): at most
+// RingbackMessageMax characters, one line, no links, no phone numbers.
+func ringbackMessageError(m string) string {
+	switch {
+	case runes(m) > RingbackMessageMax:
+		return fmt.Sprintf("must be at most %d characters (it is read out while the phone rings)", RingbackMessageMax)
+	case strings.ContainsAny(m, "\r\n\t"):
+		return "must be one line"
+	case ringbackURL.MatchString(m):
+		return "must not contain a link (callers only hear it)"
+	case ringbackPhone.MatchString(m):
+		return "must not contain a phone number (callers are already on the store's line)"
+	}
+	return ""
 }

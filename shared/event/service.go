@@ -325,7 +325,37 @@ func (s *Service) SelectChannels(ctx context.Context, c user.Caller, id uuid.UUI
 	chJSON, _ := json.Marshal(ordered)
 	setJSON, _ := json.Marshal(settings)
 	return s.editDraft(ctx, c, id, "edit", func(tx pgx.Tx, e *Event) error {
+		if err := s.checkRingbackLine(ctx, e.StoreID, settings); err != nil {
+			return err
+		}
 		_, err := tx.Exec(ctx, `UPDATE events.events SET channels = $2, channel_settings = $3, updated_at = $4 WHERE event_id = $1`, id, chJSON, setJSON, s.now())
 		return err
 	})
+}
+
+// checkRingbackLine lets RINGOBIZ go only on the store's own line, the
+// number its owner proved by an SMS code: RINGO_001 before any proof,
+// RINGO_002 for any other number.
+func (s *Service) checkRingbackLine(ctx context.Context, storeID uuid.UUID, settings map[string]json.RawMessage) error {
+	raw, ok := settings["RINGOBIZ"]
+	if !ok {
+		return nil
+	}
+	var r ringoSettings
+	if err := json.Unmarshal(raw, &r); err != nil {
+		return err
+	}
+	st, err := s.stores.StoreByID(ctx, storeID)
+	if err != nil {
+		return err
+	}
+	if st.VerifiedPhoneNumber == nil {
+		return apperr.New(apperr.Invalid, CodeRingbackNotVerified,
+			"verify the store's phone number by SMS code before using 링고비즈 (POST /users/store/phone-verifications)")
+	}
+	if *st.VerifiedPhoneNumber != r.PhoneNumber {
+		return apperr.New(apperr.Invalid, CodeRingbackNotStore,
+			"링고비즈 can only use the store's verified phone number")
+	}
+	return nil
 }

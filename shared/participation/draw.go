@@ -15,7 +15,6 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob"
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/blob"
-	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/bloberror"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
@@ -222,15 +221,18 @@ func (s *Service) Draw(ctx context.Context, c user.Caller, eventID uuid.UUID, re
 }
 
 // storeProofLater uploads the proof without holding up the answer (a large
-// event's bundle is tens of megabytes); if it never lands, OpenProof
-// rebuilds it on the first request.
+// event's bundle is tens of megabytes). It takes the build lock over (a
+// write changed the proof, so this build must run whoever holds it), and
+// readers meanwhile get the old bundle, or PROOF_001 when there is none.
 func (s *Service) storeProofLater(ctx context.Context, eventID uuid.UUID) {
 	s.proofs.Add(1)
 	go func() {
 		defer s.proofs.Done()
 		ctx := context.WithoutCancel(ctx)
-		if err := s.storeProof(ctx, eventID); err != nil {
-			s.log.ErrorContext(ctx, "draw proof not stored yet; it is rebuilt on first request", "eventId", eventID, "error", err)
+		token := s.lockProof(ctx, eventID, true)
+		defer s.unlockProof(ctx, eventID, token)
+		if err := s.buildProof(ctx, eventID); err != nil {
+			s.log.ErrorContext(ctx, "draw proof not stored yet; it is rebuilt on request", "eventId", eventID, "error", err)
 		}
 	}()
 }
@@ -542,26 +544,6 @@ func (s *Service) storeProof(ctx context.Context, eventID uuid.UUID) error {
 	})
 	pr.CloseWithError(err)
 	return err
-}
-
-// OpenProof returns the stored proof bundle, rebuilding it when the blob is
-// missing (an upload still running or failed after the draw).
-func (s *Service) OpenProof(ctx context.Context, eventID uuid.UUID) (io.ReadCloser, error) {
-	if _, err := s.drawLog(ctx, s.db, eventID); err != nil {
-		return nil, err
-	}
-	s.proofs.Wait() // an upload of this process still running: let it land first
-	resp, err := s.blobs.DownloadStream(ctx, s.cfg.ProofContainer, proofBlobName(eventID), nil)
-	if bloberror.HasCode(err, bloberror.BlobNotFound, bloberror.ContainerNotFound) {
-		if err := s.storeProof(ctx, eventID); err != nil {
-			return nil, err
-		}
-		resp, err = s.blobs.DownloadStream(ctx, s.cfg.ProofContainer, proofBlobName(eventID), nil)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("participation: proof: %w", err)
-	}
-	return resp.Body, nil
 }
 
 // Purge erases the personal data of events that ended long enough ago:

@@ -37,6 +37,12 @@ const (
 	CodeNoAlternate  = "PART_011" // no alternate left to promote
 	CodeNotWinner    = "PART_012" // disqualifying someone who is not a current winner
 	CodePurged       = "PART_013" // a draw on an event whose personal data was purged
+	// CodeProofBuilding (503, Retry-After): the proof bundle is being
+	// (re)built by one caller; come back shortly (proof.go).
+	CodeProofBuilding = "PROOF_001"
+	// CodeExportBusy (429, Retry-After): the owner has ExportsPerOwner
+	// exports running (export.go).
+	CodeExportBusy = "EXPORT_001"
 )
 
 // Entry channels and sources.
@@ -64,6 +70,17 @@ type Config struct {
 	// PhoneTokens checks the verification token of an event with
 	// verifyPhone (shared/phoneverify); nil refuses such entries.
 	PhoneTokens PhoneTokens
+	// ProofBuildTimeout bounds one build of a proof bundle and is the TTL
+	// of its cross-instance lock (DRAW_PROOF_BUILD_SECONDS; 120 s).
+	ProofBuildTimeout time.Duration
+	// ExportsPerOwner caps an owner's concurrent CSV exports
+	// (EXPORT_MAX_PER_OWNER; 2), ExportWriteTimeout the time one chunk of
+	// an export may take to reach the client (EXPORT_WRITE_TIMEOUT_SECONDS;
+	// 30 s) and ExportMaxDuration a whole download (EXPORT_MAX_SECONDS;
+	// 240 s, below host.json's functionTimeout; the slot's lease).
+	ExportsPerOwner    int
+	ExportWriteTimeout time.Duration
+	ExportMaxDuration  time.Duration
 }
 
 // EventReader is the events domain's API this domain relies on.
@@ -115,6 +132,18 @@ func NewService(db *postgres.DB, rdb *goredis.Client, outbox *queue.Outbox, blob
 	}
 	if cfg.DefaultAlternates <= 0 {
 		cfg.DefaultAlternates = 3
+	}
+	if cfg.ProofBuildTimeout <= 0 {
+		cfg.ProofBuildTimeout = 2 * time.Minute
+	}
+	if cfg.ExportsPerOwner <= 0 {
+		cfg.ExportsPerOwner = 2
+	}
+	if cfg.ExportWriteTimeout <= 0 {
+		cfg.ExportWriteTimeout = 30 * time.Second
+	}
+	if cfg.ExportMaxDuration <= 0 {
+		cfg.ExportMaxDuration = 4 * time.Minute
 	}
 	return &Service{db: db, rdb: rdb, outbox: outbox, blobs: blobs, events: events, limiter: redis.NewLimiter(rdb), log: log, now: now, cfg: cfg}
 }

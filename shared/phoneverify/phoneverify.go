@@ -69,6 +69,9 @@ type Config struct {
 	// ConfirmsPerClient bounds code checks per client address per hour
 	// (0: 5 × SendsPerClient, off when that is 0).
 	ConfirmsPerClient int
+	// Stores records a store's verified line (storephone.go); nil refuses
+	// store verification.
+	Stores Stores
 }
 
 // Events is the events domain's API this package reads.
@@ -118,11 +121,11 @@ type Verified struct {
 
 // Keys. Event and phone are in the code's keys, so one phone can verify
 // for two events at once; the token key is the token's hash.
-func (s *Service) codeKey(id uuid.UUID, ph string) string {
-	return s.cfg.KeyPrefix + "code:" + id.String() + ":" + ph
+func (s *Service) codeKey(scope, ph string) string {
+	return s.cfg.KeyPrefix + "code:" + scope + ":" + ph
 }
-func (s *Service) gateKey(id uuid.UUID, ph string) string {
-	return s.cfg.KeyPrefix + "gate:" + id.String() + ":" + ph
+func (s *Service) gateKey(scope, ph string) string {
+	return s.cfg.KeyPrefix + "gate:" + scope + ":" + ph
 }
 func (s *Service) countKey(kind, who string, now time.Time) string {
 	return s.cfg.KeyPrefix + kind + ":" + who + ":" + strconv.FormatInt(now.Unix()/int64(window/time.Second), 10)
@@ -145,11 +148,18 @@ func (s *Service) Send(ctx context.Context, eventID uuid.UUID, rawPhone, clientI
 	if err != nil {
 		return Sent{}, err
 	}
-	// The first write: the per-client count.
+	return s.sendCode(ctx, eventID.String(), ph, clientIP, now, func(code string) string {
+		return fmt.Sprintf("[%s] 이벤트 참여 인증번호는 %s 입니다. %d분 안에 입력해 주세요.", clipStore(snap.StoreName), code, int(CodeTTL/time.Minute))
+	})
+}
+
+// sendCode texts a new code for (scope, phone): an event's id, or a
+// store's (storephone.go). The per-client count is the first write.
+func (s *Service) sendCode(ctx context.Context, scope, ph, clientIP string, now time.Time, text func(code string) string) (Sent, error) {
 	if err := s.count(ctx, "sends:client", clientIP, s.cfg.SendsPerClient, now); err != nil {
 		return Sent{}, err
 	}
-	wait, err := gate.Run(ctx, s.rdb, []string{s.gateKey(eventID, ph)}, now.UnixMilli(), ResendGap.Milliseconds()).Int64()
+	wait, err := gate.Run(ctx, s.rdb, []string{s.gateKey(scope, ph)}, now.UnixMilli(), ResendGap.Milliseconds()).Int64()
 	if err != nil {
 		return Sent{}, fmt.Errorf("phoneverify: resend gate: %w", err)
 	}
@@ -158,7 +168,7 @@ func (s *Service) Send(ctx context.Context, eventID uuid.UUID, rawPhone, clientI
 		return Sent{}, apperr.New(apperr.TooMany, CodeResendTooSoon, fmt.Sprintf("a code was just sent; you can ask again in %d seconds", secs)).
 			With("retryAfterSeconds", secs)
 	}
-	if err := s.count(ctx, "sends:phone", eventID.String()+":"+ph, s.cfg.SendsPerPhone, now); err != nil {
+	if err := s.count(ctx, "sends:phone", scope+":"+ph, s.cfg.SendsPerPhone, now); err != nil {
 		return Sent{}, err
 	}
 	code, err := newCode()
@@ -169,7 +179,7 @@ func (s *Service) Send(ctx context.Context, eventID uuid.UUID, rawPhone, clientI
 	if _, err := rand.Read(salt); err != nil {
 		return Sent{}, err
 	}
-	key := s.codeKey(eventID, ph)
+	key := s.codeKey(scope, ph)
 	pipe := s.rdb.TxPipeline()
 	pipe.Del(ctx, key)
 	pipe.HSet(ctx, key, "hash", hashCode(salt, code), "salt", hex.EncodeToString(salt), "tries", 0,
@@ -178,11 +188,10 @@ func (s *Service) Send(ctx context.Context, eventID uuid.UUID, rawPhone, clientI
 	if _, err := pipe.Exec(ctx); err != nil {
 		return Sent{}, fmt.Errorf("phoneverify: store code: %w", err)
 	}
-	text := fmt.Sprintf("[%s] 이벤트 참여 인증번호는 %s 입니다. %d분 안에 입력해 주세요.", clipStore(snap.StoreName), code, int(CodeTTL/time.Minute))
-	if _, err := s.sms.SendSMS(ctx, messaging.SMS{To: ph, Text: text}); err != nil {
+	if _, err := s.sms.SendSMS(ctx, messaging.SMS{To: ph, Text: text(code)}); err != nil {
 		// The customer may ask again at once: drop the code and the gate.
-		s.rdb.Del(context.WithoutCancel(ctx), key, s.gateKey(eventID, ph))
-		s.log.WarnContext(ctx, "verification code not sent", "eventId", eventID, "phone", phone.Mask(ph), "error", err)
+		s.rdb.Del(context.WithoutCancel(ctx), key, s.gateKey(scope, ph))
+		s.log.WarnContext(ctx, "verification code not sent", "scope", scope, "phone", phone.Mask(ph), "error", err)
 		if messaging.IsRetryable(err) {
 			return Sent{}, apperr.Wrap(err, apperr.Unavailable, CodeSendFailed, "the code could not be sent just now; please try again")
 		}
@@ -191,56 +200,32 @@ func (s *Service) Send(ctx context.Context, eventID uuid.UUID, rawPhone, clientI
 	return Sent{ExpiresInSeconds: int(CodeTTL / time.Second), ResendAfterSeconds: int(ResendGap / time.Second)}, nil
 }
 
-// Confirm checks a code and, when it is right, issues a token for the
-// event and phone. Refusals: the event's, PHONE_011, PHONE_001, PHONE_006,
-// PHONE_004, PHONE_003 (with remainingTries), PHONE_005, VALIDATION_001.
-func (s *Service) Confirm(ctx context.Context, eventID uuid.UUID, rawPhone, code, clientIP string) (Verified, error) {
-	ph, err := normalize(rawPhone)
+// checkInput normalises the phone and checks the code's shape.
+func checkInput(rawPhone, code string) (string, string, error) {
+	ph, err := phone.Normalize(rawPhone)
 	code = strings.TrimSpace(code)
 	var v apperr.Validation
 	if err != nil {
 		v.Addf("phoneNumber", "must be a Korean mobile number (010-1234-5678)")
 	}
 	v.Check(len(code) == codeLen && strings.Trim(code, "0123456789") == "", "code", "must be the %d digits sent by SMS", codeLen)
-	if err := v.Err(); err != nil {
+	return ph, code, v.Err()
+}
+
+// Confirm checks a code and, when it is right, issues a token for the
+// event and phone. Refusals: the event's, PHONE_011, PHONE_001, PHONE_006,
+// PHONE_004, PHONE_003 (with remainingTries), PHONE_005, VALIDATION_001.
+func (s *Service) Confirm(ctx context.Context, eventID uuid.UUID, rawPhone, code, clientIP string) (Verified, error) {
+	ph, code, err := checkInput(rawPhone, code)
+	if err != nil {
 		return Verified{}, err
 	}
 	now := s.now()
 	if _, err := s.openEvent(ctx, eventID, now); err != nil {
 		return Verified{}, err
 	}
-	if err := s.count(ctx, "confirms:client", clientIP, s.cfg.ConfirmsPerClient, now); err != nil {
+	if err := s.checkCode(ctx, eventID.String(), ph, code, clientIP, now); err != nil {
 		return Verified{}, err
-	}
-	key := s.codeKey(eventID, ph)
-	got, err := s.rdb.HMGet(ctx, key, "hash", "salt", "expires").Result()
-	if err != nil {
-		return Verified{}, fmt.Errorf("phoneverify: read code: %w", err)
-	}
-	hash, _ := got[0].(string)
-	saltHex, _ := got[1].(string)
-	expires, _ := strconv.ParseInt(fmt.Sprint(got[2]), 10, 64)
-	salt, _ := hex.DecodeString(saltHex)
-	if hash == "" || now.UnixMilli() >= expires {
-		if hash != "" {
-			s.rdb.Del(ctx, key)
-		}
-		return Verified{}, apperr.New(apperr.Invalid, CodeNoCode, "no code is waiting for this number, or it expired: ask for a new one")
-	}
-	ok := hmac.Equal([]byte(hash), []byte(hashCode(salt, code)))
-	res, err := attempt.Run(ctx, s.rdb, []string{key}, hash, boolArg(ok), MaxTries).Int64()
-	if err != nil {
-		return Verified{}, fmt.Errorf("phoneverify: check code: %w", err)
-	}
-	switch {
-	case res == -1: // gone meanwhile (used, replaced or expired)
-		return Verified{}, apperr.New(apperr.Invalid, CodeNoCode, "no code is waiting for this number, or it expired: ask for a new one")
-	case res == -2:
-		return Verified{}, apperr.New(apperr.TooMany, CodeTooManyTries, fmt.Sprintf("%d wrong codes: this code no longer works; ask for a new one", MaxTries)).
-			With("remainingTries", 0)
-	case res > 0:
-		return Verified{}, apperr.New(apperr.Invalid, CodeWrongCode, fmt.Sprintf("wrong code; %d tries left", res)).
-			With("remainingTries", int(res))
 	}
 	token, err := newToken()
 	if err != nil {
@@ -251,6 +236,45 @@ func (s *Service) Confirm(ctx context.Context, eventID uuid.UUID, rawPhone, code
 		return Verified{}, fmt.Errorf("phoneverify: store token: %w", err)
 	}
 	return Verified{VerificationToken: token, ExpiresInSeconds: int(s.cfg.TokenTTL / time.Second)}, nil
+}
+
+// checkCode settles one try of the code pending for (scope, phone): nil
+// when right (the code is used up).
+func (s *Service) checkCode(ctx context.Context, scope, ph, code, clientIP string, now time.Time) error {
+	if err := s.count(ctx, "confirms:client", clientIP, s.cfg.ConfirmsPerClient, now); err != nil {
+		return err
+	}
+	key := s.codeKey(scope, ph)
+	got, err := s.rdb.HMGet(ctx, key, "hash", "salt", "expires").Result()
+	if err != nil {
+		return fmt.Errorf("phoneverify: read code: %w", err)
+	}
+	hash, _ := got[0].(string)
+	saltHex, _ := got[1].(string)
+	expires, _ := strconv.ParseInt(fmt.Sprint(got[2]), 10, 64)
+	salt, _ := hex.DecodeString(saltHex)
+	if hash == "" || now.UnixMilli() >= expires {
+		if hash != "" {
+			s.rdb.Del(ctx, key)
+		}
+		return apperr.New(apperr.Invalid, CodeNoCode, "no code is waiting for this number, or it expired: ask for a new one")
+	}
+	ok := hmac.Equal([]byte(hash), []byte(hashCode(salt, code)))
+	res, err := attempt.Run(ctx, s.rdb, []string{key}, hash, boolArg(ok), MaxTries).Int64()
+	if err != nil {
+		return fmt.Errorf("phoneverify: check code: %w", err)
+	}
+	switch {
+	case res == -1: // gone meanwhile (used, replaced or expired)
+		return apperr.New(apperr.Invalid, CodeNoCode, "no code is waiting for this number, or it expired: ask for a new one")
+	case res == -2:
+		return apperr.New(apperr.TooMany, CodeTooManyTries, fmt.Sprintf("%d wrong codes: this code no longer works; ask for a new one", MaxTries)).
+			With("remainingTries", 0)
+	case res > 0:
+		return apperr.New(apperr.Invalid, CodeWrongCode, fmt.Sprintf("wrong code; %d tries left", res)).
+			With("remainingTries", int(res))
+	}
+	return nil
 }
 
 type tokenClaim struct {

@@ -14,12 +14,12 @@ import (
 )
 
 const userColumns = `u.id, s.id, u.name, u.email, u.phone_number, u.password_hash, u.role, u.status,
-	u.version, u.failed_logins, u.locked_until, s.name, s.industry, s.address, s.business_hours`
+	u.version, u.failed_logins, u.locked_until, s.name, s.industry, s.address, s.business_hours, s.verified_phone`
 
 func scanUser(row pgx.Row) (userRow, error) {
 	var u userRow
 	err := row.Scan(&u.ID, &u.StoreID, &u.Name, &u.Email, &u.Phone, &u.PasswordHash, &u.Role, &u.Status,
-		&u.Version, &u.FailedLogins, &u.LockedUntil, &u.StoreName, &u.Industry, &u.Address, &u.BusinessHours)
+		&u.Version, &u.FailedLogins, &u.LockedUntil, &u.StoreName, &u.Industry, &u.Address, &u.BusinessHours, &u.VerifiedPhone)
 	return u, err
 }
 

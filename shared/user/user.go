@@ -57,6 +57,9 @@ type Store struct {
 	// Phone is the owner's number, the store's contact line for channels
 	// that need one (RINGOBIZ); not part of the store's JSON.
 	Phone string `json:"-"`
+	// VerifiedPhoneNumber is the store's own line, proved by an SMS code
+	// (storephone.go): the only number a ringback message may go on.
+	VerifiedPhoneNumber *string `json:"verifiedPhoneNumber"`
 }
 
 // Profile is the owner as they see themselves.
@@ -125,6 +128,7 @@ type userRow struct {
 	Industry      string
 	Address       string
 	BusinessHours *string
+	VerifiedPhone *string
 }
 
 func (u userRow) profile() Profile {
@@ -135,7 +139,7 @@ func (u userRow) profile() Profile {
 }
 
 func (u userRow) store() Store {
-	return Store{StoreID: u.StoreID, UserID: u.ID, Name: u.StoreName, Industry: u.Industry, Address: u.Address, BusinessHours: u.BusinessHours, Phone: u.Phone}
+	return Store{StoreID: u.StoreID, UserID: u.ID, Name: u.StoreName, Industry: u.Industry, Address: u.Address, BusinessHours: u.BusinessHours, Phone: u.Phone, VerifiedPhoneNumber: u.VerifiedPhone}
 }
 
 func runes(s string) int { return utf8.RuneCountInString(s) }

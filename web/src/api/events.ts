@@ -1,6 +1,6 @@
 // The public calls the two pages make.
 
-import { json, request } from "./client";
+import { ApiError, json, request } from "./client";
 import type { ApiPath, EventPublic, EventResults, PhoneCodeSent, PhoneVerified, Receipt, Source, Submission, ViewRecord } from "./types";
 
 /** The URL of a documented path (servers: /api/v1) with its {eventId}. */
@@ -20,10 +20,21 @@ export const confirmPhoneCode = (eventId: string, phoneNumber: string, code: str
 
 export const submitEntry = (eventId: string, body: Submission) => json<Receipt>("POST", url("/events/{eventId}/participate", eventId), body);
 
-/** The proof bundle exactly as served: the text is what the download offers. */
-export async function getProofText(eventId: string): Promise<string> {
-  const res = await request("GET", url("/public/events/{eventId}/draw-proof", eventId));
-  return res.text();
+/**
+ * The proof bundle exactly as served: the text is what the download offers.
+ * While the server is (re)building it, it answers 503 PROOF_001 with
+ * Retry-After: wait that long (capped) and ask again, a few times.
+ */
+export async function getProofText(eventId: string, sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))): Promise<string> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const res = await request("GET", url("/public/events/{eventId}/draw-proof", eventId));
+      return await res.text();
+    } catch (e) {
+      if (!(e instanceof ApiError) || e.code !== "PROOF_001" || attempt >= 5) throw e;
+      await sleep(Math.min(e.retryAfter ?? 5, 10) * 1000);
+    }
+  }
 }
 
 /**

@@ -16,7 +16,8 @@ const SCREENS: Record<string, { ops: string[]; message: (e: unknown) => string }
   },
   "dashboard, events": { ops: ["UserAnalytics", "EventList"], message: messageOf },
   funnel: {
-    ops: ["EventCreate", "EventGet", "RecommendationRequest", "RecommendationSelect", "ImageRequest", "ImageList", "ImageSelect", "ImageEdit", "ChannelSelect", "EventUpdate", "EventPublish", "JobGet"],
+    ops: ["EventCreate", "EventGet", "RecommendationRequest", "RecommendationSelect", "ImageRequest", "ImageList", "ImageSelect", "ImageEdit", "ChannelSelect", "EventUpdate", "EventPublish", "JobGet",
+      "StorePhoneVerificationStart", "StorePhoneVerificationConfirm"],
     message: funnelMessage,
   },
   "event, participants, draw": {

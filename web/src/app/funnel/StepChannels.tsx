@@ -4,22 +4,30 @@
 // {scheduledTime, hashtags} } }). The API's field errors
 // (settings.RINGOBIZ.phoneNumber, ...) are shown beside their fields.
 
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { funnel as t } from "../../i18n/console";
 import { Button, Field, descId } from "../ui";
-import { selectChannels } from "./api";
-import { FunnelError, apiFieldErrors, fieldMessage, useSingleFlight } from "./common";
+import { confirmStoreLine, getStoreLine, selectChannels, sendStoreLineCode } from "./api";
+import { ApiError } from "../../api/client";
+import { FunnelError, apiFieldErrors, fieldMessage, funnelMessage, useSingleFlight } from "./common";
 import { CHANNELS, RADII, SNS, TIME_SLOTS, channelFormOf, channelRequest, fieldErrorMap, type ChannelForm, unplacedErrors } from "./state";
 import type { StepProps } from "./props";
 import type { Channel } from "./types";
 
-/** The form's own checks, keyed like the API's errors without `settings.`. */
-export function checkChannels(f: ChannelForm, now = Date.now()): Record<string, string> {
+const digits = (s: string) => s.replace(/[\s\-().]/g, "");
+
+/**
+ * The form's own checks, keyed like the API's errors without `settings.`.
+ * `line` is the store's verified number (undefined while unknown: the
+ * server then decides, RINGO_001/RINGO_002).
+ */
+export function checkChannels(f: ChannelForm, now = Date.now(), line?: string | null): Record<string, string> {
   const e: Record<string, string> = {};
   if (f.selected.length === 0) e.channels = t.chooseChannel;
   if (f.selected.includes("RINGOBIZ")) {
-    const d = f.ringoPhone.replace(/[\s\-().]/g, "");
+    const d = digits(f.ringoPhone);
     if (!/^0\d{8,10}$/.test(d)) e["RINGOBIZ.phoneNumber"] = t.fieldErrors["RINGOBIZ.phoneNumber"]!;
+    else if (line !== undefined && d !== line) e["RINGOBIZ.phoneNumber"] = t.ringoVerify.needed;
   }
   for (const ch of SNS) {
     if (!f.selected.includes(ch)) continue;
@@ -46,6 +54,11 @@ export function StepChannels({ draft, setDraft, go }: StepProps) {
   const [errs, setErrs] = useState<Record<string, string>>({});
   const [error, setError] = useState<unknown>(null);
   const [pending, run] = useSingleFlight();
+  // The store's verified line: undefined until known (or when it cannot be read).
+  const [line, setLine] = useState<string | null | undefined>(undefined);
+  useEffect(() => {
+    getStoreLine().then(setLine, () => setLine(undefined));
+  }, []);
 
   const on = (ch: Channel) => f.selected.includes(ch);
   const toggle = (ch: Channel) =>
@@ -61,7 +74,7 @@ export function StepChannels({ draft, setDraft, go }: StepProps) {
 
   const submit = () =>
     run(async () => {
-      const local = checkChannels(f);
+      const local = checkChannels(f, Date.now(), line);
       setErrs(local);
       setError(null);
       if (Object.keys(local).length) return focusError(local);
@@ -70,6 +83,10 @@ export function StepChannels({ draft, setDraft, go }: StepProps) {
         go(7);
       } catch (e) {
         const fe = fieldErrorMap(apiFieldErrors(e), fieldMessage, "settings.");
+        if (e instanceof ApiError && (e.code === "RINGO_001" || e.code === "RINGO_002")) {
+          fe["RINGOBIZ.phoneNumber"] = funnelMessage(e);
+          setLine(e.code === "RINGO_001" ? null : line ?? null);
+        }
         setErrs(fe);
         setError(e);
         focusError(fe);
@@ -127,7 +144,11 @@ export function StepChannels({ draft, setDraft, go }: StepProps) {
                   <>
                     <Field id="ringo-phone" label={t.ringoPhone} hint={t.ringoPhoneHint} required type="tel" inputMode="tel" autoComplete="tel"
                       value={f.ringoPhone} error={errs["RINGOBIZ.phoneNumber"]} onInput={put("ringoPhone")} />
-                    <Field type="text" id="ringo-message" label={t.ringoMessage} value={f.ringoMessage} maxLength={200} error={errs["RINGOBIZ.message"]}
+                    <StoreLineCheck phone={f.ringoPhone} line={line} onVerified={(n) => {
+                      setLine(n);
+                      setErrs(({ ["RINGOBIZ.phoneNumber"]: _, ...rest }) => rest);
+                    }} />
+                    <Field type="text" id="ringo-message" label={t.ringoMessage} value={f.ringoMessage} maxLength={100} error={errs["RINGOBIZ.message"]}
                       onInput={put("ringoMessage")} />
                   </>
                 )}
@@ -182,4 +203,58 @@ function focusError(errs: Record<string, string>) {
     if (id) queueMicrotask(() => document.getElementById(id)?.focus());
     return;
   }
+}
+
+/**
+ * The store's line proved inline (인증번호 받기 → 인증번호 → 확인): shown while
+ * the number typed is not the store's verified one. A right code makes it
+ * the store's verified line (StorePhoneVerificationConfirm).
+ */
+function StoreLineCheck({ phone, line, onVerified }: { phone: string; line: string | null | undefined; onVerified: (n: string | null) => void }) {
+  const [sent, setSent] = useState(false);
+  const [code, setCode] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const [pending, run] = useSingleFlight();
+  const d = digits(phone);
+  if (line && d === line) return <p class="hint" role="status">{t.ringoVerify.verified(phone || line)}</p>;
+  const send = () =>
+    run(async () => {
+      setError(null);
+      try {
+        await sendStoreLineCode(phone);
+        setSent(true);
+      } catch (e) {
+        setError(funnelMessage(e));
+      }
+    });
+  const confirm = () =>
+    run(async () => {
+      setError(null);
+      if (!/^\d{6}$/.test(code.trim())) return setError(t.ringoVerify.badCode);
+      try {
+        onVerified(await confirmStoreLine(phone, code.trim()));
+        setSent(false);
+        setCode("");
+      } catch (e) {
+        setError(funnelMessage(e));
+      }
+    });
+  return (
+    <div class="funnel-verify" role="group" aria-labelledby="ringo-verify-title">
+      <p id="ringo-verify-title"><strong>{t.ringoVerify.title}</strong></p>
+      <p class="hint">{t.ringoVerify.lead}</p>
+      <Button variant="secondary" busy={pending && !sent} onClick={() => void send()}>{sent ? t.ringoVerify.resend : t.ringoVerify.send}</Button>
+      {sent && (
+        <>
+          <p class="hint" role="status">{t.ringoVerify.sent}</p>
+          <div class="funnel-row">
+            <Field type="text" id="ringo-code" label={t.ringoVerify.code} inputMode="numeric" autoComplete="one-time-code" maxLength={6} value={code}
+              onInput={(e: { currentTarget: HTMLInputElement }) => setCode(e.currentTarget.value)} />
+            <Button busy={pending} onClick={() => void confirm()}>{t.ringoVerify.confirm}</Button>
+          </div>
+        </>
+      )}
+      {error && <p class="error" role="alert">{error}</p>}
+    </div>
+  );
 }

@@ -30,3 +30,15 @@ export const selectChannels = (id: string, body: ChannelSelect) => api<Draft>("P
 export const updateDraft = (id: string, body: DraftUpdate) => api<Draft>("PUT", ev(id), body);
 /** EventPublish */
 export const publishDraft = (id: string) => api<Draft>("POST", `${ev(id)}/publish`);
+
+/** The store's verified line (UserProfileGet's store.verifiedPhoneNumber). */
+export const getStoreLine = () =>
+  api<{ store: { verifiedPhoneNumber?: string | null } }>("GET", "/api/v1/users/profile").then((p) => p.store.verifiedPhoneNumber ?? null);
+/** StorePhoneVerificationStart */
+export const sendStoreLineCode = (phoneNumber: string) =>
+  api<{ expiresInSeconds: number; resendAfterSeconds: number }>("POST", "/api/v1/users/store/phone-verifications", { phoneNumber });
+/** StorePhoneVerificationConfirm */
+export const confirmStoreLine = (phoneNumber: string, code: string) =>
+  api<{ verifiedPhoneNumber?: string | null }>("POST", "/api/v1/users/store/phone-verifications/confirm", { phoneNumber, code }).then(
+    (s) => s.verifiedPhoneNumber ?? null,
+  );

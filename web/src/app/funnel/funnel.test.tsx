@@ -326,6 +326,33 @@ describe("step 6: channels", () => {
     expect(phone.value).toBe("02-123-4567");
   });
 
+  it("links RINGOBIZ only to the store's verified line: 인증번호 받기, 인증번호, 확인, then saves", async () => {
+    on(`GET ${ev}`, json(200, withPoster()));
+    on("GET /api/v1/users/profile", json(200, { store: { verifiedPhoneNumber: null } }));
+    on("POST /api/v1/users/store/phone-verifications", json(202, { expiresInSeconds: 180, resendAfterSeconds: 60 }));
+    on("POST /api/v1/users/store/phone-verifications/confirm", json(200, { storeId: "s1", verifiedPhoneNumber: "01055551234" }));
+    on(`PUT ${ev}/channels`, json(200, withPoster()));
+    await open(`/app/events/new?id=${EVENT_ID}&step=6`);
+    await act(() => input("ch-RINGOBIZ").click());
+    await type(input("ringo-phone"), "010-5555-1234");
+    await act(() => button(t.saveChannels).click());
+    await settle();
+    expect(describedText(input("ringo-phone"))).toContain(t.ringoVerify.needed);
+    expect(count("PUT", "/channels")).toBe(0);
+    await act(() => button(t.ringoVerify.send).click());
+    await settle();
+    expect(calls.find((c) => c.path.endsWith("/phone-verifications"))!.body).toEqual({ phoneNumber: "010-5555-1234" });
+    expect(root.textContent).toContain(t.ringoVerify.sent);
+    await type(input("ringo-code"), "123456");
+    await act(() => button(t.ringoVerify.confirm).click());
+    await settle();
+    expect(calls.find((c) => c.path.endsWith("/confirm"))!.body).toEqual({ phoneNumber: "010-5555-1234", code: "123456" });
+    expect(root.textContent).toContain(t.ringoVerify.verified("010-5555-1234"));
+    await act(() => button(t.saveChannels).click());
+    await settle();
+    expect(count("PUT", "/channels")).toBe(1);
+  });
+
   it("checks locally before sending", async () => {
     on(`GET ${ev}`, json(200, withPoster()));
     await open(`/app/events/new?id=${EVENT_ID}&step=6`);
