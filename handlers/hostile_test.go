@@ -25,20 +25,15 @@ var poisons = []struct{ name, text, json string }{
 	{"control character", "a\x07b", `a\u0007b`},
 }
 
-// specOp is what the walk needs of one operation in docs/openapi.yaml.
-type specOp struct {
-	query []string // query parameter names
-	body  []string // request body fields holding text: "name", "styles[0]"
-}
-
-// specOps reads every operation's query parameters and text body fields.
-func specOps(t *testing.T) map[string]specOp {
+// specTree is docs/openapi.yaml as a tree, with a resolver that follows
+// $ref chains to the node they name.
+func specTree(t *testing.T) (map[string]any, func(any) map[string]any) {
 	t.Helper()
 	var root map[string]any
 	if err := yaml.Unmarshal(readOpenAPI(t), &root); err != nil {
 		t.Fatal(err)
 	}
-	resolve := func(n any) map[string]any {
+	return root, func(n any) map[string]any {
 		m, _ := n.(map[string]any)
 		for m != nil && m["$ref"] != nil {
 			var cur any = root
@@ -49,6 +44,18 @@ func specOps(t *testing.T) map[string]specOp {
 		}
 		return m
 	}
+}
+
+// specOp is what the walk needs of one operation in docs/openapi.yaml.
+type specOp struct {
+	query []string // query parameter names
+	body  []string // request body fields holding text: "name", "styles[0]"
+}
+
+// specOps reads every operation's query parameters and text body fields.
+func specOps(t *testing.T) map[string]specOp {
+	t.Helper()
+	root, resolve := specTree(t)
 	out := map[string]specOp{}
 	for _, item := range root["paths"].(map[string]any) {
 		for _, op := range item.(map[string]any) {

@@ -10,28 +10,13 @@ import (
 	"testing"
 
 	"github.com/google/uuid"
-	"go.yaml.in/yaml/v3"
 )
 
 // specBodyFields lists every operation's request body properties, of any
 // type, and its query parameters.
 func specBodyFields(t *testing.T) (map[string][]string, map[string][]string) {
 	t.Helper()
-	var root map[string]any
-	if err := yaml.Unmarshal(readOpenAPI(t), &root); err != nil {
-		t.Fatal(err)
-	}
-	resolve := func(n any) map[string]any {
-		m, _ := n.(map[string]any)
-		for m != nil && m["$ref"] != nil {
-			var cur any = root
-			for _, p := range strings.Split(strings.TrimPrefix(m["$ref"].(string), "#/"), "/") {
-				cur = cur.(map[string]any)[p]
-			}
-			m, _ = cur.(map[string]any)
-		}
-		return m
-	}
+	root, resolve := specTree(t)
 	body, query := map[string][]string{}, map[string][]string{}
 	for _, item := range root["paths"].(map[string]any) {
 		for _, op := range item.(map[string]any) {
