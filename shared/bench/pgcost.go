@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5/pgxpool"
 	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/eventmkt/backend/shared/apperr"
@@ -192,14 +193,20 @@ func drive(n, c int, job func(i int)) ([]time.Duration, time.Duration) {
 
 // rtCounter is a go-redis hook counting round trips: one per Process (a
 // command, a script's EVALSHA or its EVAL fallback each) and one per
-// ProcessPipeline (a pipeline or MULTI/EXEC). all counts every call on the
-// client; a call whose context carries a *atomic.Int64 under hotKey{} also
-// counts there.
+// ProcessPipeline (a pipeline or MULTI/EXEC). A new connection's set-up
+// (HELLO, SELECT, CLIENT SETINFO, AUTH) also passes the hooks, under the
+// context of the call that dialed; it is per connection, not per submit,
+// and is not counted. all counts every call on the client; a call whose
+// context carries a *atomic.Int64 under hotKey{} also counts there.
 type rtCounter struct{ all atomic.Int64 }
 
 type hotKey struct{}
 
-func (h *rtCounter) count(ctx context.Context) {
+func (h *rtCounter) count(ctx context.Context, cmd goredis.Cmder) {
+	switch cmd.Name() {
+	case "hello", "select", "client", "auth":
+		return
+	}
 	h.all.Add(1)
 	if c, ok := ctx.Value(hotKey{}).(*atomic.Int64); ok {
 		c.Add(1)
@@ -210,14 +217,20 @@ func (h *rtCounter) DialHook(next goredis.DialHook) goredis.DialHook { return ne
 
 func (h *rtCounter) ProcessHook(next goredis.ProcessHook) goredis.ProcessHook {
 	return func(ctx context.Context, cmd goredis.Cmder) error {
-		h.count(ctx)
+		h.count(ctx, cmd)
 		return next(ctx, cmd)
 	}
 }
 
 func (h *rtCounter) ProcessPipelineHook(next goredis.ProcessPipelineHook) goredis.ProcessPipelineHook {
 	return func(ctx context.Context, cmds []goredis.Cmder) error {
-		h.count(ctx)
+		if len(cmds) > 0 {
+			c := cmds[0]
+			if c.Name() == "multi" && len(cmds) > 1 { // MULTI/EXEC: its first real command
+				c = cmds[1]
+			}
+			h.count(ctx, c)
+		}
 		return next(ctx, cmds)
 	}
 }
@@ -240,6 +253,7 @@ type walUse struct {
 // probe reads a phase's Postgres counters before and after its run.
 type probe struct {
 	env   *Env
+	slot  *pgxpool.Conn // holds the temporary replication slot
 	ticks map[int]int64 // backend pid -> utime+stime at the start
 	lsn   string
 	err   string
@@ -295,7 +309,17 @@ func startProbe(ctx context.Context, env *Env) (*probe, error) {
 	if comm, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/comm"); err != nil || strings.TrimSpace(string(comm)) != "postgres" {
 		p.err = "Postgres's processes are not readable in /proc on this machine"
 	}
+	// A temporary physical replication slot keeps the run's WAL from being
+	// recycled by a checkpoint before pg_walinspect reads it (dropped in
+	// stop, or with its session).
 	_, _ = env.DB.Exec(ctx, `CREATE EXTENSION IF NOT EXISTS pg_walinspect`)
+	if c, err := env.DB.Acquire(ctx); err == nil {
+		if _, err := c.Exec(ctx, `SELECT pg_create_physical_replication_slot($1, true, true)`, env.dbName); err != nil {
+			c.Release()
+		} else {
+			p.slot = c
+		}
+	}
 	if p.err == "" {
 		t, err := p.backendTicks(ctx)
 		if err != nil {
@@ -335,7 +359,18 @@ func (p *probe) stop(ctx context.Context) (cpuUse, walUse, error) {
 	if err != nil {
 		wal.attributed, wal.reason = -1, "pg_walinspect unavailable: "+firstLine(err.Error())
 	}
+	p.close(ctx)
 	return cpu, wal, nil
+}
+
+// close drops the replication slot and gives its connection back (again:
+// nothing).
+func (p *probe) close(ctx context.Context) {
+	if p.slot != nil {
+		_, _ = p.slot.Exec(ctx, `SELECT pg_drop_replication_slot($1)`, p.env.dbName)
+		p.slot.Release()
+		p.slot = nil
+	}
 }
 
 func firstLine(s string) string { return strings.SplitN(s, "\n", 2)[0] }
@@ -376,6 +411,7 @@ func costPhase(ctx context.Context, total, workers int) (costResult, error) {
 	if err != nil {
 		return costResult{}, err
 	}
+	defer p.close(context.WithoutCancel(ctx))
 	var hot atomic.Int64
 	hctx := context.WithValue(ctx, hotKey{}, &hot)
 	allBefore := hook.all.Load()
@@ -447,6 +483,7 @@ func insertPhase(ctx context.Context, rows []entryRow, workers int) (insertResul
 	if err != nil {
 		return insertResult{}, err
 	}
+	defer p.close(context.WithoutCancel(ctx))
 	eventID := [16]byte(uuid.New())
 	day := time.Now().Format("20060102")
 	var failed atomic.Int64
