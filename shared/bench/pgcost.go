@@ -2,6 +2,7 @@ package bench
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -98,7 +99,7 @@ func pgcostSuite(ctx context.Context, _ *Env) ([]Row, error) {
 		v, b := cost.cpu.seconds/accepted*1000, base.cpu.seconds/float64(base.n)*1000
 		cpu.Value, cpu.Baseline, cpu.Ratio = fmt.Sprintf("%.3f s", v), fmt.Sprintf("%.3f s (plain INSERT)", b), fmt.Sprintf("%.2f", v/b)
 	} else {
-		cpu.Figure += " (" + cost.cpu.reason + base.cpu.reason + ")"
+		cpu.Figure += " (" + cmp.Or(cost.cpu.reason, base.cpu.reason) + ")"
 	}
 	rows = append(rows, cpu)
 	wal := Row{Suite: "pgcost", Figure: "WAL bytes / entry (pg_walinspect, the phase's records)", Target: "printed"}
@@ -107,7 +108,7 @@ func pgcostSuite(ctx context.Context, _ *Env) ([]Row, error) {
 		wal.Value, wal.Baseline, wal.Ratio = fmt.Sprintf("%.0f B", v), fmt.Sprintf("%.0f B (plain INSERT)", b), fmt.Sprintf("%.2f", v/b)
 	} else {
 		wal.Value, wal.Baseline = "n/a", "n/a"
-		wal.Figure += " (" + cost.wal.reason + base.wal.reason + ")"
+		wal.Figure += " (" + cmp.Or(cost.wal.reason, base.wal.reason) + ")"
 	}
 	rows = append(rows, wal,
 		Row{Suite: "pgcost", Figure: "WAL bytes / entry, server-wide pg_wal_lsn_diff (other databases' writes included)",
