@@ -352,6 +352,14 @@ func (p *probe) stop(ctx context.Context) (cpuUse, walUse, error) {
 		Scan(&end, &wal.server); err != nil {
 		return cpu, wal, err
 	}
+	// pg_walinspect reads only flushed WAL: wait (up to 2 s; the walwriter
+	// flushes every wal_writer_delay) until the end position is flushed.
+	for deadline := time.Now().Add(2 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		var flushed bool
+		if err := p.env.DB.QueryRow(ctx, `SELECT pg_current_wal_flush_lsn() >= $1::text::pg_lsn`, end).Scan(&flushed); err != nil || flushed || time.Now().After(deadline) {
+			break
+		}
+	}
 	err := p.env.DB.QueryRow(ctx, `WITH r AS (SELECT xid, record_length, block_ref FROM pg_get_wal_records_info($1::text::pg_lsn, $2::text::pg_lsn)),
 		ours AS (SELECT * FROM r WHERE block_ref ~ ('rel [0-9]+/' || (SELECT oid FROM pg_database WHERE datname = current_database()) || '/'))
 		SELECT coalesce(sum(record_length), 0)::bigint FROM r
