@@ -368,8 +368,35 @@ func (p *probe) stop(ctx context.Context) (cpuUse, walUse, error) {
 	if err != nil {
 		wal.attributed, wal.reason = -1, "pg_walinspect unavailable: "+firstLine(err.Error())
 	}
+	if err == nil && os.Getenv("BENCH_PGCOST_DETAIL") != "" {
+		p.walDetail(ctx, end)
+	}
 	p.close(ctx)
 	return cpu, wal, nil
+}
+
+// walDetail prints the phase's WAL by relation and record type to stderr
+// (BENCH_PGCOST_DETAIL=1), for finding where an entry's bytes go.
+func (p *probe) walDetail(ctx context.Context, end string) {
+	rows, err := p.env.DB.Query(ctx, `WITH r AS (SELECT resource_manager, record_type, record_length, fpi_length,
+			substring(block_ref FROM 'rel [0-9]+/' || (SELECT oid FROM pg_database WHERE datname = current_database()) || '/([0-9]+)')::oid AS node
+			FROM pg_get_wal_records_info($1::text::pg_lsn, $2::text::pg_lsn))
+		SELECT coalesce(c.relname, r.node::text, '-'), r.resource_manager || '/' || r.record_type, count(*), sum(r.record_length)::bigint, sum(r.fpi_length)::bigint
+		FROM r LEFT JOIN pg_class c ON c.relfilenode = r.node WHERE r.node IS NOT NULL OR r.resource_manager = 'Transaction'
+		GROUP BY 1, 2 ORDER BY 4 DESC LIMIT 15`, p.lsn, end)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "wal detail:", err)
+		return
+	}
+	defer rows.Close()
+	fmt.Fprintf(os.Stderr, "WAL of %s by relation and record (count, bytes, of which full-page images):\n", p.env.dbName)
+	for rows.Next() {
+		var rel, rec string
+		var n, bytes, fpi int64
+		if rows.Scan(&rel, &rec, &n, &bytes, &fpi) == nil {
+			fmt.Fprintf(os.Stderr, "  %-40s %-28s %8d %12d %12d\n", rel, rec, n, bytes, fpi)
+		}
+	}
 }
 
 // close drops the replication slot and gives its connection back (again:
@@ -440,6 +467,15 @@ func costPhase(ctx context.Context, total, workers int) (costResult, error) {
 	})
 	if n := failed.Load(); n > 0 {
 		return costResult{}, fmt.Errorf("%d submits failed, first: %v", n, firstErr.Load())
+	}
+	if os.Getenv("BENCH_PGCOST_DETAIL") != "" { // the submits' CPU, before the relay's tail
+		if t, err := p.backendTicks(ctx); err == nil {
+			var d int64
+			for pid, n := range t {
+				d += n - p.ticks[pid]
+			}
+			fmt.Fprintf(os.Stderr, "pgcost: backends' CPU at the last submit %.2f s (then the outbox drains)\n", float64(d)/100)
+		}
 	}
 	if err := drainOutbox(ctx, env.DB); err != nil {
 		return costResult{}, err
