@@ -43,6 +43,7 @@ func suites() []Suite {
 		{Name: "analytics", Run: analyticsSuite},
 		{Name: "lighthouse", Run: lighthouseSuite},
 		{Name: "webverify", Run: webVerifySuite},
+		{Name: "pgcost", Run: pgcostSuite}, // issue 18: Postgres work per entry, burst (pgcost.go)
 	}
 }
 
