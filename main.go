@@ -67,7 +67,7 @@ commands:
   package   -exe PATH -out dist/app.zip: zip host.json, the linux handler and functions/* for a zip deploy
   stage     -exe PATH -dir dist/stage: the same layout as a folder, for func start or the devhost
   verify-draw FILE|URL   recompute a draw proof bundle and print OK or the first mismatch
-  bench [SUITE...]   run the performance suites (login plan posters jobs submit draw distribution analytics lighthouse webverify) and print the table
+  bench [SUITE...]   run the performance suites (login plan posters jobs submit draw instances distribution analytics lighthouse webverify) and print the table
   analytics-rebuild -event ID   recompute an event's stats from the raw analytics log
   channel-sim [-addr 127.0.0.1:7072] [-latency-min D] [-latency-max D] [-fail P]
             play the six channels' remote APIs locally (make run starts it)
