@@ -67,7 +67,7 @@ commands:
   package   -exe PATH -out dist/app.zip: zip host.json, the linux handler and functions/* for a zip deploy
   stage     -exe PATH -dir dist/stage: the same layout as a folder, for func start or the devhost
   verify-draw FILE|URL   recompute a draw proof bundle and print OK or the first mismatch
-  bench [SUITE...]   run the performance suites (login plan posters jobs submit draw distribution analytics lighthouse webverify pgcost) and print the table
+  bench [SUITE...]   run the performance suites (login plan posters jobs submit draw instances distribution analytics lighthouse webverify pgcost) and print the table
   analytics-rebuild -event ID   recompute an event's stats from the raw analytics log
   channel-sim [-addr 127.0.0.1:7072] [-latency-min D] [-latency-max D] [-fail P]
             play the six channels' remote APIs locally (make run starts it)
@@ -171,7 +171,7 @@ type app struct {
 
 // wire builds every client and service explicitly; nothing is global.
 func wire(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error) {
-	db, err := postgres.Open(ctx, cfg.PostgresURL, cfg.PostgresMaxConns)
+	db, err := postgres.Open(ctx, cfg.PostgresURL, cfg.PostgresMaxConns, postgres.WithExecMode(postgres.ExecModes[cfg.PostgresExecMode]))
 	if err != nil {
 		return nil, err
 	}
@@ -312,13 +312,19 @@ func messagingSender(cfg config.Config) *messaging.NHN {
 }
 
 // migrate applies the migrations. Settings come from the environment, then
-// local.settings.json (or its example) in the working directory.
+// local.settings.json (or its example) in the working directory. It connects
+// to POSTGRES_DIRECT_URL (the server's own port: the migrator holds a session
+// advisory lock, which PgBouncer in transaction mode cannot keep), falling
+// back to POSTGRES_URL.
 func migrate(ctx context.Context, stdout io.Writer) error {
 	lookup, err := config.WithLocalSettings(config.LocalSettingsPath("."))
 	if err != nil {
 		lookup = config.Env()
 	}
-	url, ok := lookup("POSTGRES_URL")
+	url, ok := lookup("POSTGRES_DIRECT_URL")
+	if !ok || url == "" {
+		url, ok = lookup("POSTGRES_URL")
+	}
 	if !ok || url == "" {
 		return errors.New("setting POSTGRES_URL: missing")
 	}

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Makes sure Postgres, Redis and Azurite answer on their local addresses.
+# Makes sure Postgres, PgBouncer, Redis and Azurite answer on their local addresses.
 # Services already running are used as they are; otherwise private instances
 # are started from the installed binaries under .local/ (Debian packages are
 # installed when a binary is missing). Safe to run again: it only starts what
 # is down.
 #
-#   scripts/services.sh          ensure all three
+#   scripts/services.sh          ensure all four
 #   scripts/services.sh stop     stop the private instances this script started
 #   scripts/services.sh browser  install Chromium and the Nanum fonts when missing (web tests)
 set -euo pipefail
@@ -13,6 +13,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 LOCAL="$ROOT/.local"
 PG_PORT=${PG_PORT:-5432}
+PGBOUNCER_PORT=${PGBOUNCER_PORT:-6432}
 REDIS_PORT=${REDIS_PORT:-6379}
 BLOB_PORT=10000 QUEUE_PORT=10001 TABLE_PORT=10002
 mkdir -p "$LOCAL"
@@ -72,6 +73,55 @@ ensure_postgres() {
   wait_port "$PG_PORT" 30 postgres
 }
 
+# PgBouncer in transaction mode in front of the local Postgres, as the app
+# reaches Azure's built-in PgBouncer on 6432 (docs/deploy.md, "Connection
+# budget"): `make test` reruns the participation, draw and outbox tests
+# through it (TEST_POSTGRES_URL_POOLED) and `make bench` measures 300 pools
+# through it. Every database is served (the * entry), users are trusted (the
+# local Postgres trusts them too). max_db_connections = 50 caps the server
+# connections of each database, the cap the bench's "300 instances" row runs
+# under; max_client_conn leaves room for its 600 client connections.
+ensure_pgbouncer() {
+  if port_open "$PGBOUNCER_PORT"; then say "pgbouncer: using the one on 127.0.0.1:$PGBOUNCER_PORT"; return; fi
+  command -v pgbouncer >/dev/null || [ -x /usr/sbin/pgbouncer ] || {
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+    apt_install pgbouncer
+    rm -f /usr/sbin/policy-rc.d
+  }
+  local bin; bin=$(command -v pgbouncer || echo /usr/sbin/pgbouncer)
+  local dir="$LOCAL/pgbouncer" run=(env)
+  mkdir -p "$dir"
+  cat >"$dir/pgbouncer.ini" <<INI
+[databases]
+* = host=127.0.0.1 port=$PG_PORT
+
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = $PGBOUNCER_PORT
+unix_socket_dir =
+auth_type = trust
+auth_file = $dir/userlist.txt
+pool_mode = transaction
+max_client_conn = 2000
+default_pool_size = 50
+max_db_connections = 50
+server_idle_timeout = 30
+server_lifetime = 600
+ignore_startup_parameters = extra_float_digits
+logfile = $dir/pgbouncer.log
+pidfile = $dir/pgbouncer.pid
+INI
+  printf '"postgres" ""\n' >"$dir/userlist.txt"
+  if [ "$(id -u)" = 0 ]; then # pgbouncer refuses to run as root
+    id postgres >/dev/null 2>&1 || useradd --system --home "$LOCAL/pg" postgres
+    chown -R postgres "$dir"
+    run=(runuser -u postgres --)
+  fi
+  say "pgbouncer: starting on 127.0.0.1:$PGBOUNCER_PORT (transaction pooling to :$PG_PORT)"
+  "${run[@]}" "$bin" -d "$dir/pgbouncer.ini" >"$dir/start.log" 2>&1 || die "pgbouncer did not start (see $dir/start.log, $dir/pgbouncer.log)"
+  wait_port "$PGBOUNCER_PORT" 15 pgbouncer
+}
+
 ensure_redis() {
   if port_open "$REDIS_PORT"; then say "redis: using the server on 127.0.0.1:$REDIS_PORT"; return; fi
   command -v redis-server >/dev/null || apt_install redis-server
@@ -124,6 +174,7 @@ ensure_browser() {
 stop_private() {
   [ -f "$LOCAL/azurite.pid" ] && kill "$(cat "$LOCAL/azurite.pid")" 2>/dev/null && say "azurite stopped"
   [ -f "$LOCAL/redis.pid" ] && kill "$(cat "$LOCAL/redis.pid")" 2>/dev/null && say "redis stopped"
+  [ -f "$LOCAL/pgbouncer/pgbouncer.pid" ] && kill "$(cat "$LOCAL/pgbouncer/pgbouncer.pid")" 2>/dev/null && say "pgbouncer stopped"
   if [ -f "$LOCAL/pg/data/postmaster.pid" ]; then
     local bin; bin=$(pg_bin)
     if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$bin/pg_ctl" -D "$LOCAL/pg/data" stop -m fast >/dev/null
@@ -134,7 +185,7 @@ stop_private() {
 }
 
 case "${1:-up}" in
-  up) ensure_node_modules; ensure_postgres; ensure_redis; ensure_azurite ;;
+  up) ensure_node_modules; ensure_postgres; ensure_pgbouncer; ensure_redis; ensure_azurite ;;
   stop) stop_private ;;
   browser) ensure_browser ;;
   *) die "usage: $0 [up|stop|browser]" ;;

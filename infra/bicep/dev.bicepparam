@@ -10,13 +10,18 @@ param maximumInstanceCount = 40
 param instanceMemoryMB = 2048
 param alwaysReadyHttp = 0
 
-param postgresSku = 'Standard_B1ms'
+// Burstable has no built-in PgBouncer: the app connects directly, so the
+// worst case, (1 HTTP group + 5 queue functions) × 40 instances × 3 + 5
+// timers × 3 = 735 connections, must fit max_connections less Azure's 15 and
+// 10 for migrations: B1ms allows 50, B2s 429, B2ms 859 (docs/deploy.md,
+// "Connection budget"; shared/deploy checks the sum).
+param postgresSku = 'Standard_B2ms'
 param postgresTier = 'Burstable'
 param postgresStorageGb = 32
 param postgresHighAvailability = 'Disabled'
 param postgresBackupRetentionDays = 7
 param postgresGeoRedundantBackup = false
-param postgresMaxConns = 5
+param postgresMaxConns = 3
 param postgresAdminPassword = readEnvironmentVariable('POSTGRES_ADMIN_PASSWORD')
 
 param redisKind = 'managed'

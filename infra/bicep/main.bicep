@@ -31,7 +31,12 @@ param postgresGeoRedundantBackup bool = false
 param postgresAdminLogin string = 'eventmktadmin'
 @secure()
 param postgresAdminPassword string
+@description('The per-instance pool (POSTGRES_MAX_CONNS); maximumInstanceCount × this is the client connections at full scale-out.')
 param postgresMaxConns int = 10
+@description('Server connections the built-in PgBouncer opens for the app (pgbouncer.default_pool_size; General Purpose and Memory Optimized only).')
+param postgresPgBouncerPoolSize int = 50
+@description('Client connections the built-in PgBouncer accepts (pgbouncer.max_client_conn).')
+param postgresPgBouncerMaxClientConn int = 5000
 
 // Redis.
 @allowed(['managed', 'cache'])
@@ -172,6 +177,8 @@ module postgres 'modules/postgres.bicep' = {
     adminLogin: postgresAdminLogin
     adminPassword: postgresAdminPassword
     databaseName: databaseName
+    pgbouncerPoolSize: postgresPgBouncerPoolSize
+    pgbouncerMaxClientConn: postgresPgBouncerMaxClientConn
   }
 }
 
@@ -193,7 +200,8 @@ module vault 'modules/keyvault.bicep' = {
     tags: tags
     secrets: {
       'jwt-signing-key': jwtSigningKey
-      'postgres-url': 'postgres://${postgresAdminLogin}:${uriComponent(postgresAdminPassword)}@${postgres.outputs.host}:5432/${databaseName}?sslmode=require'
+      'postgres-url': 'postgres://${postgresAdminLogin}:${uriComponent(postgresAdminPassword)}@${postgres.outputs.host}:${postgres.outputs.appPort}/${databaseName}?sslmode=require'
+      'postgres-direct-url': 'postgres://${postgresAdminLogin}:${uriComponent(postgresAdminPassword)}@${postgres.outputs.host}:${postgres.outputs.directPort}/${databaseName}?sslmode=require'
       'redis-url': redis.outputs.url
       'ai-api-key': aiApiKey
       'instagram-access-token': instagramAccessToken
@@ -218,6 +226,8 @@ var appSettings = {
   APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.connectionString
   POSTGRES_URL: '@Microsoft.KeyVault(SecretUri=${vault.outputs.uri}secrets/postgres-url)'
   POSTGRES_MAX_CONNS: string(postgresMaxConns)
+  POSTGRES_DIRECT_URL: '@Microsoft.KeyVault(SecretUri=${vault.outputs.uri}secrets/postgres-direct-url)'
+  POSTGRES_EXEC_MODE: 'cache_describe'
   REDIS_URL: '@Microsoft.KeyVault(SecretUri=${vault.outputs.uri}secrets/redis-url)'
   STORAGE_CONNECTION_STRING: ''
   STORAGE_ACCOUNT_NAME: storage.outputs.name

@@ -16,11 +16,14 @@ param postgresHighAvailability = 'ZoneRedundant'
 param postgresBackupRetentionDays = 35
 param postgresGeoRedundantBackup = true
 // Connection budget: the limit applies per scaling group (the HTTP
-// functions together, each queue function alone), so a full scale-out of
-// every group could open more than D2ds_v5's 859 connections. Load that
-// large needs PgBouncer (General Purpose has it built in) or a bigger
-// server; docs/deploy.md says how to watch for it.
+// functions together, each queue function alone), so a full scale-out is
+// (1 + 5) × 100 × 8 + 5 timers × 8 = 4,840 client connections, which the
+// built-in PgBouncer (max_client_conn 5,000) funnels into 50 server
+// connections of D2ds_v5's 859 (docs/deploy.md, "Connection budget";
+// shared/deploy checks the sums).
 param postgresMaxConns = 8
+param postgresPgBouncerPoolSize = 50
+param postgresPgBouncerMaxClientConn = 5000
 param postgresAdminPassword = readEnvironmentVariable('POSTGRES_ADMIN_PASSWORD')
 
 param redisKind = 'managed'

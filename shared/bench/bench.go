@@ -39,6 +39,7 @@ func suites() []Suite {
 		{Name: "jobs", Run: jobSuite},
 		{Name: "submit", Run: submitSuite},
 		{Name: "draw", Run: drawSuite},
+		{Name: "instances", Run: instancesSuite}, // issue 18: 300 pools through PgBouncer (instances.go)
 		{Name: "distribution", Run: distributionSuite},
 		{Name: "analytics", Run: analyticsSuite},
 		{Name: "lighthouse", Run: lighthouseSuite},

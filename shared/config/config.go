@@ -28,8 +28,15 @@ const (
 
 // Config holds every setting the app reads. Names in comments are the setting names.
 type Config struct {
-	PostgresURL      string // POSTGRES_URL
-	PostgresMaxConns int32  // POSTGRES_MAX_CONNS
+	PostgresURL      string // POSTGRES_URL: the app's pool; through PgBouncer (port 6432) on Azure
+	PostgresMaxConns int32  // POSTGRES_MAX_CONNS: the per-instance pool (docs/deploy.md, "Connection budget")
+	// POSTGRES_DIRECT_URL: the server's own port (5432), for migrations and
+	// anything that needs a session (session advisory locks, LISTEN); defaults
+	// to POSTGRES_URL.
+	PostgresDirectURL string
+	// POSTGRES_EXEC_MODE: how pgx sends queries (shared/postgres ExecModes);
+	// cache_describe works through PgBouncer in transaction mode.
+	PostgresExecMode string
 
 	RedisURL string // REDIS_URL
 
@@ -174,7 +181,7 @@ type Config struct {
 // Names lists every setting Load reads; a test keeps local.settings.json.example
 // (and later the Bicep app settings) in step with it.
 var Names = []string{
-	"POSTGRES_URL", "POSTGRES_MAX_CONNS", "REDIS_URL",
+	"POSTGRES_URL", "POSTGRES_MAX_CONNS", "POSTGRES_DIRECT_URL", "POSTGRES_EXEC_MODE", "REDIS_URL",
 	"STORAGE_CONNECTION_STRING", "STORAGE_ACCOUNT_NAME",
 	"QUEUE_BROKER", "ServiceBusConnection", "ServiceBusConnection__fullyQualifiedNamespace",
 	"LOG_LEVEL", "REQUEST_TIMEOUT_SECONDS", "QUEUE_TIMEOUT_SECONDS", "MAX_BODY_BYTES",
@@ -210,6 +217,8 @@ func Load(lookup Lookup) (Config, error) {
 	c := Config{
 		PostgresURL:                r.required("POSTGRES_URL", checkPostgresURL),
 		PostgresMaxConns:           int32(r.intIn("POSTGRES_MAX_CONNS", 10, 1, 1000)),
+		PostgresDirectURL:          r.optional("POSTGRES_DIRECT_URL", checkPostgresURL),
+		PostgresExecMode:           r.oneOf("POSTGRES_EXEC_MODE", "cache_describe", "cache_describe", "cache_statement", "exec", "simple_protocol"),
 		RedisURL:                   r.required("REDIS_URL", checkRedisURL),
 		StorageConnectionString:    r.optional("STORAGE_CONNECTION_STRING", checkStorageConnectionString),
 		StorageAccountName:         r.optional("STORAGE_ACCOUNT_NAME", nil),
@@ -293,6 +302,9 @@ func Load(lookup Lookup) (Config, error) {
 		RequestTimeout:             time.Duration(r.intIn("REQUEST_TIMEOUT_SECONDS", 25, 1, 600)) * time.Second,
 		QueueTimeout:               time.Duration(r.intIn("QUEUE_TIMEOUT_SECONDS", 240, 10, 3600)) * time.Second,
 		MaxBodyBytes:               int64(r.intIn("MAX_BODY_BYTES", 1<<20, 1024, 64<<20)),
+	}
+	if c.PostgresDirectURL == "" {
+		c.PostgresDirectURL = c.PostgresURL
 	}
 	if c.StorageConnectionString == "" && c.StorageAccountName == "" {
 		r.fail("STORAGE_CONNECTION_STRING", "missing (or set STORAGE_ACCOUNT_NAME for a managed identity)")

@@ -29,6 +29,9 @@ type InfraCheck struct {
 	// the WAF; FrontDoorAPIBicep the /api/* route. Empty skips those checks.
 	FrontDoorBicep    string
 	FrontDoorAPIBicep string
+	// PostgresBicep sets the built-in PgBouncer's parameters; the connection
+	// budget (budget.go) is checked against it. Empty skips that check.
+	PostgresBicep string
 	// SyntaxCheck runs the Bicep parser (scripts/bicep-check.mjs) over the
 	// .bicep files; nil skips it.
 	SyntaxCheck func(files []string) ([]string, error)
@@ -48,6 +51,7 @@ func DefaultInfraCheck(root string, settings []string) InfraCheck {
 
 		FrontDoorBicep:    "infra/bicep/modules/frontdoor.bicep",
 		FrontDoorAPIBicep: "infra/bicep/modules/frontdoor-api.bicep",
+		PostgresBicep:     "infra/bicep/modules/postgres.bicep",
 	}
 }
 
@@ -143,6 +147,7 @@ func (c InfraCheck) Check() []error {
 	}
 
 	c.checkFrontDoor(read, add)
+	c.checkConnectionBudget(read, add, len(queues), len(timers))
 
 	// Modules exist; the Bicep parses.
 	files, _ := filepath.Glob(filepath.Join(c.Root, c.BicepDir, "*.bicep"))

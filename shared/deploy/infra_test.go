@@ -113,6 +113,13 @@ func TestInfraCheckCatchesDrift(t *testing.T) {
 		{"WAF limits every method", fdBicep, "matchValue: ['POST']", "matchValue: ['GET']", "no RateLimitRule blocking POST"},
 		{"WAF only logs", fdBicep, "action: 'Block'", "action: 'Log'", "no RateLimitRule blocking POST"},
 		{"WAF not linked", fdBicep, "wafPolicy: { id: waf.id }", "wafPolicy: { id: '' }", "no securityPolicies resource links WAF policy waf"},
+		// The connection budget (budget.go).
+		{"dev back on B1ms", "infra/bicep/dev.bicepparam", "param postgresSku = 'Standard_B2ms'", "param postgresSku = 'Standard_B1ms'", "dev.bicepparam: connection budget"},
+		{"prod pool too large for PgBouncer", "infra/bicep/prod.bicepparam", "param postgresMaxConns = 8", "param postgresMaxConns = 20", "above PgBouncer's max_client_conn 5000"},
+		{"PgBouncer in session mode", "infra/bicep/modules/postgres.bicep", "value: 'transaction'", "value: 'session'", "pgbouncer.pool_mode is \"session\""},
+		{"app on the direct port", "infra/bicep/main.bicep", "${postgres.outputs.appPort}", "5432", "postgres-url secret must use postgres.outputs.appPort"},
+		{"prepared statements without tracking", "infra/bicep/main.bicep", "POSTGRES_EXEC_MODE: 'cache_describe'", "POSTGRES_EXEC_MODE: 'cache_statement'", "POSTGRES_EXEC_MODE \"cache_statement\" does not work through PgBouncer"},
+		{"no direct URL", "infra/bicep/main.bicep", "secrets/postgres-direct-url)'", "secrets/postgres-url)'", "POSTGRES_DIRECT_URL must be"},
 		{"PUBLIC_WEB_URL ignores Front Door", "infra/bicep/main.bicep", "  PUBLIC_WEB_URL: empty(publicWebUrl) ? 'https://${frontDoor.outputs.endpointHostName}' : publicWebUrl\n", "  PUBLIC_WEB_URL: publicWebUrl\n", "PUBLIC_WEB_URL must default to https://<Front Door endpoint host>"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -27,7 +27,44 @@ func WithTracer(t pgx.QueryTracer) Option {
 	return func(c *pgxpool.Config) { c.ConnConfig.Tracer = t }
 }
 
-// Open builds a pool from a connection URL without connecting.
+// WithExecMode sets how pgx sends queries (POSTGRES_EXEC_MODE; see ExecModes).
+func WithExecMode(m pgx.QueryExecMode) Option {
+	return func(c *pgxpool.Config) { c.ConnConfig.DefaultQueryExecMode = m }
+}
+
+// DefaultExecMode is the exec mode Open uses: the app reaches Postgres
+// through PgBouncer in transaction mode (Azure's built-in one on 6432; the
+// local one in `make test`), where consecutive transactions of one client
+// connection run on different server connections. pgx's own default,
+// cache_statement, prepares named statements ("stmtcache_…") once per client
+// connection and expects them on the server later: through PgBouncer without
+// prepared-statement tracking that fails with "prepared statement … does not
+// exist / already exists" (TestTransactionPooling). cache_describe sends each
+// query as an unnamed statement (Parse, Bind, Describe, Execute, Sync in one
+// round trip, so it never straddles two server connections) and caches only
+// the parameter and result descriptions on the client. It needs nothing from
+// PgBouncer (works on 1.18 locally and on Azure's 1.2x with
+// pgbouncer.max_prepared_statements = 0) and keeps typed binary parameters
+// and one round trip per query; the price is that the server parses and plans
+// every execution, which for our short keyed statements is small. A schema
+// change that alters a cached query's columns is only safe across a restart,
+// which every deployment is.
+const DefaultExecMode = pgx.QueryExecModeCacheDescribe
+
+// ExecModes are the POSTGRES_EXEC_MODE values. cache_statement needs a direct
+// connection or PgBouncer ≥ 1.21 with max_prepared_statements > 0. pgx's
+// describe_exec is not offered: it describes and executes in two syncs, which
+// PgBouncer may route to two server connections outside a transaction
+// ("unnamed prepared statement does not exist").
+var ExecModes = map[string]pgx.QueryExecMode{
+	"cache_describe":  pgx.QueryExecModeCacheDescribe,
+	"cache_statement": pgx.QueryExecModeCacheStatement,
+	"exec":            pgx.QueryExecModeExec,
+	"simple_protocol": pgx.QueryExecModeSimpleProtocol,
+}
+
+// Open builds a pool from a connection URL without connecting. Queries use
+// DefaultExecMode unless WithExecMode says otherwise.
 func Open(ctx context.Context, url string, maxConns int32, opts ...Option) (*DB, error) {
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
@@ -40,6 +77,7 @@ func Open(ctx context.Context, url string, maxConns int32, opts ...Option) (*DB,
 	cfg.MaxConnIdleTime = 5 * time.Minute
 	// A dial that hangs must not hold a request past its deadline.
 	cfg.ConnConfig.ConnectTimeout = 5 * time.Second
+	cfg.ConnConfig.DefaultQueryExecMode = DefaultExecMode
 	for _, o := range opts {
 		o(cfg)
 	}

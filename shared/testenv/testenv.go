@@ -5,7 +5,10 @@
 //
 // Addresses come from TEST_POSTGRES_URL (a maintenance database URL),
 // TEST_REDIS_URL and TEST_STORAGE_CONNECTION_STRING, defaulting to the local
-// services that `make test` starts.
+// services that `make test` starts. When TEST_POSTGRES_URL_POOLED is set (the
+// local PgBouncer in transaction mode, 127.0.0.1:6432), the pools Postgres
+// returns go through it, as the app's do on Azure; databases are still
+// created, migrated and dropped over the direct URL.
 package testenv
 
 import (
@@ -169,9 +172,30 @@ func buildTemplate(ctx context.Context, name string, lockKey int64) error {
 	return err
 }
 
+// PostgresPooledURL is the PgBouncer (transaction mode) address of the
+// maintenance database, or "" when tests connect directly.
+func PostgresPooledURL() string { return os.Getenv("TEST_POSTGRES_URL_POOLED") }
+
 // PostgresURL creates a fresh, fully migrated database for this test and
-// returns its URL; the database is dropped when the test ends.
+// returns its direct URL (session features work on it: advisory locks,
+// migrations); the database is dropped when the test ends.
 func PostgresURL(t testing.TB) string {
+	t.Helper()
+	return withDatabase(PostgresAdminURL(), createDatabase(t))
+}
+
+// PostgresAppURL is like PostgresURL but returns the URL the app's pool
+// would use: through PgBouncer when TEST_POSTGRES_URL_POOLED is set.
+func PostgresAppURL(t testing.TB) string {
+	t.Helper()
+	name := createDatabase(t)
+	if pooled := PostgresPooledURL(); pooled != "" {
+		return withDatabase(pooled, name)
+	}
+	return withDatabase(PostgresAdminURL(), name)
+}
+
+func createDatabase(t testing.TB) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
@@ -201,13 +225,14 @@ func PostgresURL(t testing.TB) string {
 			t.Errorf("testenv: drop %s: %v", name, err)
 		}
 	})
-	return withDatabase(PostgresAdminURL(), name)
+	return name
 }
 
-// Postgres returns a pool on a fresh, fully migrated database for this test.
+// Postgres returns a pool on a fresh, fully migrated database for this test,
+// through PgBouncer when TEST_POSTGRES_URL_POOLED is set.
 func Postgres(t testing.TB, opts ...postgres.Option) *postgres.DB {
 	t.Helper()
-	db, err := postgres.Open(context.Background(), PostgresURL(t), 20, opts...)
+	db, err := postgres.Open(context.Background(), PostgresAppURL(t), 20, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}

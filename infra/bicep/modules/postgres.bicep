@@ -17,6 +17,13 @@ param adminLogin string
 @secure()
 param adminPassword string
 param databaseName string
+// The built-in PgBouncer (port 6432) exists on General Purpose and Memory
+// Optimized only; Burstable (dev) takes the app's connections directly on
+// 5432, so there maximumInstanceCount × POSTGRES_MAX_CONNS must fit the
+// server's max_connections (docs/deploy.md, "Connection budget").
+param pgbouncerPoolSize int
+param pgbouncerMaxClientConn int
+var pgbouncer = skuTier != 'Burstable'
 
 resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
   name: name
@@ -62,5 +69,31 @@ resource azureServices 'Microsoft.DBforPostgreSQL/flexibleServers/firewallRules@
   properties: { startIpAddress: '0.0.0.0', endIpAddress: '0.0.0.0' }
 }
 
+// PgBouncer in transaction mode. max_prepared_statements stays 0: the app's
+// pgx runs in cache_describe mode (shared/postgres DefaultExecMode), which
+// never needs a prepared statement to outlive a transaction, and is the mode
+// `make test` proves against the local PgBouncer. Server parameters are
+// applied one at a time (the server rejects concurrent configuration
+// writes), after the TLS one.
+var pgbouncerSettings = [
+  { name: 'pgbouncer.enabled', value: 'true' }
+  { name: 'pgbouncer.pool_mode', value: 'transaction' }
+  { name: 'pgbouncer.default_pool_size', value: string(pgbouncerPoolSize) }
+  { name: 'pgbouncer.max_client_conn', value: string(pgbouncerMaxClientConn) }
+  { name: 'pgbouncer.max_prepared_statements', value: '0' }
+]
+
+@batchSize(1)
+resource pgbouncerConfig 'Microsoft.DBforPostgreSQL/flexibleServers/configurations@2024-08-01' = [for s in pgbouncerSettings: if (pgbouncer) {
+  parent: server
+  name: s.name
+  properties: { value: s.value, source: 'user-override' }
+  dependsOn: [tls]
+}]
+
 output name string = server.name
+// The port the app's pool uses: PgBouncer's where there is one.
+output appPort int = pgbouncer ? 6432 : 5432
+// The server's own port, for migrations and session work.
+output directPort int = 5432
 output host string = server.properties.fullyQualifiedDomainName
