@@ -12,12 +12,10 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/eventmkt/backend/shared/apperr"
 	"github.com/eventmkt/backend/shared/event"
-	"github.com/eventmkt/backend/shared/postgres"
 	"github.com/eventmkt/backend/shared/queue"
 	"github.com/eventmkt/backend/shared/redis"
 )
@@ -75,6 +73,8 @@ func eventLock(id uuid.UUID) int64 {
 var (
 	errDuplicate = apperr.New(apperr.Conflict, CodeDuplicate, "this phone number has already entered the event")
 	errClosed    = apperr.New(apperr.Invalid, CodeClosed, "the event has ended or its winners were drawn: entries are closed")
+	// errNumberTaken: the entry number is another entry's (uk_participant_id).
+	errNumberTaken = errors.New("participation: entry number taken")
 )
 
 // Submit records one entry. The event must be live and today within its
@@ -184,19 +184,18 @@ func (s *Service) Submit(ctx context.Context, eventID uuid.UUID, sub Submission)
 	bonus := BonusEntries(sub.StoreVisited)
 	for attempt := 0; ; attempt++ {
 		pid := s.entryNumber(ctx, eventID, today, next, ttl, attempt > 0)
-		msgID, err := s.insertEntry(ctx, eventID, pid, sub, bonus, now)
+		err := s.insertEntry(ctx, eventID, pid, sub, bonus, now)
 		switch {
 		case err == nil:
-			s.outbox.Notify(msgID)
 			s.afterEntry(ctx, eventID, sub.PhoneNumber, ttl)
 			s.consumePhoneToken(ctx, snap, sub)
 			return Receipt{ParticipantID: pid, EventID: eventID, BonusEntries: bonus, ParticipatedAt: now}, nil
-		case postgres.ConstraintName(err) == "uk_event_phone":
+		case errors.Is(err, errDuplicate):
 			if ttl > 0 {
 				s.rdb.Set(ctx, sessionKey(eventID, sub.PhoneNumber), "1", ttl)
 			}
 			return Receipt{}, errDuplicate
-		case postgres.ConstraintName(err) == "uk_participant_id" && attempt < 3:
+		case errors.Is(err, errNumberTaken) && attempt < 3:
 			s.log.WarnContext(ctx, "entry number taken (the Redis counter was reset?); resynchronising", "eventId", eventID, "participantId", pid)
 			s.resyncCounter(ctx, eventID, ttl)
 		default:
@@ -272,59 +271,29 @@ func (s *Service) clientLimits(ip string) []redis.Limit {
 	return slices.DeleteFunc(limits, func(l redis.Limit) bool { return l.PerMinute <= 0 })
 }
 
-// insertEntry writes the entry and its ParticipantRegistered message in one
-// implicit transaction and one round trip: the shared event lock (its own
-// statement, so the next one sees a draw that committed while we waited),
-// then the entry and the outbox row in one statement that inserts nothing
-// once the event is drawn.
-func (s *Service) insertEntry(ctx context.Context, eventID uuid.UUID, pid string, sub Submission, bonus int, now time.Time) (string, error) {
+// insertEntry writes the entry and its ParticipantRegistered message in
+// the next group commit of this process (batch.go) and returns when it
+// committed: nil (entered), errDuplicate, errClosed, errNumberTaken (retry
+// with a new number) or the batch's error.
+func (s *Service) insertEntry(ctx context.Context, eventID uuid.UUID, pid string, sub Submission, bonus int, now time.Time) error {
 	m, err := queue.NewMessage("participant-"+eventID.String()+"-"+pid, queue.AnalyticsEvents, TypeParticipantRegistered, eventID.String(),
 		ParticipantRegistered{Type: TypeParticipantRegistered, EventID: eventID, ParticipantID: pid, StoreVisited: sub.StoreVisited, AgreeMarketing: sub.AgreeMarketing,
 			BonusEntries: bonus, Channel: sub.Channel, Source: sub.Source, OccurredAt: now})
 	if err != nil {
-		return "", err
+		return err
 	}
-	margs, err := queue.EnqueueArgs(m)
-	if err != nil {
-		return "", err
+	res := s.batch.do(ctx, entryRow{eventID: eventID, pid: pid, sub: sub, bonus: bonus, at: now, msg: m})
+	switch {
+	case res.err != nil:
+		return res.err
+	case res.outcome == duplicate:
+		return errDuplicate
+	case res.outcome == drawn:
+		return errClosed // drawn: entries are closed
+	case res.outcome == taken:
+		return errNumberTaken
 	}
-	var email, network *string
-	if sub.Email != "" {
-		email = &sub.Email
-	}
-	if n := ClientNetwork(sub.ClientIP); n != "" {
-		network = &n
-	}
-	// The event id as [16]byte: pgx encodes it directly, where uuid.UUID
-	// goes through driver.Valuer and a failed binary plan first.
-	args := append([]any{pid, [16]byte(eventID), sub.Name, sub.PhoneNumber, email, sub.Channel, sub.Source, sub.StoreVisited, bonus,
-		sub.AgreeMarketing, sub.AgreePrivacy, now, network}, margs...)
-	b := &pgx.Batch{}
-	b.Queue(`SELECT pg_advisory_xact_lock_shared($1)`, eventLock(eventID))
-	b.Queue(`WITH entry AS (
-		INSERT INTO participation.participants (participant_id, event_id, name, phone_number, email, channel, source,
-			store_visited, bonus_entries, agree_marketing, agree_privacy, created_at, updated_at, client_network)
-		SELECT $1::varchar, $2::uuid, $3::varchar, $4::varchar, $5::varchar, $6::varchar, $7::varchar, $8::boolean, $9::integer,
-			$10::boolean, $11::boolean, $12::timestamptz, $12::timestamptz, $13::varchar
-		WHERE NOT EXISTS (SELECT 1 FROM participation.draw_logs WHERE event_id = $2::uuid)
-		RETURNING 1)
-		`+queue.EnqueueSQL(14)+` FROM entry`, args...)
-	br := s.db.SendBatch(ctx, b)
-	if _, err := br.Exec(); err != nil {
-		br.Close()
-		return "", fmt.Errorf("participation: lock: %w", err)
-	}
-	tag, err := br.Exec()
-	if cerr := br.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return "", err
-	}
-	if tag.RowsAffected() == 0 {
-		return "", errClosed // drawn: entries are closed
-	}
-	return m.ID, nil
+	return nil
 }
 
 // afterEntry warms the duplicate check and bumps the cached count (only
