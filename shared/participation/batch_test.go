@@ -1,0 +1,192 @@
+package participation
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/eventmkt/backend/shared/postgres"
+	"github.com/eventmkt/backend/shared/queue"
+	"github.com/eventmkt/backend/shared/testenv"
+)
+
+// batchService is a Service with only what the group commit needs.
+func batchService(t *testing.T, size int, delay time.Duration) (*Service, *postgres.DB) {
+	t.Helper()
+	db := testenv.Postgres(t)
+	log := testenv.Logger(t)
+	return NewService(db, nil, queue.NewOutbox(db, nil, log), nil, nil, log, Config{BatchSize: size, BatchDelay: delay}, nil), db
+}
+
+func testRow(t *testing.T, eventID uuid.UUID, pid, phone string) entryRow {
+	t.Helper()
+	sub := Submission{Name: "참가", PhoneNumber: phone, AgreePrivacy: true, Channel: "WEB", Source: "DIRECT"}
+	m, err := queue.NewMessage("participant-"+eventID.String()+"-"+pid, queue.AnalyticsEvents, TypeParticipantRegistered, eventID.String(),
+		ParticipantRegistered{Type: TypeParticipantRegistered, EventID: eventID, ParticipantID: pid})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return entryRow{eventID: eventID, pid: pid, sub: sub, bonus: 1, at: time.Now(), msg: m}
+}
+
+// doAll runs the rows at once and returns their results in order.
+func doAll(s *Service, rows []entryRow) []entryResult {
+	out := make([]entryResult, len(rows))
+	var wg sync.WaitGroup
+	for i, r := range rows {
+		wg.Add(1)
+		go func() { defer wg.Done(); out[i] = s.batch.do(context.Background(), r) }()
+	}
+	wg.Wait()
+	return out
+}
+
+func count(t *testing.T, db *postgres.DB, sql string, args ...any) int {
+	t.Helper()
+	var n int
+	if err := db.QueryRow(context.Background(), sql, args...).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func rowsOf(t *testing.T, db *postgres.DB, eventID uuid.UUID) (entries, messages int) {
+	return count(t, db, `SELECT count(*) FROM participation.participants WHERE event_id = $1`, eventID),
+		count(t, db, `SELECT count(*) FROM outbox.messages WHERE correlation_id = $1`, eventID.String())
+}
+
+// Fifty submits at once, ten of them repeating a phone of the batch and
+// two a phone already in the table: one row per phone, 201 for the first
+// of each new phone and 409 for the rest, one outbox row per entry, and
+// far fewer commits than entries.
+func TestGroupCommitDuplicates(t *testing.T) {
+	t.Parallel()
+	s, db := batchService(t, 64, 20*time.Millisecond)
+	ev := uuid.New()
+	for i, r := range doAll(s, []entryRow{testRow(t, ev, "p-old-0", "01090000000"), testRow(t, ev, "p-old-1", "01090000001")}) {
+		if r.err != nil || r.outcome != entered {
+			t.Fatalf("seed %d: %+v", i, r)
+		}
+	}
+	before := s.Batches()
+	var rows []entryRow
+	for i := range 50 {
+		rows = append(rows, testRow(t, ev, fmt.Sprintf("p-%02d", i), fmt.Sprintf("010900000%02d", i%40))) // 0..39, then 0..9 again
+	}
+	created, dup := 0, 0
+	for i, r := range doAll(s, rows) {
+		switch {
+		case r.err != nil:
+			t.Errorf("row %d: %v", i, r.err)
+		case r.outcome == entered:
+			created++
+		case r.outcome == duplicate:
+			dup++
+		default:
+			t.Errorf("row %d: outcome %d", i, r.outcome)
+		}
+	}
+	entries, messages := rowsOf(t, db, ev)
+	if created != 38 || dup != 12 || entries != 40 || messages != 40 {
+		t.Errorf("201 %d, 409 %d, rows %d, outbox rows %d; want 38, 12, 40, 40", created, dup, entries, messages)
+	}
+	if n := count(t, db, `SELECT count(DISTINCT phone_number) FROM participation.participants WHERE event_id = $1`, ev); n != entries {
+		t.Errorf("%d phones for %d rows", n, entries)
+	}
+	if b := s.Batches() - before; b > 10 {
+		t.Errorf("%d commits for 50 entries: not grouped", b)
+	}
+}
+
+// A drawn event closes all of its requests in a batch, the other event's
+// go in; an entry number already taken is that request's alone (it
+// retries with a new one).
+func TestGroupCommitClosedEventAndTakenNumber(t *testing.T) {
+	t.Parallel()
+	s, db := batchService(t, 64, 20*time.Millisecond)
+	drawnEv, open := uuid.New(), uuid.New()
+	if _, err := db.Exec(context.Background(), `INSERT INTO participation.draw_logs (event_id, total_participants, winner_count,
+		apply_store_visit_bonus, algorithm, drawn_at, drawn_by) VALUES ($1, 1, 1, false, 'RANDOM', now(), 'test')`, drawnEv); err != nil {
+		t.Fatal(err)
+	}
+	doAll(s, []entryRow{testRow(t, open, "p-taken", "01091110000")})
+	res := doAll(s, []entryRow{
+		testRow(t, drawnEv, "p-1", "01091110001"), testRow(t, open, "p-2", "01091110002"),
+		testRow(t, drawnEv, "p-3", "01091110003"), testRow(t, open, "p-taken", "01091110004"),
+	})
+	want := []outcome{drawn, entered, drawn, taken}
+	for i, r := range res {
+		if r.err != nil || r.outcome != want[i] {
+			t.Errorf("row %d: %+v, want outcome %d", i, r, want[i])
+		}
+	}
+	if e, m := rowsOf(t, db, drawnEv); e != 0 || m != 0 {
+		t.Errorf("drawn event: %d rows, %d messages", e, m)
+	}
+	if e, m := rowsOf(t, db, open); e != 2 || m != 2 {
+		t.Errorf("open event: %d rows, %d messages; want 2 and 2", e, m)
+	}
+}
+
+// A batch whose transaction fails answers every request with the error and
+// writes nothing (here one row breaks a check constraint).
+func TestGroupCommitFailureWritesNothing(t *testing.T) {
+	t.Parallel()
+	s, db := batchService(t, 10, time.Second)
+	ev := uuid.New()
+	var rows []entryRow
+	for i := range 10 {
+		rows = append(rows, testRow(t, ev, fmt.Sprintf("p-%d", i), fmt.Sprintf("0109222%04d", i)))
+	}
+	rows[7].sub.Channel = "FAX" // chk_channel
+	for i, r := range doAll(s, rows) {
+		if r.err == nil {
+			t.Errorf("row %d: no error from a failed batch (%+v)", i, r)
+		}
+	}
+	if e, m := rowsOf(t, db, ev); e != 0 || m != 0 || s.Batches() != 1 {
+		t.Errorf("%d rows, %d messages in %d batches; want nothing written, one batch", e, m, s.Batches())
+	}
+}
+
+// The settings: a batch of 1 without delay is one commit per entry, as
+// before; a full batch goes at once without waiting for the delay; a lone
+// entry waits the delay.
+func TestGroupCommitSizeAndDelay(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name          string
+		size, entries int
+		delay         time.Duration
+		batches       int
+		faster        time.Duration // the whole run, at most
+		slower        time.Duration // at least
+	}{
+		{"one without delay", 1, 6, 0, 6, time.Second, 0},
+		{"full batches do not wait", 4, 8, 10 * time.Second, 2, 5 * time.Second, 0},
+		{"a lone entry waits", 10, 1, 50 * time.Millisecond, 1, time.Second, 50 * time.Millisecond},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s, db := batchService(t, c.size, c.delay)
+			ev := uuid.New()
+			var rows []entryRow
+			for i := range c.entries {
+				rows = append(rows, testRow(t, ev, fmt.Sprintf("p-%d", i), fmt.Sprintf("0109333%04d", i)))
+			}
+			start := time.Now()
+			for i, r := range doAll(s, rows) {
+				if r.err != nil || r.outcome != entered {
+					t.Errorf("row %d: %+v", i, r)
+				}
+			}
+			took := time.Since(start)
+			if e, _ := rowsOf(t, db, ev); e != c.entries || s.Batches() != c.batches || took > c.faster || took < c.slower {
+				t.Errorf("%d rows in %d batches, %v; want %d in %d, within [%v, %v]", e, s.Batches(), took, c.entries, c.batches, c.slower, c.faster)
+			}
+		})
+	}
+}
