@@ -52,6 +52,7 @@ type entryRow struct {
 	bonus   int
 	at      time.Time
 	msg     queue.Message
+	ttl     time.Duration // of its Redis keys (afterEntries)
 }
 
 type outcome int
@@ -85,6 +86,7 @@ type batcher struct {
 	size  int
 	delay time.Duration
 	write func(ctx context.Context, rows []*pendingEntry) error
+	after func(rows []*pendingEntry) // once answered (nil: nothing)
 
 	mu      sync.Mutex
 	open    *entryBatch
@@ -132,13 +134,20 @@ func (b *batcher) do(ctx context.Context, row entryRow) entryResult {
 		for _, it := range items {
 			close(it.done)
 		}
+		if b.after != nil {
+			b.after(items)
+		}
 	}
 	select {
-	case <-p.done:
-		return p.res
+	case <-p.done: // answered, even if ctx ended meanwhile
 	case <-ctx.Done():
-		return entryResult{err: ctx.Err()}
+		select {
+		case <-p.done:
+		default:
+			return entryResult{err: ctx.Err()}
+		}
 	}
+	return p.res
 }
 
 // Batches reports how many batches this process wrote (tests, the bench).

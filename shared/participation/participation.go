@@ -157,6 +157,9 @@ func NewService(db *postgres.DB, rdb *goredis.Client, outbox *queue.Outbox, blob
 	}
 	s := &Service{db: db, rdb: rdb, outbox: outbox, blobs: blobs, events: events, limiter: redis.NewLimiter(rdb), log: log, now: now, cfg: cfg}
 	s.batch = batcher{size: cfg.BatchSize, delay: max(cfg.BatchDelay, 0), write: s.writeEntries}
+	if rdb != nil {
+		s.batch.after = s.afterEntries
+	}
 	return s
 }
 
