@@ -3,7 +3,9 @@ package participation
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -187,6 +189,40 @@ func TestGroupCommitSizeAndDelay(t *testing.T) {
 			if e, _ := rowsOf(t, db, ev); e != c.entries || s.Batches() != c.batches || took > c.faster || took < c.slower {
 				t.Errorf("%d rows in %d batches, %v; want %d in %d, within [%v, %v]", e, s.Batches(), took, c.entries, c.batches, c.slower, c.faster)
 			}
+		})
+	}
+}
+
+// BenchmarkGroupCommit writes distinct entries from 64 concurrent
+// goroutines (b.SetParallelism over GOMAXPROCS) straight through the
+// batcher: one row per commit (size 1, no delay: the old path's cost) and
+// grouped (the defaults). It reports entries per commit beside ns/entry.
+func BenchmarkGroupCommit(b *testing.B) {
+	for _, c := range []struct {
+		name  string
+		size  int
+		delay time.Duration
+	}{{"single-row", 1, 0}, {"grouped", DefaultBatchSize, DefaultBatchDelay}} {
+		b.Run(c.name, func(b *testing.B) {
+			db := testenv.Postgres(b)
+			log := testenv.Logger(b)
+			s := NewService(db, nil, queue.NewOutbox(db, nil, log), nil, nil, log, Config{BatchSize: c.size, BatchDelay: c.delay}, nil)
+			ev := uuid.New()
+			var seq atomic.Int64
+			b.SetParallelism(max(1, 64/runtime.GOMAXPROCS(0)))
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					i := seq.Add(1)
+					sub := Submission{Name: "벤치", PhoneNumber: fmt.Sprintf("010%08d", i), AgreePrivacy: true, Channel: "WEB", Source: "DIRECT"}
+					pid := fmt.Sprintf("b-%d", i)
+					m, _ := queue.NewMessage("participant-"+ev.String()+"-"+pid, queue.AnalyticsEvents, TypeParticipantRegistered, ev.String(), ParticipantRegistered{})
+					if r := s.batch.do(context.Background(), entryRow{eventID: ev, pid: pid, sub: sub, bonus: 1, at: time.Now(), msg: m}); r.err != nil || r.outcome != entered {
+						b.Errorf("%+v", r)
+					}
+				}
+			})
+			b.ReportMetric(float64(b.N)/float64(max(s.Batches(), 1)), "entries/commit")
 		})
 	}
 }
