@@ -191,7 +191,7 @@ func (s *Service) writeEntries(ctx context.Context, items []*pendingEntry) error
 	var (
 		pids, names, phones, channels, sources  = make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
 		emails, networks                        = make([]*string, n), make([]*string, n)
-		events                                  = make([][16]byte, n)
+		events                                  = make([]string, n) // text: encodes in every pgx exec mode
 		visited, marketing, privacy             = make([]bool, n), make([]bool, n), make([]bool, n)
 		bonus                                   = make([]int32, n)
 		at, available                           = make([]time.Time, n), make([]time.Time, n)
@@ -204,7 +204,7 @@ func (s *Service) writeEntries(ctx context.Context, items []*pendingEntry) error
 		if err != nil {
 			return err
 		}
-		pids[i], events[i], names[i], phones[i] = r.pid, [16]byte(r.eventID), r.sub.Name, r.sub.PhoneNumber
+		pids[i], events[i], names[i], phones[i] = r.pid, r.eventID.String(), r.sub.Name, r.sub.PhoneNumber
 		if r.sub.Email != "" {
 			emails[i] = &r.sub.Email
 		}
