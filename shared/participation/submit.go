@@ -86,12 +86,12 @@ var (
 // event is known to be live and the per-client limits (address and its
 // /24 or /64) have passed; an unknown id answers from the events domain's
 // in-process negative cache; every key written expires KeyMargin after
-// the event's end. Round trips, in three stages: the reads (snapshot,
-// closed flag, duplicate check); the client limits; the phone limit with
-// the entry number. For an event this process saw live a moment ago
-// (liveTTL) the second stage joins the first, and the third too when the
-// client limits are off; after the insert, one more for the duplicate
-// check and the count.
+// the event's end. Round trips: for an event this process saw live a
+// moment ago (liveTTL), one: the reads (snapshot, closed flag, duplicate
+// check) with entryGate (both client limits, then the phone limit and the
+// entry number); otherwise the reads, then entryGate. The entry is written
+// in the process's next group commit (batch.go), which warms the duplicate
+// check and the count once per batch after answering.
 func (s *Service) Submit(ctx context.Context, eventID uuid.UUID, sub Submission) (Receipt, error) {
 	if err := sub.validate(); err != nil {
 		return Receipt{}, err
