@@ -226,3 +226,33 @@ func BenchmarkGroupCommit(b *testing.B) {
 		})
 	}
 }
+
+// The leader's request going away (a client hanging up, an invocation
+// cancelled) does not cut the batch it leads: everyone's rows commit, and
+// every request answered "entered" has its row and its message.
+func TestGroupCommitOutlivesItsLeader(t *testing.T) {
+	t.Parallel()
+	s, db := batchService(t, 64, 100*time.Millisecond)
+	ev := uuid.New()
+	ctx, cancel := context.WithCancel(context.Background())
+	lead := make(chan entryResult, 1)
+	go func() { lead <- s.batch.do(ctx, testRow(t, ev, "p-lead", "01094440000")) }()
+	time.Sleep(10 * time.Millisecond) // the leader opened the batch
+	go func() { time.Sleep(20 * time.Millisecond); cancel() }()
+	var rows []entryRow
+	for i := range 5 {
+		rows = append(rows, testRow(t, ev, fmt.Sprintf("p-%d", i), fmt.Sprintf("0109444%04d", i+1)))
+	}
+	res := doAll(s, rows)
+	answered := 0
+	for i, r := range append(res, <-lead) {
+		if r.err == nil && r.outcome == entered {
+			answered++
+		} else if i < len(res) {
+			t.Errorf("follower %d: %+v", i, r)
+		}
+	}
+	if e, m := rowsOf(t, db, ev); e != 6 || m != 6 || answered < 5 || s.Batches() != 1 {
+		t.Errorf("%d rows, %d messages, %d answered entered, %d batches; want 6, 6, >= 5, 1", e, m, answered, s.Batches())
+	}
+}
