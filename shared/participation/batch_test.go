@@ -256,3 +256,53 @@ func TestGroupCommitOutlivesItsLeader(t *testing.T) {
 		t.Errorf("%d rows, %d messages, %d answered entered, %d batches; want 6, 6, >= 5, 1", e, m, answered, s.Batches())
 	}
 }
+
+// Batches spanning two events while "draws" (the exclusive event lock, held
+// a moment) come and go on both: the batches take their shared locks in key
+// order, so no deadlock (40P01) and every entry commits.
+func TestGroupCommitTwoEventsUnderDrawLocks(t *testing.T) {
+	t.Parallel()
+	s, db := batchService(t, 8, time.Millisecond)
+	evs := []uuid.UUID{uuid.New(), uuid.New()}
+	stop := make(chan struct{})
+	var draws sync.WaitGroup
+	for _, ev := range evs {
+		draws.Add(1)
+		go func() {
+			defer draws.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				tx, err := db.Begin(context.Background())
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				_, err = tx.Exec(context.Background(), `SELECT pg_advisory_xact_lock($1), pg_sleep(0.002)`, eventLock(ev))
+				_ = tx.Rollback(context.Background())
+				if err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	var rows []entryRow
+	for i := range 160 {
+		rows = append(rows, testRow(t, evs[i%2], fmt.Sprintf("p-%d", i), fmt.Sprintf("0109555%04d", i)))
+	}
+	res := doAll(s, rows)
+	close(stop)
+	draws.Wait()
+	for i, r := range res {
+		if r.err != nil || r.outcome != entered {
+			t.Errorf("row %d: %+v", i, r)
+		}
+	}
+	if a, _ := rowsOf(t, db, evs[0]); a != 80 {
+		t.Errorf("%d rows for the first event, want 80", a)
+	}
+}
