@@ -199,3 +199,44 @@ func TestPrivacyPurge(t *testing.T) {
 		t.Error("the proof no longer verifies after the purge")
 	}
 }
+
+// A draw while entries are being group-committed: the drawn list is exactly
+// the entries committed (every 201 is in it, every entry after it is
+// PART_005, no row outside it).
+func TestDrawDuringGroupCommit(t *testing.T) {
+	t.Parallel()
+	f := newServer(t)
+	acct, id := liveEvent(t, f, "gcdraw@example.com", "010-3000-0009")
+	for i := range 3 {
+		submit(t, f, id, entry("먼저", fmt.Sprintf("010-6200-%04d", i), false))
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	codes := map[int]int{}
+	for i := range 80 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rec, _ := submit(t, f, id, entry("동시", fmt.Sprintf("010-6300-%04d", i), false))
+			mu.Lock()
+			codes[rec.Code]++
+			mu.Unlock()
+		}()
+		if i == 40 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if rec, out := call(t, f.srv, "POST", "/api/v1/events/"+id+"/draw-winners", acct.access, map[string]any{"winnerCount": 2}); rec.Code != 201 {
+					t.Errorf("draw: %d %v", rec.Code, out)
+				}
+			}()
+		}
+	}
+	wg.Wait()
+	var rows, drawn int
+	_ = f.db.QueryRow(context.Background(), "SELECT count(*) FROM participation.participants WHERE event_id = $1", id).Scan(&rows)
+	_ = f.db.QueryRow(context.Background(), "SELECT total_participants FROM participation.draw_logs WHERE event_id = $1", id).Scan(&drawn)
+	if rows != drawn || codes[201]+3 != rows || codes[201]+codes[400] != 80 {
+		t.Errorf("rows %d, drawn list %d, statuses %v; want rows = drawn = 3 + the 201s, the rest 400 %s", rows, drawn, codes, participation.CodeClosed)
+	}
+}

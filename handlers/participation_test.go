@@ -11,11 +11,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/eventmkt/backend/shared/apperr"
 	"github.com/eventmkt/backend/shared/event"
 	"github.com/eventmkt/backend/shared/participation"
 	"github.com/eventmkt/backend/shared/queue"
 	"github.com/eventmkt/backend/shared/redis"
+	"github.com/eventmkt/backend/shared/testenv"
 )
 
 func entry(name, phone string, visited bool) map[string]any {
@@ -269,4 +272,42 @@ func TestParticipantListAndExport(t *testing.T) {
 	}
 	rec, _ = call(t, f.srv, "GET", "/api/v1/events/"+id+"/participants/export", other.access, nil)
 	wantProblem(t, rec, 403, event.CodeForbidden)
+}
+
+// Redis work per accepted submit: one round trip in steady state (the
+// snapshot, closed flag and duplicate check read together with both client
+// limits, the phone limit and the entry number: entryGate), counted with
+// the redis.RoundTrips hook on the submit's context. The first submit for
+// an event this process has not seen live takes more (nothing is written
+// before the event is known live); the cache warming after the commit is
+// one pipeline per batch, off every submit's path, and not counted here.
+func TestSubmitRedisRoundTrips(t *testing.T) {
+	t.Parallel()
+	rdb, _ := testenv.Redis(t)
+	rt := &redis.RoundTrips{}
+	rdb.AddHook(rt)
+	f := newServerOpts(t, fixtureOpts{users: testUserConfig(), redis: rdb, rate: [2]int{1000, 10}, netRate: [2]int{1000, 1000}})
+	_, id := liveEvent(t, f, "trips@example.com", "010-2000-0011")
+	ev := uuid.MustParse(id)
+	sub := func(i int) participation.Submission {
+		return participation.Submission{Name: "왕복", PhoneNumber: fmt.Sprintf("010-5100-%04d", i), AgreePrivacy: true,
+			Channel: "WEB", Source: "DIRECT", ClientIP: "203.0.113.77"}
+	}
+	for i := range 21 {
+		ctx, n := redis.Counting(context.Background())
+		if _, err := f.parts.Submit(ctx, ev, sub(i)); err != nil {
+			t.Fatalf("submit %d: %v", i, err)
+		}
+		if i == 0 { // the snapshot is read into the cache, the gate script loaded
+			t.Logf("first submit: %d Redis round trips", n.Load())
+		} else if n.Load() != 1 {
+			t.Errorf("submit %d: %d Redis round trips, want 1", i, n.Load())
+		}
+	}
+	// The limits still hold on the one-round-trip path.
+	ctx, _ := redis.Counting(context.Background())
+	_, err := f.parts.Submit(ctx, ev, sub(0)) // a duplicate, caught by the fast path
+	if apperr.As(err).Code != participation.CodeDuplicate {
+		t.Errorf("duplicate: %v", err)
+	}
 }

@@ -215,7 +215,7 @@ func newServerOpts(t *testing.T, o fixtureOpts) fixture {
 		SendNo: "0212345678"}, simSrv.Client()), log, phoneverify.Config{SendsPerPhone: 5, SendsPerClient: 50, KeyPrefix: prefix + "phoneverify:", Stores: users}, clk.Now)
 	pcfg := participation.Config{
 		RatePerClient: o.rate[0], RatePerPhone: o.rate[1], RatePerIPv4Net: o.netRate[0], RatePerIPv6Net: o.netRate[1], ProofContainer: proofs,
-		PhoneTokens: phones,
+		PhoneTokens: phones, BatchDelay: participation.DefaultBatchDelay, // group commit on, as deployed
 	}
 	if o.parts != nil {
 		o.parts(&pcfg)

@@ -81,6 +81,12 @@ type Config struct {
 	ExportsPerOwner    int
 	ExportWriteTimeout time.Duration
 	ExportMaxDuration  time.Duration
+	// BatchSize is the most entries one group commit writes
+	// (PARTICIPATION_BATCH_SIZE; 0 = DefaultBatchSize) and BatchDelay the
+	// longest its first entry waits for others (PARTICIPATION_BATCH_DELAY_MS;
+	// 0 = none: only entries arriving together share a commit). batch.go.
+	BatchSize  int
+	BatchDelay time.Duration
 }
 
 // EventReader is the events domain's API this domain relies on.
@@ -114,6 +120,7 @@ type Service struct {
 	proofs  sync.WaitGroup // proof uploads in flight
 	zones   event.Zones
 	live    liveEvents // events seen live a moment ago (submit.go)
+	batch   batcher    // group commit of entries (batch.go)
 }
 
 // NewService wires the domain.
@@ -145,7 +152,15 @@ func NewService(db *postgres.DB, rdb *goredis.Client, outbox *queue.Outbox, blob
 	if cfg.ExportMaxDuration <= 0 {
 		cfg.ExportMaxDuration = 4 * time.Minute
 	}
-	return &Service{db: db, rdb: rdb, outbox: outbox, blobs: blobs, events: events, limiter: redis.NewLimiter(rdb), log: log, now: now, cfg: cfg}
+	if cfg.BatchSize <= 0 {
+		cfg.BatchSize = DefaultBatchSize
+	}
+	s := &Service{db: db, rdb: rdb, outbox: outbox, blobs: blobs, events: events, limiter: redis.NewLimiter(rdb), log: log, now: now, cfg: cfg}
+	s.batch = batcher{size: cfg.BatchSize, delay: max(cfg.BatchDelay, 0), write: s.writeEntries}
+	if rdb != nil {
+		s.batch.after = s.afterEntries
+	}
+	return s
 }
 
 // Submission is a customer's entry.

@@ -12,12 +12,10 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/eventmkt/backend/shared/apperr"
 	"github.com/eventmkt/backend/shared/event"
-	"github.com/eventmkt/backend/shared/postgres"
 	"github.com/eventmkt/backend/shared/queue"
 	"github.com/eventmkt/backend/shared/redis"
 )
@@ -75,6 +73,8 @@ func eventLock(id uuid.UUID) int64 {
 var (
 	errDuplicate = apperr.New(apperr.Conflict, CodeDuplicate, "this phone number has already entered the event")
 	errClosed    = apperr.New(apperr.Invalid, CodeClosed, "the event has ended or its winners were drawn: entries are closed")
+	// errNumberTaken: the entry number is another entry's (uk_participant_id).
+	errNumberTaken = errors.New("participation: entry number taken")
 )
 
 // Submit records one entry. The event must be live and today within its
@@ -86,12 +86,12 @@ var (
 // event is known to be live and the per-client limits (address and its
 // /24 or /64) have passed; an unknown id answers from the events domain's
 // in-process negative cache; every key written expires KeyMargin after
-// the event's end. Round trips, in three stages: the reads (snapshot,
-// closed flag, duplicate check); the client limits; the phone limit with
-// the entry number. For an event this process saw live a moment ago
-// (liveTTL) the second stage joins the first, and the third too when the
-// client limits are off; after the insert, one more for the duplicate
-// check and the count.
+// the event's end. Round trips: for an event this process saw live a
+// moment ago (liveTTL), one: the reads (snapshot, closed flag, duplicate
+// check) with entryGate (both client limits, then the phone limit and the
+// entry number); otherwise the reads, then entryGate. The entry is written
+// in the process's next group commit (batch.go), which warms the duplicate
+// check and the count once per batch after answering.
 func (s *Service) Submit(ctx context.Context, eventID uuid.UUID, sub Submission) (Receipt, error) {
 	if err := sub.validate(); err != nil {
 		return Receipt{}, err
@@ -101,26 +101,21 @@ func (s *Service) Submit(ctx context.Context, eventID uuid.UUID, sub Submission)
 		return Receipt{}, err
 	}
 	now := s.now()
-	clientLimits := s.clientLimits(sub.ClientIP)
+	limits := append(s.clientLimits(sub.ClientIP), redis.Limit{Key: "participation:phone:" + sub.PhoneNumber, PerMinute: s.cfg.RatePerPhone})
+	limits = slices.DeleteFunc(limits, func(l redis.Limit) bool { return l.PerMinute <= 0 })
 	expires, known := s.live.get(eventID, now)
 	pipe := s.rdb.Pipeline()
 	cached := pipe.Get(ctx, event.SnapshotKey(eventID))
 	closed := pipe.Exists(ctx, closedKey(eventID))
 	seen := pipe.Exists(ctx, sessionKey(eventID, sub.PhoneNumber))
-	var client []*redis.Pending
-	var numbered *numbering
+	var gated *goredis.Cmd
 	if known {
-		for _, l := range clientLimits {
-			client = append(client, s.limiter.Queue(ctx, pipe, l))
-		}
-		if len(clientLimits) == 0 {
-			numbered = s.queueNumbering(ctx, pipe, eventID, sub.PhoneNumber, expires.Sub(now))
-		}
+		gated = s.queueGate(ctx, pipe, eventID, limits, expires.Sub(now))
 	}
 	_, perr := pipe.Exec(ctx)
 	// A Redis failure only costs speed: Postgres decides, a sequence
 	// numbers, and the limits are skipped rather than the entry refused.
-	redisUp := perr == nil || errors.Is(perr, goredisNil)
+	redisUp := perr == nil || errors.Is(perr, goredisNil) || goredis.HasErrorPrefix(perr, "NOSCRIPT")
 	snap, err := event.DecodeSnapshot([]byte(cached.Val()))
 	if cached.Err() != nil || err != nil {
 		if snap, err = s.events.Snapshot(ctx, eventID); err != nil {
@@ -144,21 +139,11 @@ func (s *Service) Submit(ctx context.Context, eventID uuid.UUID, sub Submission)
 	s.live.add(eventID, now, expires)
 	var next int64
 	if redisUp {
-		if known {
-			for _, p := range client {
-				if err := s.refuseIfWaiting(ctx)(p.Wait(ctx, s.rdb)); err != nil {
-					return Receipt{}, err
-				}
-			}
-		} else if err := s.limit(ctx, clientLimits...); err != nil {
-			return Receipt{}, err
+		if gated == nil || goredis.HasErrorPrefix(gated.Err(), "NOSCRIPT") { // first sight of the event, or Redis restarted
+			gated = s.queueGate(ctx, s.rdb, eventID, limits, ttl)
 		}
-		if numbered == nil {
-			pipe := s.rdb.Pipeline()
-			numbered = s.queueNumbering(ctx, pipe, eventID, sub.PhoneNumber, ttl)
-			_, _ = pipe.Exec(ctx)
-		}
-		if err := s.refuseIfWaiting(ctx)(numbered.phone.Wait(ctx, s.rdb)); err != nil {
+		wait, n, err := gateResult(gated)
+		if err := s.refuseIfWaiting(ctx)(wait, err); err != nil {
 			return Receipt{}, err
 		}
 		if closed.Val() > 0 {
@@ -167,7 +152,7 @@ func (s *Service) Submit(ctx context.Context, eventID uuid.UUID, sub Submission)
 		if seen.Val() > 0 {
 			return Receipt{}, errDuplicate
 		}
-		next = numbered.seq.Val()
+		next = n
 	}
 	// The visit code is checked after the limits, so guessing codes is
 	// throttled like any submit; a refused code stores nothing.
@@ -184,19 +169,17 @@ func (s *Service) Submit(ctx context.Context, eventID uuid.UUID, sub Submission)
 	bonus := BonusEntries(sub.StoreVisited)
 	for attempt := 0; ; attempt++ {
 		pid := s.entryNumber(ctx, eventID, today, next, ttl, attempt > 0)
-		msgID, err := s.insertEntry(ctx, eventID, pid, sub, bonus, now)
+		err := s.insertEntry(ctx, eventID, pid, sub, bonus, now, ttl)
 		switch {
 		case err == nil:
-			s.outbox.Notify(msgID)
-			s.afterEntry(ctx, eventID, sub.PhoneNumber, ttl)
 			s.consumePhoneToken(ctx, snap, sub)
 			return Receipt{ParticipantID: pid, EventID: eventID, BonusEntries: bonus, ParticipatedAt: now}, nil
-		case postgres.ConstraintName(err) == "uk_event_phone":
+		case errors.Is(err, errDuplicate):
 			if ttl > 0 {
 				s.rdb.Set(ctx, sessionKey(eventID, sub.PhoneNumber), "1", ttl)
 			}
 			return Receipt{}, errDuplicate
-		case postgres.ConstraintName(err) == "uk_participant_id" && attempt < 3:
+		case errors.Is(err, errNumberTaken) && attempt < 3:
 			s.log.WarnContext(ctx, "entry number taken (the Redis counter was reset?); resynchronising", "eventId", eventID, "participantId", pid)
 			s.resyncCounter(ctx, eventID, ttl)
 		default:
@@ -205,19 +188,57 @@ func (s *Service) Submit(ctx context.Context, eventID uuid.UUID, sub Submission)
 	}
 }
 
-// numbering is the third stage of a submit: the phone's limit and the next
-// entry number (a number a refused request took is skipped, like a
-// duplicate's).
-type numbering struct {
-	phone *redis.Pending
-	seq   *goredis.IntCmd
+// entryGate takes one action under each limit (KEYS[1..n]: the client's
+// address and network, then the phone; ARGV[3..]: their rates per minute)
+// and, only when all allow, the next entry number (KEYS[n+1], expiring in
+// ARGV[2] ms): {1, "0", number} or {0, seconds to wait, 0}. One round trip
+// for both limits and the numbering, and nothing written for a refused
+// client but the limits that passed before it (a number a refused request
+// took is skipped, like a duplicate's).
+var entryGate = goredis.NewScript("redis.replicate_commands()\n" + redis.GCRALua + `
+local n = tonumber(ARGV[1])
+for i = 1, n do
+  local rate = tonumber(ARGV[2 + i])
+  local r = gcra(KEYS[i], rate, rate, 60)
+  if r[1] == 0 then
+    return {0, r[2], 0}
+  end
+end
+local seq = redis.call("INCR", KEYS[n + 1])
+redis.call("PEXPIRE", KEYS[n + 1], ARGV[2])
+return {1, "0", seq}
+`)
+
+// queueGate queues entryGate (limits already filtered to those on) on c,
+// a pipeline (EVALSHA: the caller retries a NOSCRIPT) or the client (run
+// now, loading the script if needed).
+func (s *Service) queueGate(ctx context.Context, c goredis.Scripter, eventID uuid.UUID, limits []redis.Limit, ttl time.Duration) *goredis.Cmd {
+	keys := make([]string, 0, len(limits)+1)
+	args := []any{len(limits), max(ttl.Milliseconds(), 1)}
+	for _, l := range limits {
+		keys = append(keys, redis.RateKey(l))
+		args = append(args, l.PerMinute)
+	}
+	keys = append(keys, seqKey(eventID))
+	if _, pipelined := c.(goredis.Pipeliner); pipelined {
+		return entryGate.EvalSha(ctx, c, keys, args...)
+	}
+	return entryGate.Run(ctx, c, keys, args...)
 }
 
-func (s *Service) queueNumbering(ctx context.Context, pipe goredis.Pipeliner, eventID uuid.UUID, phone string, ttl time.Duration) *numbering {
-	n := &numbering{phone: s.limiter.Queue(ctx, pipe, redis.Limit{Key: "participation:phone:" + phone, PerMinute: s.cfg.RatePerPhone})}
-	n.seq = pipe.Incr(ctx, seqKey(eventID))
-	pipe.PExpire(ctx, seqKey(eventID), ttl)
-	return n
+// gateResult reads entryGate's answer: the wait (0: allowed) and the entry
+// number (0: none).
+func gateResult(c *goredis.Cmd) (time.Duration, int64, error) {
+	if err := c.Err(); err != nil {
+		return 0, 0, err
+	}
+	v, _ := c.Val().([]any)
+	wait, err := redis.WaitOf(v)
+	if err != nil || wait > 0 || len(v) != 3 {
+		return wait, 0, err
+	}
+	n, _ := v[2].(int64)
+	return 0, n, nil
 }
 
 // liveTTL is how long this process lets an event it saw live speed up the
@@ -272,70 +293,49 @@ func (s *Service) clientLimits(ip string) []redis.Limit {
 	return slices.DeleteFunc(limits, func(l redis.Limit) bool { return l.PerMinute <= 0 })
 }
 
-// insertEntry writes the entry and its ParticipantRegistered message in one
-// implicit transaction and one round trip: the shared event lock (its own
-// statement, so the next one sees a draw that committed while we waited),
-// then the entry and the outbox row in one statement that inserts nothing
-// once the event is drawn.
-func (s *Service) insertEntry(ctx context.Context, eventID uuid.UUID, pid string, sub Submission, bonus int, now time.Time) (string, error) {
+// insertEntry writes the entry and its ParticipantRegistered message in
+// the next group commit of this process (batch.go) and returns when it
+// committed: nil (entered), errDuplicate, errClosed, errNumberTaken (retry
+// with a new number) or the batch's error.
+func (s *Service) insertEntry(ctx context.Context, eventID uuid.UUID, pid string, sub Submission, bonus int, now time.Time, ttl time.Duration) error {
 	m, err := queue.NewMessage("participant-"+eventID.String()+"-"+pid, queue.AnalyticsEvents, TypeParticipantRegistered, eventID.String(),
 		ParticipantRegistered{Type: TypeParticipantRegistered, EventID: eventID, ParticipantID: pid, StoreVisited: sub.StoreVisited, AgreeMarketing: sub.AgreeMarketing,
 			BonusEntries: bonus, Channel: sub.Channel, Source: sub.Source, OccurredAt: now})
 	if err != nil {
-		return "", err
+		return err
 	}
-	margs, err := queue.EnqueueArgs(m)
-	if err != nil {
-		return "", err
+	res := s.batch.do(ctx, entryRow{eventID: eventID, pid: pid, sub: sub, bonus: bonus, at: now, msg: m, ttl: ttl})
+	switch {
+	case res.err != nil:
+		return res.err
+	case res.outcome == duplicate:
+		return errDuplicate
+	case res.outcome == drawn:
+		return errClosed // drawn: entries are closed
+	case res.outcome == taken:
+		return errNumberTaken
 	}
-	var email, network *string
-	if sub.Email != "" {
-		email = &sub.Email
-	}
-	if n := ClientNetwork(sub.ClientIP); n != "" {
-		network = &n
-	}
-	// The event id as [16]byte: pgx encodes it directly, where uuid.UUID
-	// goes through driver.Valuer and a failed binary plan first.
-	args := append([]any{pid, [16]byte(eventID), sub.Name, sub.PhoneNumber, email, sub.Channel, sub.Source, sub.StoreVisited, bonus,
-		sub.AgreeMarketing, sub.AgreePrivacy, now, network}, margs...)
-	b := &pgx.Batch{}
-	b.Queue(`SELECT pg_advisory_xact_lock_shared($1)`, eventLock(eventID))
-	b.Queue(`WITH entry AS (
-		INSERT INTO participation.participants (participant_id, event_id, name, phone_number, email, channel, source,
-			store_visited, bonus_entries, agree_marketing, agree_privacy, created_at, updated_at, client_network)
-		SELECT $1::varchar, $2::uuid, $3::varchar, $4::varchar, $5::varchar, $6::varchar, $7::varchar, $8::boolean, $9::integer,
-			$10::boolean, $11::boolean, $12::timestamptz, $12::timestamptz, $13::varchar
-		WHERE NOT EXISTS (SELECT 1 FROM participation.draw_logs WHERE event_id = $2::uuid)
-		RETURNING 1)
-		`+queue.EnqueueSQL(14)+` FROM entry`, args...)
-	br := s.db.SendBatch(ctx, b)
-	if _, err := br.Exec(); err != nil {
-		br.Close()
-		return "", fmt.Errorf("participation: lock: %w", err)
-	}
-	tag, err := br.Exec()
-	if cerr := br.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return "", err
-	}
-	if tag.RowsAffected() == 0 {
-		return "", errClosed // drawn: entries are closed
-	}
-	return m.ID, nil
+	return nil
 }
 
-// afterEntry warms the duplicate check and bumps the cached count (only
-// when it is cached: a missing count is recomputed from Postgres).
-func (s *Service) afterEntry(ctx context.Context, eventID uuid.UUID, phone string, ttl time.Duration) {
-	if ttl <= 0 {
+// afterEntries warms the duplicate check of a batch's entries and bumps
+// their events' cached counts (only when cached: a missing count is
+// recomputed from Postgres): one pipeline per batch, after its answers, so
+// not on any submit's path. Lost, it only costs speed.
+func (s *Service) afterEntries(items []*pendingEntry) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	pipe := s.rdb.Pipeline()
+	for _, it := range items {
+		if it.res.err != nil || it.res.outcome != entered || it.row.ttl <= 0 {
+			continue
+		}
+		pipe.Set(ctx, sessionKey(it.row.eventID, it.row.sub.PhoneNumber), "1", it.row.ttl)
+		incrIfCached.Run(ctx, pipe, []string{CountKey(it.row.eventID)})
+	}
+	if pipe.Len() == 0 {
 		return
 	}
-	pipe := s.rdb.Pipeline()
-	pipe.Set(ctx, sessionKey(eventID, phone), "1", ttl)
-	incrIfCached.Run(ctx, pipe, []string{CountKey(eventID)})
 	if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, goredisNil) {
 		s.log.WarnContext(ctx, "entry caches not updated", "error", err)
 	}
@@ -371,16 +371,6 @@ func (s *Service) resyncCounter(ctx context.Context, eventID uuid.UUID, ttl time
 	_ = s.db.QueryRow(ctx, `SELECT coalesce(max(split_part(participant_id, '-', 2)::bigint), 0) FROM participation.participants
 		WHERE event_id = $1 AND participant_id ~ '^[0-9]{8}-[0-9]+$'`, eventID).Scan(&max)
 	raiseTo.Run(ctx, s.rdb, []string{seqKey(eventID)}, max, ttl.Milliseconds())
-}
-
-// limit takes one action under each limit in one round trip (GCRA,
-// redis.Limiter); a limit of 0 is off. Without Redis the limits are
-// skipped rather than the entry refused.
-func (s *Service) limit(ctx context.Context, limits ...redis.Limit) error {
-	if len(limits) == 0 {
-		return nil
-	}
-	return s.refuseIfWaiting(ctx)(s.limiter.AllowAll(ctx, limits...))
 }
 
 // refuseIfWaiting turns a limiter's answer into PART_009 with the seconds

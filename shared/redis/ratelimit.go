@@ -79,7 +79,7 @@ func (l *Limiter) Queue(ctx context.Context, pipe goredis.Pipeliner, lim Limit) 
 	if lim.PerMinute <= 0 {
 		return &Pending{off: true}
 	}
-	return &Pending{cmd: gcra.EvalSha(ctx, pipe, []string{"rate:" + lim.Key}, lim.PerMinute, lim.PerMinute, 60)}
+	return &Pending{cmd: gcra.EvalSha(ctx, pipe, []string{RateKey(lim)}, lim.PerMinute, lim.PerMinute, 60)}
 }
 
 // Wait is AllowAll's answer for a queued limit. After a Redis restart the
@@ -101,7 +101,65 @@ func waitOf(c *goredis.Cmd) (time.Duration, error) {
 		return 0, err
 	}
 	v, _ := c.Val().([]any)
-	if len(v) != 2 {
+	return WaitOf(v)
+}
+
+func (l *Limiter) run(ctx context.Context, limits []Limit, load bool) ([]*goredis.Cmd, error) {
+	pipe := l.rdb.Pipeline()
+	cmds := make([]*goredis.Cmd, len(limits))
+	for i, lim := range limits {
+		keys, args := []string{RateKey(lim)}, []any{lim.PerMinute, lim.PerMinute, 60}
+		if load {
+			cmds[i] = gcra.Eval(ctx, pipe, keys, args...)
+		} else {
+			cmds[i] = gcra.EvalSha(ctx, pipe, keys, args...)
+		}
+	}
+	_, err := pipe.Exec(ctx)
+	return cmds, err
+}
+
+// GCRALua defines the Lua function gcra(key, burst, rate, period), one
+// action under a limit: redis_rate's GCRA (github.com/go-redis/redis_rate,
+// BSD-2-Clause, after Pavel Pravosud's redis-gcra). The key holds the
+// theoretical arrival time and expires when the allowance is whole; it
+// answers {allowed (0 or 1), seconds until the next action may pass}. For
+// scripts that take limits among other work in one round trip
+// (participation's entry gate); keys are prefixed "rate:" like Limiter's
+// (RateKey).
+const GCRALua = `
+local function gcra(key, burst, rate, period)
+  local interval = period / rate
+  local jan_1_2017 = 1483228800
+  local now = redis.call("TIME")
+  now = (now[1] - jan_1_2017) + (now[2] / 1000000)
+  local tat = tonumber(redis.call("GET", key) or now)
+  tat = math.max(tat, now)
+  local new_tat = tat + interval
+  local allow_at = new_tat - interval * burst
+  local diff = now - allow_at
+  if diff / interval < 0 then
+    return {0, tostring(-diff)}
+  end
+  local reset_after = new_tat - now
+  if reset_after > 0 then
+    redis.call("SET", key, new_tat, "EX", math.ceil(reset_after))
+  end
+  return {1, "0"}
+end
+`
+
+// RateKey is the Redis key of a limit.
+func RateKey(l Limit) string { return "rate:" + l.Key }
+
+// gcra takes one action under one limit (GCRALua).
+var gcra = goredis.NewScript("redis.replicate_commands()\n" + GCRALua +
+	"return gcra(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]))\n")
+
+// WaitOf reads a GCRA answer {allowed, seconds}: 0 when allowed, else the
+// time to wait.
+func WaitOf(v []any) (time.Duration, error) {
+	if len(v) < 2 {
 		return 0, errors.New("redis: unexpected rate limit reply")
 	}
 	if allowed, _ := v[0].(int64); allowed == 1 {
@@ -114,47 +172,3 @@ func waitOf(c *goredis.Cmd) (time.Duration, error) {
 	}
 	return max(time.Duration(secs*float64(time.Second)), time.Millisecond), nil
 }
-
-func (l *Limiter) run(ctx context.Context, limits []Limit, load bool) ([]*goredis.Cmd, error) {
-	pipe := l.rdb.Pipeline()
-	cmds := make([]*goredis.Cmd, len(limits))
-	for i, lim := range limits {
-		keys, args := []string{"rate:" + lim.Key}, []any{lim.PerMinute, lim.PerMinute, 60}
-		if load {
-			cmds[i] = gcra.Eval(ctx, pipe, keys, args...)
-		} else {
-			cmds[i] = gcra.EvalSha(ctx, pipe, keys, args...)
-		}
-	}
-	_, err := pipe.Exec(ctx)
-	return cmds, err
-}
-
-// gcra is redis_rate's GCRA (github.com/go-redis/redis_rate, BSD-2-Clause,
-// after Pavel Pravosud's redis-gcra), one action per call: the key holds
-// the theoretical arrival time and expires when the allowance is whole.
-// It answers {allowed (0 or 1), seconds until the next action may pass}.
-var gcra = goredis.NewScript(`
-redis.replicate_commands()
-local key = KEYS[1]
-local burst = tonumber(ARGV[1])
-local rate = tonumber(ARGV[2])
-local period = tonumber(ARGV[3])
-local interval = period / rate
-local jan_1_2017 = 1483228800
-local now = redis.call("TIME")
-now = (now[1] - jan_1_2017) + (now[2] / 1000000)
-local tat = tonumber(redis.call("GET", key) or now)
-tat = math.max(tat, now)
-local new_tat = tat + interval
-local allow_at = new_tat - interval * burst
-local diff = now - allow_at
-if diff / interval < 0 then
-  return {0, tostring(-diff)}
-end
-local reset_after = new_tat - now
-if reset_after > 0 then
-  redis.call("SET", key, new_tat, "EX", math.ceil(reset_after))
-end
-return {1, "0"}
-`)

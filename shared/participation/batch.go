@@ -1,0 +1,277 @@
+package participation
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+
+	"github.com/eventmkt/backend/shared/queue"
+)
+
+// Group commit (issue 18). Concurrent submits of one instance are gathered
+// into one batch, up to BatchSize entries or BatchDelay after its first,
+// whichever comes first, and written in one implicit transaction and one
+// Postgres round trip:
+//
+//  1. the shared advisory lock of every event in the batch, in ascending
+//     key order (a stable order: two batches never wait on each other in a
+//     cycle through a draw queued for an exclusive lock);
+//  2. one statement inserting every row of an event not yet drawn (the
+//     NOT EXISTS draw_logs guard, evaluated after the locks, so the entries
+//     committed before a draw are exactly its list), ON CONFLICT DO NOTHING,
+//     and the ParticipantRegistered outbox row of each row that went in;
+//  3. one statement reading, per request, who holds its phone now and
+//     whether its event is drawn (a new snapshot: it sees what committed
+//     concurrently, and this transaction's rows).
+//
+// Each request then gets its own answer: its row is in (201), its phone is
+// held by another row (409 PART_001, a duplicate within the batch included:
+// the first in arrival order wins), its event is drawn (PART_005), or
+// neither (its entry number was taken: it retries alone with a new one).
+// A failed transaction fails every request of the batch and writes nothing.
+// Answers are sent only after the commit: an instance that stops mid-batch
+// loses nothing it answered 201.
+
+// Batch defaults (PARTICIPATION_BATCH_SIZE, PARTICIPATION_BATCH_DELAY_MS).
+const (
+	DefaultBatchSize  = 64
+	DefaultBatchDelay = 2 * time.Millisecond
+	batchTimeout      = 10 * time.Second // one batch's transaction, whoever waits on it
+)
+
+// entryRow is one request's entry and its analytics message.
+type entryRow struct {
+	eventID uuid.UUID
+	pid     string
+	sub     Submission
+	bonus   int
+	at      time.Time
+	msg     queue.Message
+	ttl     time.Duration // of its Redis keys (afterEntries)
+}
+
+type outcome int
+
+const (
+	entered   outcome = iota
+	duplicate         // uk_event_phone
+	taken             // uk_participant_id: retry with a new number
+	drawn             // entries closed
+)
+
+type entryResult struct {
+	outcome outcome
+	err     error
+}
+
+type pendingEntry struct {
+	row  entryRow
+	res  entryResult
+	done chan struct{}
+}
+
+type entryBatch struct {
+	items []*pendingEntry
+	full  chan struct{} // closed when the batch reached its size
+}
+
+// batcher gathers entries into batches; the first request of a batch
+// leads it (waits, then writes it), the others wait for its answer.
+type batcher struct {
+	size  int
+	delay time.Duration
+	write func(ctx context.Context, rows []*pendingEntry) error
+	after func(rows []*pendingEntry) // once answered (nil: nothing)
+
+	mu      sync.Mutex
+	open    *entryBatch
+	batches int // written, for tests
+}
+
+func (b *batcher) do(ctx context.Context, row entryRow) entryResult {
+	p := &pendingEntry{row: row, done: make(chan struct{})}
+	b.mu.Lock()
+	bt, lead := b.open, false
+	if bt == nil {
+		bt, lead = &entryBatch{full: make(chan struct{})}, true
+		b.open = bt
+	}
+	bt.items = append(bt.items, p)
+	if len(bt.items) >= b.size {
+		b.open = nil
+		close(bt.full)
+	}
+	b.mu.Unlock()
+	if lead {
+		if b.delay > 0 {
+			t := time.NewTimer(b.delay)
+			select {
+			case <-bt.full:
+			case <-t.C:
+			}
+			t.Stop()
+		}
+		b.mu.Lock()
+		if b.open == bt {
+			b.open = nil
+		}
+		items := bt.items
+		b.batches++
+		b.mu.Unlock()
+		// The batch is everyone's: the leader's cancellation must not cut it.
+		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), batchTimeout)
+		if err := b.write(wctx, items); err != nil {
+			for _, it := range items {
+				it.res = entryResult{err: err}
+			}
+		}
+		cancel()
+		for _, it := range items {
+			close(it.done)
+		}
+		if b.after != nil {
+			b.after(items)
+		}
+	}
+	select {
+	case <-p.done: // answered, even if ctx ended meanwhile
+	case <-ctx.Done():
+		select {
+		case <-p.done:
+		default:
+			return entryResult{err: ctx.Err()}
+		}
+	}
+	return p.res
+}
+
+// Batches reports how many batches this process wrote (tests, the bench).
+func (s *Service) Batches() int {
+	s.batch.mu.Lock()
+	defer s.batch.mu.Unlock()
+	return s.batch.batches
+}
+
+// insertSQL writes the rows of events not drawn and the outbox row of each
+// row that went in (see the top of this file).
+var insertSQL = `WITH input AS (
+	SELECT * FROM unnest($1::varchar[], $2::uuid[], $3::varchar[], $4::varchar[], $5::varchar[], $6::varchar[], $7::varchar[],
+		$8::boolean[], $9::integer[], $10::boolean[], $11::boolean[], $12::timestamptz[], $13::varchar[],
+		$14::varchar[], $15::varchar[], $16::varchar[], $17::varchar[], $18::text[], $19::timestamptz[]) WITH ORDINALITY
+		AS i(pid, event_id, name, phone, email, channel, source, visited, bonus, marketing, privacy, at, network,
+			msg_id, queue, subject, correlation_id, body, available_at, ord)
+), entry AS (
+	INSERT INTO participation.participants (participant_id, event_id, name, phone_number, email, channel, source,
+		store_visited, bonus_entries, agree_marketing, agree_privacy, created_at, updated_at, client_network)
+	SELECT pid, event_id, name, phone, email, channel, source, visited, bonus, marketing, privacy, at, at, network
+	FROM input WHERE NOT EXISTS (SELECT 1 FROM participation.draw_logs d WHERE d.event_id = input.event_id)
+	ORDER BY ord
+	ON CONFLICT DO NOTHING
+	RETURNING event_id, participant_id)
+INSERT INTO outbox.messages (message_id, queue, subject, correlation_id, body, available_at)
+SELECT i.msg_id, i.queue, i.subject, i.correlation_id, i.body::jsonb, i.available_at
+FROM input i JOIN entry e ON e.event_id = i.event_id AND e.participant_id = i.pid
+ORDER BY i.ord`
+
+// outcomeSQL tells each request what became of its row.
+var outcomeSQL = `SELECT coalesce((SELECT p.participant_id FROM participation.participants p
+		WHERE p.event_id = i.event_id AND p.phone_number = i.phone), ''),
+	EXISTS (SELECT 1 FROM participation.draw_logs d WHERE d.event_id = i.event_id)
+FROM unnest($1::uuid[], $2::varchar[]) WITH ORDINALITY AS i(event_id, phone, ord) ORDER BY i.ord`
+
+// writeEntries writes one batch (see the top of this file) and sets each
+// request's outcome; an error is the whole batch's.
+func (s *Service) writeEntries(ctx context.Context, items []*pendingEntry) error {
+	n := len(items)
+	var (
+		pids, names, phones, channels, sources  = make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+		emails, networks                        = make([]*string, n), make([]*string, n)
+		events                                  = make([]string, n) // text: encodes in every pgx exec mode
+		visited, marketing, privacy             = make([]bool, n), make([]bool, n), make([]bool, n)
+		bonus                                   = make([]int32, n)
+		at, available                           = make([]time.Time, n), make([]time.Time, n)
+		msgIDs, queues, subjects, corrs, bodies = make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	)
+	var locks []int64
+	for i, it := range items {
+		r := it.row
+		margs, err := queue.EnqueueArgs(r.msg)
+		if err != nil {
+			return err
+		}
+		pids[i], events[i], names[i], phones[i] = r.pid, r.eventID.String(), r.sub.Name, r.sub.PhoneNumber
+		if r.sub.Email != "" {
+			emails[i] = &r.sub.Email
+		}
+		if nw := ClientNetwork(r.sub.ClientIP); nw != "" {
+			networks[i] = &nw
+		}
+		channels[i], sources[i], visited[i], bonus[i] = r.sub.Channel, r.sub.Source, r.sub.StoreVisited, int32(r.bonus)
+		marketing[i], privacy[i], at[i] = r.sub.AgreeMarketing, r.sub.AgreePrivacy, r.at
+		msgIDs[i], queues[i], subjects[i], corrs[i] = margs[0].(string), margs[1].(string), margs[2].(string), margs[3].(string)
+		bodies[i], available[i] = margs[4].(string), margs[5].(time.Time)
+		locks = append(locks, eventLock(r.eventID))
+	}
+	slices.Sort(locks)
+	locks = slices.Compact(locks)
+	b := &pgx.Batch{}
+	for _, k := range locks { // one statement each: the order is ours
+		b.Queue(`SELECT pg_advisory_xact_lock_shared($1)`, k)
+	}
+	b.Queue(insertSQL, pids, events, names, phones, emails, channels, sources, visited, bonus, marketing, privacy, at, networks,
+		msgIDs, queues, subjects, corrs, bodies, available)
+	b.Queue(outcomeSQL, events, phones)
+	br := s.db.SendBatch(ctx, b)
+	defer br.Close()
+	for range locks {
+		if _, err := br.Exec(); err != nil {
+			return fmt.Errorf("participation: lock: %w", err)
+		}
+	}
+	if _, err := br.Exec(); err != nil {
+		return err
+	}
+	rows, err := br.Query()
+	if err != nil {
+		return err
+	}
+	i := 0
+	var inserted []string
+	for rows.Next() {
+		var holder string
+		var closed bool
+		if err := rows.Scan(&holder, &closed); err != nil || i >= n {
+			rows.Close()
+			return fmt.Errorf("participation: batch outcome: %v", err)
+		}
+		it := items[i]
+		switch {
+		case holder == it.row.pid:
+			it.res.outcome = entered
+			inserted = append(inserted, it.row.msg.ID)
+		case closed:
+			it.res.outcome = drawn
+		case holder != "":
+			it.res.outcome = duplicate
+		default:
+			it.res.outcome = taken
+		}
+		i++
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if i != n {
+		return fmt.Errorf("participation: batch outcome: %d rows for %d entries", i, n)
+	}
+	if err := br.Close(); err != nil { // the implicit transaction's commit
+		return err
+	}
+	s.outbox.Notify(inserted...)
+	return nil
+}
