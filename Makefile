@@ -56,7 +56,7 @@ run: migrate web
 # app reaches Azure's built-in PgBouncer: session state that would not survive
 # transaction pooling fails here (docs/deploy.md, "Connection budget").
 POOLED_TESTS := ./shared/postgres/... ./shared/participation/... ./shared/queue/... ./handlers
-POOLED_RUN := 'TransactionPooling|Draw|Submit|Particip|Entr|Outbox|Winner|Notify'
+POOLED_RUN := 'TransactionPooling|GroupCommit|Draw|Submit|Particip|Entr|Outbox|Winner|Notify'
 # The proof crowd test times a Redis lock against 20 callers; under the load of
 # a second pass it flakes for reasons unrelated to pooling (it runs in the first).
 POOLED_SKIP := 'DrawProofIsBuiltOnceUnderACrowd'
