@@ -230,6 +230,8 @@ export async function startStack(opts = {}) {
     const env = {
       ...base,
       POSTGRES_URL: withDatabase(base.POSTGRES_URL, dbName),
+      // Migrations connect directly: the same fresh database.
+      POSTGRES_DIRECT_URL: withDatabase(base.POSTGRES_DIRECT_URL ?? base.POSTGRES_URL, dbName),
       POSTGRES_MAX_CONNS: '10',
       REDIS_URL: redis.url,
       PUBLIC_WEB_URL: origin,
