@@ -137,7 +137,6 @@ type jobAccepted struct {
 
 func (s *Server) respondJob(w http.ResponseWriter, r *http.Request, j event.Job, err error) {
 	if err != nil {
-		setRetryAfter(w, err) // AI_002
 		s.writeError(w, r, err)
 		return
 	}
@@ -318,7 +317,6 @@ func (s *Server) recordView(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := s.events.RecordView(r.Context(), id, req.Ch, clientIP(r, s.clientHops)); err != nil {
-		setRetryAfter(w, err)
 		s.writeError(w, r, err)
 		return
 	}

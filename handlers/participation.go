@@ -37,20 +37,10 @@ func (s *Server) submitEntry(w http.ResponseWriter, r *http.Request) {
 		AgreePrivacy: req.AgreePrivacy, AgreeMarketing: req.AgreeMarketing, StoreVisited: req.StoreVisited, VisitCode: req.VisitCode, Channel: req.Channel,
 		Source: req.Source, ClientIP: clientIP(r, s.clientHops), VerificationToken: req.VerificationToken})
 	if err != nil {
-		setRetryAfter(w, err)
 		s.writeError(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusCreated, rec)
-}
-
-// setRetryAfter tells a throttled client when to come back.
-func setRetryAfter(w http.ResponseWriter, err error) {
-	if e := apperr.As(err); e.Kind == apperr.TooMany || e.Kind == apperr.Unavailable {
-		if secs, ok := e.Extra["retryAfterSeconds"].(int); ok {
-			w.Header().Set("Retry-After", strconv.Itoa(secs))
-		}
-	}
 }
 
 func boolParam(r *http.Request, name string, v *apperr.Validation) *bool {
@@ -124,7 +114,6 @@ func (s *Server) exportParticipants(w http.ResponseWriter, r *http.Request, c us
 	}
 	exp, err := s.participation.OpenExport(r.Context(), c, id)
 	if err != nil {
-		setRetryAfter(w, err)
 		s.writeError(w, r, err)
 		return
 	}
@@ -279,7 +268,6 @@ func (s *Server) drawProof(w http.ResponseWriter, r *http.Request) {
 	}
 	body, err := s.participation.OpenProof(r.Context(), id)
 	if err != nil {
-		setRetryAfter(w, err)
 		s.writeError(w, r, err)
 		return
 	}

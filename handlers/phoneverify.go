@@ -66,7 +66,6 @@ func (s *Server) confirmStorePhoneCode(w http.ResponseWriter, r *http.Request, c
 // are one person's), with Retry-After on a throttled refusal.
 func (s *Server) answerCode(w http.ResponseWriter, r *http.Request, status int, v any, err error) {
 	if err != nil {
-		setRetryAfter(w, err)
 		s.writeError(w, r, err)
 		return
 	}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/eventmkt/backend/shared/apperr"
@@ -52,6 +53,12 @@ type Problem struct {
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	e := apperr.As(err)
 	status := statusOf[e.Kind]
+	// A throttled or briefly unavailable answer says when to come back.
+	if e.Kind == apperr.TooMany || e.Kind == apperr.Unavailable {
+		if secs, ok := e.Extra["retryAfterSeconds"].(int); ok && w.Header().Get("Retry-After") == "" {
+			w.Header().Set("Retry-After", strconv.Itoa(secs))
+		}
+	}
 	code, detail := e.Code, e.Detail
 	if e.Kind == apperr.Internal {
 		code, detail = codeInternal, "The server failed to handle the request; it has been logged."

@@ -34,17 +34,6 @@ type tokenResponse struct {
 	ExpiresIn    int        `json:"expiresIn"`
 }
 
-// writeUserError answers err, with Retry-After when the sign-in side says
-// when to come back (429 limits and lockouts, 503 AUTH_009).
-func (s *Server) writeUserError(w http.ResponseWriter, r *http.Request, err error) {
-	if e := apperr.As(err); e.Kind == apperr.TooMany || e.Kind == apperr.Unavailable {
-		if secs, ok := e.Extra["retryAfterSeconds"].(int); ok {
-			w.Header().Set("Retry-After", strconv.Itoa(secs))
-		}
-	}
-	s.writeError(w, r, err)
-}
-
 func writeTokens(w http.ResponseWriter, status int, resp tokenResponse) {
 	resp.TokenType = "Bearer"
 	w.Header().Set("Cache-Control", "no-store")
@@ -61,7 +50,7 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 	req.ClientIP = clientIP(r, s.clientHops)
 	sess, err := s.users.Register(r.Context(), user.RegisterInput(req))
 	if err != nil {
-		s.writeUserError(w, r, err)
+		s.writeError(w, r, err)
 		return
 	}
 	writeTokens(w, http.StatusCreated, tokenResponse{UserID: &sess.UserID, StoreID: &sess.StoreID,
@@ -80,7 +69,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	sess, err := s.users.Login(r.Context(), req.Email, req.Password, clientIP(r, s.clientHops))
 	if err != nil {
-		s.writeUserError(w, r, err)
+		s.writeError(w, r, err)
 		return
 	}
 	writeTokens(w, http.StatusOK, tokenResponse{UserID: &sess.UserID, StoreID: &sess.StoreID, Name: sess.Name, Role: sess.Role,
@@ -116,7 +105,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request, c user.Caller) {
 		return
 	}
 	if err := s.users.Logout(r.Context(), c); err != nil {
-		s.writeUserError(w, r, err)
+		s.writeError(w, r, err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -183,7 +172,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, c user.C
 		return
 	}
 	if err := s.users.ChangePassword(r.Context(), c, req.CurrentPassword, req.NewPassword); err != nil {
-		s.writeUserError(w, r, err)
+		s.writeError(w, r, err)
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
