@@ -5,7 +5,8 @@
 import type { components, operations, paths } from "./schema";
 import type { ProofBundle } from "../verify/verify";
 
-type JsonOf<R> = R extends { content: { "application/json": infer B } } ? B : never;
+/** The JSON body of a generated response or request body type. */
+export type JsonOf<R> = R extends { content: { "application/json": infer B } } ? B : never;
 
 export type EventPublic = JsonOf<operations["EventPublicGet"]["responses"][200]>;
 export type EventResults = JsonOf<operations["EventResultsGet"]["responses"][200]>;

@@ -3,10 +3,10 @@
 // breaks the build, not a screen. Helpers append the types they need below.
 
 import type { components, operations } from "../api/schema";
+import type { JsonOf } from "../api/types";
 
-type JsonOf<R> = R extends { content: { "application/json": infer B } } ? B : never;
-type Ok<Op extends keyof operations, S extends number> = JsonOf<operations[Op]["responses"][S & keyof operations[Op]["responses"]]>;
-type BodyOf<Op extends keyof operations> = operations[Op] extends { requestBody?: infer R } ? JsonOf<NonNullable<R>> : never;
+export type Ok<Op extends keyof operations, S extends number> = JsonOf<operations[Op]["responses"][S & keyof operations[Op]["responses"]]>;
+export type BodyOf<Op extends keyof operations> = operations[Op] extends { requestBody?: infer R } ? JsonOf<NonNullable<R>> : never;
 
 export type Schemas = components["schemas"];
 

@@ -2,13 +2,11 @@
 // documented operation of docs/openapi.yaml, through the console's http.ts.
 
 import { api, apiRaw } from "../http";
-import type { Channel, DisqualifyResponse, DistributionStatus, Draw, DrawRequest, Event, NotifyReceipt, ParticipantPage, WinnerPage } from "../types";
-import type { operations } from "../../api/schema";
+import type { Channel, DisqualifyResponse, DistributionStatus, Draw, DrawRequest, Event, NotifyReceipt, Ok, ParticipantPage, WinnerPage } from "../types";
 import type { DisqualifyCategory } from "./integrity";
 
-type JsonOf<R> = R extends { content: { "application/json": infer B } } ? B : never;
-export type RetryReceipt = JsonOf<operations["DistributionRetry"]["responses"][202]>;
-export type DrawProof = JsonOf<operations["DrawProofGet"]["responses"][200]>;
+export type RetryReceipt = Ok<"DistributionRetry", 202>;
+export type DrawProof = Ok<"DrawProofGet", 200>;
 export type ChannelStatus = DistributionStatus["channels"][number];
 
 const enc = encodeURIComponent;

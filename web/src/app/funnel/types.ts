@@ -1,12 +1,12 @@
 // The funnel's API shapes, straight from the generated contract
 // (src/api/schema.d.ts from docs/openapi.yaml): a renamed field breaks the build.
 
-import type { components, operations } from "../../api/schema";
+import type { components } from "../../api/schema";
+import type { Ok } from "../types";
 
-type JsonOf<R> = R extends { content: { "application/json": infer B } } ? B : never;
 type S = components["schemas"];
 
-export type Draft = JsonOf<operations["EventGet"]["responses"][200]>;
+export type Draft = Ok<"EventGet", 200>;
 export type Objective = S["Objective"];
 export type Channel = S["Channel"];
 export type ChannelSettings = S["ChannelSettings"];
@@ -15,7 +15,7 @@ export type PosterStyle = S["PosterStyle"];
 export type PosterPlatform = S["PosterPlatform"];
 export type Plan = S["Recommendation"];
 export type Poster = S["Image"];
-export type Job = JsonOf<operations["JobGet"]["responses"][200]>;
+export type Job = Ok<"JobGet", 200>;
 export type JobAccepted = S["JobAccepted"];
 export type PlanRequest = S["RecommendationRequest"];
 export type PlanSelect = S["RecommendationSelectRequest"];
