@@ -393,7 +393,20 @@ type QueryCounter struct{ n atomic.Int64 }
 // TraceQueryStart counts a query.
 func (q *QueryCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
 	q.n.Add(1)
+	if own, ok := ctx.Value(scopeKey{}).(*atomic.Int64); ok {
+		own.Add(1)
+	}
 	return ctx
+}
+
+type scopeKey struct{}
+
+// Scope returns a context whose queries (and those of contexts derived from
+// it) are also counted apart, so a test can measure one request's queries
+// while background work shares the pool.
+func (q *QueryCounter) Scope(ctx context.Context) (context.Context, *atomic.Int64) {
+	n := new(atomic.Int64)
+	return context.WithValue(ctx, scopeKey{}, n), n
 }
 
 // TraceQueryEnd does nothing.
