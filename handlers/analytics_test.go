@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -12,6 +14,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/eventmkt/backend/shared/analytics"
+	"github.com/eventmkt/backend/shared/participation"
 	"github.com/eventmkt/backend/shared/queue"
 	"github.com/eventmkt/backend/shared/testenv"
 )
@@ -276,5 +279,51 @@ func TestConcurrentRollupsEqualOne(t *testing.T) {
 	}
 	if got := statsSnapshot(t, f, id.String()); !reflect.DeepEqual(got, incremental) {
 		t.Fatalf("rebuild differs:\n%s\nwant\n%s", got, incremental)
+	}
+}
+
+// An entry counts the same whether it came alone (ParticipantRegistered,
+// as earlier releases sent it) or in a group commit's list
+// (ParticipantsRegistered): the same event, channel and hourly figures,
+// each listed entry in the hour of its own time.
+func TestEntryListsFoldLikeSingleEntries(t *testing.T) {
+	t.Parallel()
+	f := newServer(t)
+	ctx := context.Background()
+	single, listed, owner := uuid.New(), uuid.New(), uuid.New()
+	ingest := func(id, typ string, body any) {
+		t.Helper()
+		b, _ := json.Marshal(body)
+		if _, err := f.stats.Ingest(ctx, id, typ, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, id := range []uuid.UUID{single, listed} {
+		ingest("created-"+id.String(), "EventCreated", map[string]any{"type": "EventCreated", "eventId": id, "userId": owner, "title": "묶음",
+			"objective": "REVISIT", "budget": 1000000, "channels": []string{"INSTAGRAM"}, "startDate": "2026-11-20", "endDate": "2026-11-30",
+			"occurredAt": "2026-11-20T00:00:00Z"})
+	}
+	const entries = 200
+	sources := []string{"INSTAGRAM", "KAKAO", "STORE_QR", ""}
+	var list []map[string]any
+	for i := range entries {
+		e := map[string]any{"participantId": fmt.Sprintf("p-%d", i), "storeVisited": i%3 == 0, "agreeMarketing": i%5 == 0,
+			"bonusEntries": 1, "channel": "WEB", "source": sources[i%4], "occurredAt": time.Date(2026, 11, 20, i%30, i%60, 0, 0, time.UTC)}
+		one := maps.Clone(e)
+		one["type"], one["eventId"] = "ParticipantRegistered", single
+		ingest(fmt.Sprintf("entry-%s-%d", single, i), "ParticipantRegistered", one)
+		if list = append(list, e); len(list) == 7 || i == entries-1 {
+			ingest(fmt.Sprintf("participants-%s-%s", listed, list[0]["participantId"]), participation.TypeParticipantsRegistered,
+				map[string]any{"type": participation.TypeParticipantsRegistered, "eventId": listed, "occurredAt": list[0]["occurredAt"], "entries": list})
+			list = nil
+		}
+	}
+	if _, err := f.stats.Rollup(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got := strings.ReplaceAll(statsSnapshot(t, f, listed.String()), listed.String(), "ID")
+	want := strings.ReplaceAll(statsSnapshot(t, f, single.String()), single.String(), "ID")
+	if got != want || !strings.Contains(want, fmt.Sprintf(`"total_participants": %d`, entries)) {
+		t.Fatalf("listed entries fold to\n%s\nsingle entries to\n%s", got, want)
 	}
 }

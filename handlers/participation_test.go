@@ -86,23 +86,24 @@ func TestSubmitRules(t *testing.T) {
 	rec, _ = submit(t, f, "5f0c1a52-3d4e-4f8a-9b7c-2a1d6e9f0b11", entry("김", "010-1111-2222", false))
 	wantProblem(t, rec, 404, event.CodeNotFound)
 
-	// The analytics message went with each entry (sent in the background
-	// batch); no phone number in it.
-	var regs []queue.Entry
+	// The analytics message went with each entry (one list per group
+	// commit, sent in the background batch); no phone number in it.
+	var regs []participation.RegisteredEntry
+	var raw []string
 	deadline := time.Now().Add(5 * time.Second)
 	for len(regs) < 2 && time.Now().Before(deadline) {
-		regs = nil
+		regs, raw = nil, nil
 		for _, m := range streamMessages(t, f, queue.AnalyticsEvents) {
-			if m.Subject == participation.TypeParticipantRegistered {
-				regs = append(regs, m)
+			var list participation.ParticipantsRegistered
+			if m.Subject == participation.TypeParticipantsRegistered && json.Unmarshal(m.Body, &list) == nil && list.EventID.String() == id {
+				regs, raw = append(regs, list.Entries...), append(raw, string(m.Body))
 			}
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
-	var reg participation.ParticipantRegistered
-	if len(regs) != 2 || strings.Contains(string(regs[0].Body), "5678") || json.Unmarshal(regs[0].Body, &reg) != nil ||
-		reg.Source != "INSTAGRAM" || reg.BonusEntries != 3 || !reg.StoreVisited || reg.Channel != "MOBILE" {
-		t.Errorf("ParticipantRegistered messages: %d, first %s", len(regs), regs[0].Body)
+	if len(regs) != 2 || strings.Contains(strings.Join(raw, ""), "5678") ||
+		regs[0].Source != "INSTAGRAM" || regs[0].BonusEntries != 3 || !regs[0].StoreVisited || regs[0].Channel != "MOBILE" {
+		t.Errorf("ParticipantsRegistered entries: %+v in %q", regs, raw)
 	}
 	// After the last day (in Seoul) the period is over; once ended, closed.
 	f.clock.Advance(time.Date(2026, 12, 10, 15, 0, 0, 0, time.UTC).Sub(f.clock.Now()))

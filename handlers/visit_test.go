@@ -33,15 +33,15 @@ func visitEntry(name, phone, code string) map[string]any {
 }
 
 // stored counts what an event's entries left behind: participant rows and
-// ParticipantRegistered messages in the outbox.
+// entries listed in ParticipantsRegistered messages in the outbox.
 func stored(t *testing.T, f fixture, id string) (rows, msgs int) {
 	t.Helper()
 	ctx := context.Background()
 	if err := f.db.QueryRow(ctx, `SELECT count(*) FROM participation.participants WHERE event_id = $1`, id).Scan(&rows); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.db.QueryRow(ctx, `SELECT count(*) FROM outbox.messages WHERE subject = $1 AND correlation_id = $2`,
-		participation.TypeParticipantRegistered, id).Scan(&msgs); err != nil {
+	if err := f.db.QueryRow(ctx, `SELECT count(*) FROM outbox.messages m, jsonb_array_elements(m.body->'entries')
+		WHERE m.subject = $1 AND m.correlation_id = $2`, participation.TypeParticipantsRegistered, id).Scan(&msgs); err != nil {
 		t.Fatal(err)
 	}
 	return rows, msgs

@@ -17,13 +17,15 @@ import (
 const (
 	TypeEventCreated          = "EventCreated"
 	TypeEventEnded            = "EventEnded"
-	TypeParticipantRegistered = "ParticipantRegistered"
-	TypeDistributionCompleted = "DistributionCompleted"
-	TypeChannelMetrics        = "ChannelMetrics"
-	TypeViewsCounted          = "ViewsCounted"
+	TypeParticipantRegistered = "ParticipantRegistered" // one entry (earlier releases; still folded)
+	// TypeParticipantsRegistered lists the entries of one group commit.
+	TypeParticipantsRegistered = "ParticipantsRegistered"
+	TypeDistributionCompleted  = "DistributionCompleted"
+	TypeChannelMetrics         = "ChannelMetrics"
+	TypeViewsCounted           = "ViewsCounted"
 )
 
-var knownTypes = map[string]bool{TypeEventCreated: true, TypeEventEnded: true, TypeParticipantRegistered: true,
+var knownTypes = map[string]bool{TypeEventCreated: true, TypeEventEnded: true, TypeParticipantRegistered: true, TypeParticipantsRegistered: true,
 	TypeDistributionCompleted: true, TypeChannelMetrics: true, TypeViewsCounted: true}
 
 // envelope is what every analytics message has in common.

@@ -1,6 +1,7 @@
 package analytics
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -30,9 +31,13 @@ type (
 		EndDate   string    `json:"endDate"`
 	}
 	entryPayload struct {
-		StoreVisited   bool   `json:"storeVisited"`
-		AgreeMarketing bool   `json:"agreeMarketing"`
-		Source         string `json:"source"`
+		StoreVisited   bool      `json:"storeVisited"`
+		AgreeMarketing bool      `json:"agreeMarketing"`
+		Source         string    `json:"source"`
+		OccurredAt     time.Time `json:"occurredAt"` // in a list (the row's own time otherwise)
+	}
+	entriesPayload struct {
+		Entries []entryPayload `json:"entries"`
 	}
 	distributedPayload struct {
 		DistributedChannels []struct {
@@ -225,6 +230,22 @@ func sourceOf(s string) string {
 	return "DIRECT"
 }
 
+// entry counts one entry at its time.
+func (b *batch) entry(id uuid.UUID, p entryPayload, at time.Time) {
+	visit, optIn := int64(0), int64(0)
+	if p.StoreVisited {
+		visit = 1
+	}
+	if p.AgreeMarketing {
+		optIn = 1
+	}
+	for _, c := range []*counts{b.event(id), b.channel(id, sourceOf(p.Source)), b.hour(id, at)} {
+		c.participants++
+		c.storeVisits += visit
+		c.optIns += optIn
+	}
+}
+
 // add reduces one raw row; rows arrive in log order, so "latest" means
 // the last one seen.
 func (b *batch) add(e rawEvent) error {
@@ -243,17 +264,14 @@ func (b *batch) add(e rawEvent) error {
 		if err := json.Unmarshal(e.Payload, &p); err != nil {
 			return err
 		}
-		visit, optIn := int64(0), int64(0)
-		if p.StoreVisited {
-			visit = 1
+		b.entry(e.EventID, p, e.OccurredAt)
+	case TypeParticipantsRegistered:
+		var p entriesPayload
+		if err := json.Unmarshal(e.Payload, &p); err != nil {
+			return err
 		}
-		if p.AgreeMarketing {
-			optIn = 1
-		}
-		for _, c := range []*counts{b.event(e.EventID), b.channel(e.EventID, sourceOf(p.Source)), b.hour(e.EventID, e.OccurredAt)} {
-			c.participants++
-			c.storeVisits += visit
-			c.optIns += optIn
+		for _, en := range p.Entries {
+			b.entry(e.EventID, en, cmp.Or(en.OccurredAt, e.OccurredAt))
 		}
 	case TypeViewsCounted:
 		var p viewsPayload

@@ -75,6 +75,12 @@ func wire(env *Env) (*services, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The settings serve reads (local.settings.json, else the example), so
+	// the bench measures the group commit and limits as deployed.
+	cfg, err := config.Load(lookup)
+	if err != nil {
+		return nil, err
+	}
 	conn, _ := lookup("STORAGE_CONNECTION_STRING")
 	blobs, err := blob.Open(conn, "")
 	if err != nil {
@@ -89,7 +95,8 @@ func wire(env *Env) (*services, error) {
 	go ob.Run(context.Background())
 	seoul, _ := time.LoadLocation("Asia/Seoul")
 	events := event.NewService(env.DB, env.Redis, ob, env.Log, users, participation.NewCounter(env.DB, env.Redis), event.Config{TimeZone: seoul}, time.Now)
-	part := participation.NewService(env.DB, env.Redis, ob, blobs, events, env.Log, participation.Config{ProofContainer: "bench-proofs"}, time.Now)
+	part := participation.NewService(env.DB, env.Redis, ob, blobs, events, env.Log, participation.Config{ProofContainer: "bench-proofs",
+		BatchSize: cfg.EntryBatchSize, BatchDelay: cfg.EntryBatchDelay}, time.Now)
 	stats := analytics.NewService(env.DB, env.Redis, events, env.Log, analytics.Config{TimeZone: seoul}, time.Now)
 	srv := handlers.New(handlers.Deps{Log: env.Log, MaxBodyBytes: 1 << 20, RequestTimeout: 30 * time.Second, Outbox: ob, Users: users, Events: events,
 		Participation: part, Analytics: stats})

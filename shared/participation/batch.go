@@ -10,6 +10,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/eventmkt/backend/shared/postgres"
 	"github.com/eventmkt/backend/shared/queue"
 )
 
@@ -24,7 +25,8 @@ import (
 //  2. one statement inserting every row of an event not yet drawn (the
 //     NOT EXISTS draw_logs guard, evaluated after the locks, so the entries
 //     committed before a draw are exactly its list), ON CONFLICT DO NOTHING,
-//     and the ParticipantRegistered outbox row of each row that went in;
+//     and one ParticipantsRegistered outbox row per event listing the rows
+//     that went in;
 //  3. one statement reading, per request, who holds its phone now and
 //     whether its event is drawn (a new snapshot: it sees what committed
 //     concurrently, and this transaction's rows).
@@ -33,6 +35,14 @@ import (
 // held by another row (409 PART_001, a duplicate within the batch included:
 // the first in arrival order wins), its event is drawn (PART_005), or
 // neither (its entry number was taken: it retries alone with a new one).
+// Rows go in in (event, phone) order, the order of uk_event_phone: a batch
+// that meets another's uncommitted row for the same phone waits for it
+// (ON CONFLICT must know whether it commits), and if every batch takes its
+// keys in one order, no two batches wait on each other in a cycle. Within a
+// batch the first in arrival order comes first among equal phones. A
+// deadlock the server still reports (entry numbers crossing after a
+// counter reset) rolls the whole batch back; it is written again, up to
+// batchAttempts times.
 // A failed transaction fails every request of the batch and writes nothing.
 // Answers are sent only after the commit: an instance that stops mid-batch
 // loses nothing it answered 201.
@@ -42,16 +52,17 @@ const (
 	DefaultBatchSize  = 64
 	DefaultBatchDelay = 2 * time.Millisecond
 	batchTimeout      = 10 * time.Second // one batch's transaction, whoever waits on it
+	batchAttempts     = 3                // a batch rolled back as a deadlock victim is written again
 )
 
-// entryRow is one request's entry and its analytics message.
+// entryRow is one request's entry and its analytics facts.
 type entryRow struct {
 	eventID uuid.UUID
 	pid     string
 	sub     Submission
 	bonus   int
 	at      time.Time
-	msg     queue.Message
+	fact    []byte        // RegisteredEntry as JSON
 	ttl     time.Duration // of its Redis keys (afterEntries)
 }
 
@@ -157,26 +168,29 @@ func (s *Service) Batches() int {
 	return s.batch.batches
 }
 
-// insertSQL writes the rows of events not drawn and the outbox row of each
-// row that went in (see the top of this file).
+// insertSQL writes the rows of events not drawn and, per event, the
+// outbox message listing the rows that went in (see the top of this file);
+// it returns the messages' ids.
 var insertSQL = `WITH input AS (
 	SELECT * FROM unnest($1::varchar[], $2::uuid[], $3::varchar[], $4::varchar[], $5::varchar[], $6::varchar[], $7::varchar[],
-		$8::boolean[], $9::integer[], $10::boolean[], $11::boolean[], $12::timestamptz[], $13::varchar[],
-		$14::varchar[], $15::varchar[], $16::varchar[], $17::varchar[], $18::text[], $19::timestamptz[]) WITH ORDINALITY
-		AS i(pid, event_id, name, phone, email, channel, source, visited, bonus, marketing, privacy, at, network,
-			msg_id, queue, subject, correlation_id, body, available_at, ord)
+		$8::boolean[], $9::integer[], $10::boolean[], $11::boolean[], $12::timestamptz[], $13::varchar[], $14::text[]) WITH ORDINALITY
+		AS i(pid, event_id, name, phone, email, channel, source, visited, bonus, marketing, privacy, at, network, fact, ord)
 ), entry AS (
 	INSERT INTO participation.participants (participant_id, event_id, name, phone_number, email, channel, source,
 		store_visited, bonus_entries, agree_marketing, agree_privacy, created_at, updated_at, client_network)
 	SELECT pid, event_id, name, phone, email, channel, source, visited, bonus, marketing, privacy, at, at, network
 	FROM input WHERE NOT EXISTS (SELECT 1 FROM participation.draw_logs d WHERE d.event_id = input.event_id)
-	ORDER BY ord
+	ORDER BY event_id, phone, ord
 	ON CONFLICT DO NOTHING
 	RETURNING event_id, participant_id)
 INSERT INTO outbox.messages (message_id, queue, subject, correlation_id, body, available_at)
-SELECT i.msg_id, i.queue, i.subject, i.correlation_id, i.body::jsonb, i.available_at
+SELECT 'participants-' || e.event_id || '-' || (array_agg(i.pid ORDER BY i.ord))[1], $15::text, $16::text, e.event_id::text,
+	jsonb_build_object('type', $16::text, 'eventId', e.event_id, 'occurredAt', (array_agg(i.fact::jsonb->'occurredAt' ORDER BY i.ord))[1],
+		'entries', jsonb_agg(i.fact::jsonb ORDER BY i.ord)),
+	$17::timestamptz
 FROM input i JOIN entry e ON e.event_id = i.event_id AND e.participant_id = i.pid
-ORDER BY i.ord`
+GROUP BY e.event_id
+RETURNING message_id`
 
 // outcomeSQL tells each request what became of its row.
 var outcomeSQL = `SELECT coalesce((SELECT p.participant_id FROM participation.participants p
@@ -185,25 +199,31 @@ var outcomeSQL = `SELECT coalesce((SELECT p.participant_id FROM participation.pa
 FROM unnest($1::uuid[], $2::varchar[]) WITH ORDINALITY AS i(event_id, phone, ord) ORDER BY i.ord`
 
 // writeEntries writes one batch (see the top of this file) and sets each
-// request's outcome; an error is the whole batch's.
+// request's outcome; an error is the whole batch's. A deadlock victim's
+// transaction wrote nothing, so it is written again.
 func (s *Service) writeEntries(ctx context.Context, items []*pendingEntry) error {
+	for attempt := 1; ; attempt++ {
+		err := s.writeBatch(ctx, items)
+		if err == nil || attempt == batchAttempts || !postgres.IsCode(err, postgres.DeadlockDetected) {
+			return err
+		}
+		s.log.WarnContext(ctx, "entry batch chosen as a deadlock victim; writing it again", "entries", len(items), "attempt", attempt)
+	}
+}
+
+func (s *Service) writeBatch(ctx context.Context, items []*pendingEntry) error {
 	n := len(items)
 	var (
-		pids, names, phones, channels, sources  = make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
-		emails, networks                        = make([]*string, n), make([]*string, n)
-		events                                  = make([]string, n) // text: encodes in every pgx exec mode
-		visited, marketing, privacy             = make([]bool, n), make([]bool, n), make([]bool, n)
-		bonus                                   = make([]int32, n)
-		at, available                           = make([]time.Time, n), make([]time.Time, n)
-		msgIDs, queues, subjects, corrs, bodies = make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+		pids, names, phones, channels, sources, facts = make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+		emails, networks                              = make([]*string, n), make([]*string, n)
+		events                                        = make([]string, n) // text: encodes in every pgx exec mode
+		visited, marketing, privacy                   = make([]bool, n), make([]bool, n), make([]bool, n)
+		bonus                                         = make([]int32, n)
+		at                                            = make([]time.Time, n)
 	)
 	var locks []int64
 	for i, it := range items {
 		r := it.row
-		margs, err := queue.EnqueueArgs(r.msg)
-		if err != nil {
-			return err
-		}
 		pids[i], events[i], names[i], phones[i] = r.pid, r.eventID.String(), r.sub.Name, r.sub.PhoneNumber
 		if r.sub.Email != "" {
 			emails[i] = &r.sub.Email
@@ -213,8 +233,7 @@ func (s *Service) writeEntries(ctx context.Context, items []*pendingEntry) error
 		}
 		channels[i], sources[i], visited[i], bonus[i] = r.sub.Channel, r.sub.Source, r.sub.StoreVisited, int32(r.bonus)
 		marketing[i], privacy[i], at[i] = r.sub.AgreeMarketing, r.sub.AgreePrivacy, r.at
-		msgIDs[i], queues[i], subjects[i], corrs[i] = margs[0].(string), margs[1].(string), margs[2].(string), margs[3].(string)
-		bodies[i], available[i] = margs[4].(string), margs[5].(time.Time)
+		facts[i] = string(r.fact)
 		locks = append(locks, eventLock(r.eventID))
 	}
 	slices.Sort(locks)
@@ -223,8 +242,8 @@ func (s *Service) writeEntries(ctx context.Context, items []*pendingEntry) error
 	for _, k := range locks { // one statement each: the order is ours
 		b.Queue(`SELECT pg_advisory_xact_lock_shared($1)`, k)
 	}
-	b.Queue(insertSQL, pids, events, names, phones, emails, channels, sources, visited, bonus, marketing, privacy, at, networks,
-		msgIDs, queues, subjects, corrs, bodies, available)
+	b.Queue(insertSQL, pids, events, names, phones, emails, channels, sources, visited, bonus, marketing, privacy, at, networks, facts,
+		queue.AnalyticsEvents, TypeParticipantsRegistered, time.Now())
 	b.Queue(outcomeSQL, events, phones)
 	br := s.db.SendBatch(ctx, b)
 	defer br.Close()
@@ -233,7 +252,12 @@ func (s *Service) writeEntries(ctx context.Context, items []*pendingEntry) error
 			return fmt.Errorf("participation: lock: %w", err)
 		}
 	}
-	if _, err := br.Exec(); err != nil {
+	msgs, err := br.Query()
+	if err != nil {
+		return err
+	}
+	messages, err := pgx.CollectRows(msgs, pgx.RowTo[string])
+	if err != nil {
 		return err
 	}
 	rows, err := br.Query()
@@ -241,7 +265,6 @@ func (s *Service) writeEntries(ctx context.Context, items []*pendingEntry) error
 		return err
 	}
 	i := 0
-	var inserted []string
 	for rows.Next() {
 		var holder string
 		var closed bool
@@ -253,7 +276,6 @@ func (s *Service) writeEntries(ctx context.Context, items []*pendingEntry) error
 		switch {
 		case holder == it.row.pid:
 			it.res.outcome = entered
-			inserted = append(inserted, it.row.msg.ID)
 		case closed:
 			it.res.outcome = drawn
 		case holder != "":
@@ -272,6 +294,6 @@ func (s *Service) writeEntries(ctx context.Context, items []*pendingEntry) error
 	if err := br.Close(); err != nil { // the implicit transaction's commit
 		return err
 	}
-	s.outbox.Notify(inserted...)
+	s.outbox.Notify(messages...)
 	return nil
 }

@@ -2,6 +2,7 @@ package participation
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"runtime"
 	"sync"
@@ -27,12 +28,12 @@ func batchService(t *testing.T, size int, delay time.Duration) (*Service, *postg
 func testRow(t *testing.T, eventID uuid.UUID, pid, phone string) entryRow {
 	t.Helper()
 	sub := Submission{Name: "참가", PhoneNumber: phone, AgreePrivacy: true, Channel: "WEB", Source: "DIRECT"}
-	m, err := queue.NewMessage("participant-"+eventID.String()+"-"+pid, queue.AnalyticsEvents, TypeParticipantRegistered, eventID.String(),
-		ParticipantRegistered{Type: TypeParticipantRegistered, EventID: eventID, ParticipantID: pid})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return entryRow{eventID: eventID, pid: pid, sub: sub, bonus: 1, at: time.Now(), msg: m}
+	return entryRow{eventID: eventID, pid: pid, sub: sub, bonus: 1, at: time.Now(), fact: fact(pid)}
+}
+
+func fact(pid string) []byte {
+	b, _ := json.Marshal(RegisteredEntry{ParticipantID: pid, BonusEntries: 1, Channel: "WEB", Source: "DIRECT", OccurredAt: time.Now()})
+	return b
 }
 
 // doAll runs the rows at once and returns their results in order.
@@ -56,15 +57,22 @@ func count(t *testing.T, db *postgres.DB, sql string, args ...any) int {
 	return n
 }
 
-func rowsOf(t *testing.T, db *postgres.DB, eventID uuid.UUID) (entries, messages int) {
-	return count(t, db, `SELECT count(*) FROM participation.participants WHERE event_id = $1`, eventID),
-		count(t, db, `SELECT count(*) FROM outbox.messages WHERE correlation_id = $1`, eventID.String())
+// rowsOf counts an event's entry rows and the entries its outbox messages
+// list (each once, each a row of the event: -1 otherwise).
+func rowsOf(t *testing.T, db *postgres.DB, eventID uuid.UUID) (entries, listed int) {
+	t.Helper()
+	entries = count(t, db, `SELECT count(*) FROM participation.participants WHERE event_id = $1`, eventID)
+	listed = count(t, db, `WITH l AS (SELECT e->>'participantId' AS pid FROM outbox.messages m, jsonb_array_elements(m.body->'entries') e
+			WHERE m.correlation_id = $1::text AND m.subject = 'ParticipantsRegistered' AND m.body->>'eventId' = $1::text)
+		SELECT CASE WHEN count(DISTINCT pid) = count(*) AND count(*) = count(p.id) THEN count(*) ELSE -1 END
+		FROM l LEFT JOIN participation.participants p ON p.event_id = $1::uuid AND p.participant_id = l.pid`, eventID.String())
+	return entries, listed
 }
 
 // Fifty submits at once, ten of them repeating a phone of the batch and
 // two a phone already in the table: one row per phone, 201 for the first
-// of each new phone and 409 for the rest, one outbox row per entry, and
-// far fewer commits than entries.
+// of each new phone and 409 for the rest, every entry listed once in the
+// outbox (one message per batch), and far fewer commits than entries.
 func TestGroupCommitDuplicates(t *testing.T) {
 	t.Parallel()
 	s, db := batchService(t, 64, 20*time.Millisecond)
@@ -94,7 +102,10 @@ func TestGroupCommitDuplicates(t *testing.T) {
 	}
 	entries, messages := rowsOf(t, db, ev)
 	if created != 38 || dup != 12 || entries != 40 || messages != 40 {
-		t.Errorf("201 %d, 409 %d, rows %d, outbox rows %d; want 38, 12, 40, 40", created, dup, entries, messages)
+		t.Errorf("201 %d, 409 %d, rows %d, entries in outbox messages %d; want 38, 12, 40, 40", created, dup, entries, messages)
+	}
+	if m := count(t, db, `SELECT count(*) FROM outbox.messages WHERE correlation_id = $1`, ev.String()); m != s.Batches() {
+		t.Errorf("%d outbox messages for %d batches; want one per batch", m, s.Batches())
 	}
 	if n := count(t, db, `SELECT count(DISTINCT phone_number) FROM participation.participants WHERE event_id = $1`, ev); n != entries {
 		t.Errorf("%d phones for %d rows", n, entries)
@@ -219,8 +230,7 @@ func BenchmarkGroupCommit(b *testing.B) {
 					i := seq.Add(1)
 					sub := Submission{Name: "벤치", PhoneNumber: fmt.Sprintf("010%08d", i), AgreePrivacy: true, Channel: "WEB", Source: "DIRECT"}
 					pid := fmt.Sprintf("b-%d", i)
-					m, _ := queue.NewMessage("participant-"+ev.String()+"-"+pid, queue.AnalyticsEvents, TypeParticipantRegistered, ev.String(), ParticipantRegistered{})
-					if r := s.batch.do(context.Background(), entryRow{eventID: ev, pid: pid, sub: sub, bonus: 1, at: time.Now(), msg: m}); r.err != nil || r.outcome != entered {
+					if r := s.batch.do(context.Background(), entryRow{eventID: ev, pid: pid, sub: sub, bonus: 1, at: time.Now(), fact: fact(pid)}); r.err != nil || r.outcome != entered {
 						b.Errorf("%+v", r)
 					}
 				}
@@ -309,3 +319,47 @@ func TestGroupCommitTwoEventsUnderDrawLocks(t *testing.T) {
 		t.Errorf("%d rows for the first event, want 80", a)
 	}
 }
+
+// Two batches in flight with the same phones in opposite arrival orders:
+// each meets the other's uncommitted rows. Inserting in uk_event_phone's
+// order (not arrival order) means they never wait on each other in a
+// cycle: no deadlock (40P01) in any round, without the retry
+// (writeBatch, not writeEntries), and every phone entered exactly once.
+func TestGroupCommitCrossedDuplicatesDoNotDeadlock(t *testing.T) {
+	t.Parallel()
+	s, db := batchService(t, 64, 0)
+	const phones = 40
+	for round := range 10 {
+		ev := uuid.New()
+		var a, b []*pendingEntry
+		for i := range phones {
+			a = append(a, &pendingEntry{row: testRow(t, ev, fmt.Sprintf("a-%d", i), fmt.Sprintf("0109666%04d", i))})
+			b = append(b, &pendingEntry{row: testRow(t, ev, fmt.Sprintf("b-%d", i), fmt.Sprintf("0109666%04d", phones-1-i))})
+		}
+		errs := make([]error, 2)
+		var wg sync.WaitGroup
+		for i, items := range [][]*pendingEntry{a, b} {
+			wg.Add(1)
+			go func() { defer wg.Done(); errs[i] = s.writeBatch(context.Background(), items) }()
+		}
+		wg.Wait()
+		if errs[0] != nil || errs[1] != nil {
+			t.Fatalf("round %d: %v / %v", round, errs[0], errs[1])
+		}
+		in := 0
+		for _, it := range append(a, b...) {
+			switch it.res.outcome {
+			case entered:
+				in++
+			case duplicate:
+			default:
+				t.Errorf("round %d, %s: outcome %d", round, it.row.pid, it.res.outcome)
+			}
+		}
+		if rows, _ := rowsOf(t, db, ev); in != phones || rows != phones {
+			t.Errorf("round %d: %d entered, %d rows; want %d each", round, in, rows, phones)
+		}
+	}
+}
+
+func (r entryResult) String() string { return fmt.Sprintf("{outcome %d, err %v}", r.outcome, r.err) }

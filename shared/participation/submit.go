@@ -3,6 +3,7 @@ package participation
 import (
 	"context"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -16,18 +17,30 @@ import (
 
 	"github.com/eventmkt/backend/shared/apperr"
 	"github.com/eventmkt/backend/shared/event"
-	"github.com/eventmkt/backend/shared/queue"
+
 	"github.com/eventmkt/backend/shared/redis"
 )
 
-// TypeParticipantRegistered is the analytics message of a new entry.
-const TypeParticipantRegistered = "ParticipantRegistered"
+// TypeParticipantsRegistered is the analytics message of one group
+// commit's new entries of one event (issue 18). One message per batch, not
+// per entry: an entry then costs one row write in Postgres (its own), and
+// the outbox row, its relay update and the analytics raw row are shared by
+// the batch. Analytics still reads the per-entry ParticipantRegistered of
+// earlier releases.
+const TypeParticipantsRegistered = "ParticipantsRegistered"
 
-// ParticipantRegistered tells analytics about an entry; it carries no
-// personal data.
-type ParticipantRegistered struct {
-	Type           string    `json:"type"`
-	EventID        uuid.UUID `json:"eventId"`
+// ParticipantsRegistered tells analytics about new entries; it carries no
+// personal data. Its id is "participants-{eventId}-{first participantId}",
+// stable for the broker's duplicate detection.
+type ParticipantsRegistered struct {
+	Type       string            `json:"type"`
+	EventID    uuid.UUID         `json:"eventId"`
+	OccurredAt time.Time         `json:"occurredAt"` // the first entry's
+	Entries    []RegisteredEntry `json:"entries"`    // in arrival order
+}
+
+// RegisteredEntry is one entry in ParticipantsRegistered.
+type RegisteredEntry struct {
 	ParticipantID  string    `json:"participantId"`
 	StoreVisited   bool      `json:"storeVisited"`
 	AgreeMarketing bool      `json:"agreeMarketing"`
@@ -293,18 +306,17 @@ func (s *Service) clientLimits(ip string) []redis.Limit {
 	return slices.DeleteFunc(limits, func(l redis.Limit) bool { return l.PerMinute <= 0 })
 }
 
-// insertEntry writes the entry and its ParticipantRegistered message in
-// the next group commit of this process (batch.go) and returns when it
+// insertEntry writes the entry, and its part of the batch's
+// ParticipantsRegistered message, in the next group commit of this process (batch.go) and returns when it
 // committed: nil (entered), errDuplicate, errClosed, errNumberTaken (retry
 // with a new number) or the batch's error.
 func (s *Service) insertEntry(ctx context.Context, eventID uuid.UUID, pid string, sub Submission, bonus int, now time.Time, ttl time.Duration) error {
-	m, err := queue.NewMessage("participant-"+eventID.String()+"-"+pid, queue.AnalyticsEvents, TypeParticipantRegistered, eventID.String(),
-		ParticipantRegistered{Type: TypeParticipantRegistered, EventID: eventID, ParticipantID: pid, StoreVisited: sub.StoreVisited, AgreeMarketing: sub.AgreeMarketing,
-			BonusEntries: bonus, Channel: sub.Channel, Source: sub.Source, OccurredAt: now})
+	fact, err := json.Marshal(RegisteredEntry{ParticipantID: pid, StoreVisited: sub.StoreVisited, AgreeMarketing: sub.AgreeMarketing,
+		BonusEntries: bonus, Channel: sub.Channel, Source: sub.Source, OccurredAt: now})
 	if err != nil {
 		return err
 	}
-	res := s.batch.do(ctx, entryRow{eventID: eventID, pid: pid, sub: sub, bonus: bonus, at: now, msg: m, ttl: ttl})
+	res := s.batch.do(ctx, entryRow{eventID: eventID, pid: pid, sub: sub, bonus: bonus, at: now, fact: fact, ttl: ttl})
 	switch {
 	case res.err != nil:
 		return res.err

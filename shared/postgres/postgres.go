@@ -101,6 +101,7 @@ const (
 	ForeignKeyViolation = "23503"
 	NotNullViolation    = "23502"
 	SerializationFail   = "40001"
+	DeadlockDetected    = "40P01"
 )
 
 // IsCode reports whether err is a Postgres error with the given SQLSTATE.
