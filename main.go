@@ -254,7 +254,7 @@ func wire(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error
 		PurgeAfter: cfg.PrivacyRetention, ProofContainer: cfg.DrawProofContainer, ProofBuildTimeout: cfg.ProofBuildTimeout,
 		ExportsPerOwner: cfg.ExportsPerOwner, ExportWriteTimeout: cfg.ExportWriteTimeout, ExportMaxDuration: cfg.ExportMaxDuration,
 		UndrawnGrace: cfg.UndrawnGrace, FlagNetworkEntries: cfg.FlagNetworkEntries, FlagBurstPerMinute: cfg.FlagBurstPerMinute,
-		PhoneTokens: phones, BatchSize: cfg.EntryBatchSize, BatchDelay: cfg.EntryBatchDelay,
+		PhoneTokens: phones, BatchSize: cfg.EntryBatchSize, BatchDelay: cfg.EntryBatchDelay, BatchWriters: cfg.EntryBatchWriters,
 	}, time.Now)
 	notifier := participation.NewNotifier(entries, sender, tbl, participation.NotifyConfig{
 		TemplateCode: cfg.MessagingWinnerTemplate, PublicWebURL: cfg.PublicWebURL,

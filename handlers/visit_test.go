@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -150,9 +151,8 @@ func TestVisitCode(t *testing.T) {
 	if got.Code != 201 {
 		t.Fatalf("steady-state visit entry: %d %s", got.Code, got.Body)
 	}
-	n := queries.Load()
-	if n != 0 {
-		t.Errorf("a visit entry ran %d Postgres queries besides the insert batch", n)
+	if sql := queries.SQL(); len(sql) != 1 || !strings.Contains(sql[0], "participation.enter_batch(") {
+		t.Errorf("a visit entry ran %d Postgres queries, want only its batch's call of enter_batch: %q", len(sql), sql)
 	}
 
 	// The next day in Seoul: yesterday's code is refused and stores nothing;

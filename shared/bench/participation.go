@@ -96,7 +96,7 @@ func wire(env *Env) (*services, error) {
 	seoul, _ := time.LoadLocation("Asia/Seoul")
 	events := event.NewService(env.DB, env.Redis, ob, env.Log, users, participation.NewCounter(env.DB, env.Redis), event.Config{TimeZone: seoul}, time.Now)
 	part := participation.NewService(env.DB, env.Redis, ob, blobs, events, env.Log, participation.Config{ProofContainer: "bench-proofs",
-		BatchSize: cfg.EntryBatchSize, BatchDelay: cfg.EntryBatchDelay}, time.Now)
+		BatchSize: cfg.EntryBatchSize, BatchDelay: cfg.EntryBatchDelay, BatchWriters: cfg.EntryBatchWriters}, time.Now)
 	stats := analytics.NewService(env.DB, env.Redis, events, env.Log, analytics.Config{TimeZone: seoul}, time.Now)
 	srv := handlers.New(handlers.Deps{Log: env.Log, MaxBodyBytes: 1 << 20, RequestTimeout: 30 * time.Second, Outbox: ob, Users: users, Events: events,
 		Participation: part, Analytics: stats})

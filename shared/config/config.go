@@ -115,6 +115,7 @@ type Config struct {
 	RatePerIPv6Net     int           // PARTICIPATION_RATE_PER_IPV6_64: entries per IPv6 /64 per minute, 0 = off
 	EntryBatchSize     int           // PARTICIPATION_BATCH_SIZE: entries per group commit at most
 	EntryBatchDelay    time.Duration // PARTICIPATION_BATCH_DELAY_MS: the longest an entry waits for others to share its commit (0 = none)
+	EntryBatchWriters  int           // PARTICIPATION_BATCH_WRITERS: batches one instance writes at once (0 = no limit)
 	PrivacyRetention   time.Duration // PRIVACY_RETENTION_DAYS: non-winners' personal data kept after the event ends
 	UndrawnGrace       time.Duration // PRIVACY_UNDRAWN_GRACE_DAYS: an event never drawn keeps its data this long after the end (the owner may still draw)
 	FlagNetworkEntries int           // PARTICIPATION_FLAG_NETWORK_ENTRIES: entries from one /24 or /64 that flag it to the owner
@@ -192,7 +193,7 @@ var Names = []string{
 	"EVENT_TIME_ZONE", "JOB_TIMEOUT_MINUTES", "PUBLIC_WEB_URL", "VIEW_RATE_PER_CLIENT", "CLIENT_ADDRESS_HOPS",
 	"AI_BASE_URL", "AI_API_KEY", "AI_API_FLAVOR", "AI_API_VERSION", "AI_CHAT_MODEL", "AI_IMAGE_MODEL", "AI_TIMEOUT_SECONDS", "AI_FALLBACK_BUDGET_SECONDS",
 	"IMAGE_CONTAINER", "IMAGE_BASE_URL",
-	"PARTICIPATION_RATE_PER_CLIENT", "PARTICIPATION_RATE_PER_PHONE", "PARTICIPATION_RATE_PER_IPV4_24", "PARTICIPATION_RATE_PER_IPV6_64", "PARTICIPATION_BATCH_SIZE", "PARTICIPATION_BATCH_DELAY_MS",
+	"PARTICIPATION_RATE_PER_CLIENT", "PARTICIPATION_RATE_PER_PHONE", "PARTICIPATION_RATE_PER_IPV4_24", "PARTICIPATION_RATE_PER_IPV6_64", "PARTICIPATION_BATCH_SIZE", "PARTICIPATION_BATCH_DELAY_MS", "PARTICIPATION_BATCH_WRITERS",
 	"PRIVACY_RETENTION_DAYS", "PRIVACY_UNDRAWN_GRACE_DAYS",
 	"PARTICIPATION_FLAG_NETWORK_ENTRIES", "PARTICIPATION_FLAG_BURST_PER_MINUTE", "DRAW_PROOF_CONTAINER",
 	"DRAW_PROOF_BUILD_SECONDS", "EXPORT_MAX_PER_OWNER", "EXPORT_WRITE_TIMEOUT_SECONDS", "EXPORT_MAX_SECONDS",
@@ -260,6 +261,7 @@ func Load(lookup Lookup) (Config, error) {
 		RatePerIPv6Net:             r.intIn("PARTICIPATION_RATE_PER_IPV6_64", 60, 0, 1_000_000),
 		EntryBatchSize:             r.intIn("PARTICIPATION_BATCH_SIZE", 64, 1, 1000),
 		EntryBatchDelay:            time.Duration(r.intIn("PARTICIPATION_BATCH_DELAY_MS", 2, 0, 100)) * time.Millisecond,
+		EntryBatchWriters:          r.intIn("PARTICIPATION_BATCH_WRITERS", 1, 0, 64),
 		PrivacyRetention:           time.Duration(r.intIn("PRIVACY_RETENTION_DAYS", 30, 1, 3650)) * 24 * time.Hour,
 		UndrawnGrace:               time.Duration(r.intIn("PRIVACY_UNDRAWN_GRACE_DAYS", 30, 1, 3650)) * 24 * time.Hour,
 		FlagNetworkEntries:         r.intIn("PARTICIPATION_FLAG_NETWORK_ENTRIES", 5, 2, 1_000_000),

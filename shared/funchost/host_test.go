@@ -409,7 +409,7 @@ func TestHandlerKilledMidMessage(t *testing.T) {
 	r := startRig(t, []string{"Work", "Item"}, nil)
 	firstPID := r.host.HandlerPID()
 	r.publish("crash-1", `{"action":"crash","tag":"c1"}`)
-	waitFor(t, 20*time.Second, "the redelivery after the restart", func() bool {
+	waitFor(t, time.Minute, "the redelivery after the restart", func() bool {
 		for _, rec := range r.records("queue") {
 			if rec["deliveryCount"] == float64(2) {
 				return true

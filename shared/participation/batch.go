@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/jackc/pgx/v5"
 
 	"github.com/eventmkt/backend/shared/postgres"
 	"github.com/eventmkt/backend/shared/queue"
@@ -16,8 +15,9 @@ import (
 
 // Group commit (issue 18). Concurrent submits of one instance are gathered
 // into one batch, up to BatchSize entries or BatchDelay after its first,
-// whichever comes first, and written in one implicit transaction and one
-// Postgres round trip:
+// whichever comes first, and written in one implicit transaction, one
+// statement and one Postgres round trip: a call of participation.enter_batch
+// (migration 021), which
 //
 //  1. the shared advisory lock of every event in the batch, in ascending
 //     key order (a stable order: two batches never wait on each other in a
@@ -27,9 +27,9 @@ import (
 //     committed before a draw are exactly its list), ON CONFLICT DO NOTHING,
 //     and one ParticipantsRegistered outbox row per event listing the rows
 //     that went in;
-//  3. one statement reading, per request, who holds its phone now and
-//     whether its event is drawn (a new snapshot: it sees what committed
-//     concurrently, and this transaction's rows).
+//  3. one statement reading, for each request whose row did not go in, who
+//     holds its phone now and whether its event is drawn (a new snapshot:
+//     it sees what committed concurrently, and this transaction's rows).
 //
 // Each request then gets its own answer: its row is in (201), its phone is
 // held by another row (409 PART_001, a duplicate within the batch included:
@@ -42,8 +42,7 @@ import (
 // batch the first in arrival order comes first among equal phones. A
 // deadlock the server still reports (entry numbers crossing after a
 // counter reset) rolls the whole batch back; it is written again, up to
-// batchAttempts times.
-// A failed transaction fails every request of the batch and writes nothing.
+// batchAttempts times. A failed transaction fails every request of the batch and writes nothing.
 // Answers are sent only after the commit: an instance that stops mid-batch
 // loses nothing it answered 201.
 
@@ -96,6 +95,11 @@ type entryBatch struct {
 type batcher struct {
 	size  int
 	delay time.Duration
+	// slots holds one token per batch being written (nil: no limit). A
+	// batch whose delay is over waits for a slot still open, so under load
+	// entries gather while the previous batches are written: batches grow
+	// with the load instead of the server's commits multiplying.
+	slots chan struct{}
 	write func(ctx context.Context, rows []*pendingEntry) error
 	after func(rows []*pendingEntry) // once answered (nil: nothing)
 
@@ -126,6 +130,10 @@ func (b *batcher) do(ctx context.Context, row entryRow) entryResult {
 			case <-t.C:
 			}
 			t.Stop()
+		}
+		if b.slots != nil {
+			b.slots <- struct{}{}
+			defer func() { <-b.slots }()
 		}
 		b.mu.Lock()
 		if b.open == bt {
@@ -168,35 +176,13 @@ func (s *Service) Batches() int {
 	return s.batch.batches
 }
 
-// insertSQL writes the rows of events not drawn and, per event, the
-// outbox message listing the rows that went in (see the top of this file);
-// it returns the messages' ids.
-var insertSQL = `WITH input AS (
-	SELECT * FROM unnest($1::varchar[], $2::uuid[], $3::varchar[], $4::varchar[], $5::varchar[], $6::varchar[], $7::varchar[],
-		$8::boolean[], $9::integer[], $10::boolean[], $11::boolean[], $12::timestamptz[], $13::varchar[], $14::text[]) WITH ORDINALITY
-		AS i(pid, event_id, name, phone, email, channel, source, visited, bonus, marketing, privacy, at, network, fact, ord)
-), entry AS (
-	INSERT INTO participation.participants (participant_id, event_id, name, phone_number, email, channel, source,
-		store_visited, bonus_entries, agree_marketing, agree_privacy, created_at, updated_at, client_network)
-	SELECT pid, event_id, name, phone, email, channel, source, visited, bonus, marketing, privacy, at, at, network
-	FROM input WHERE NOT EXISTS (SELECT 1 FROM participation.draw_logs d WHERE d.event_id = input.event_id)
-	ORDER BY event_id, phone, ord
-	ON CONFLICT DO NOTHING
-	RETURNING event_id, participant_id)
-INSERT INTO outbox.messages (message_id, queue, subject, correlation_id, body, available_at)
-SELECT 'participants-' || e.event_id || '-' || (array_agg(i.pid ORDER BY i.ord))[1], $15::text, $16::text, e.event_id::text,
-	jsonb_build_object('type', $16::text, 'eventId', e.event_id, 'occurredAt', (array_agg(i.fact::jsonb->'occurredAt' ORDER BY i.ord))[1],
-		'entries', jsonb_agg(i.fact::jsonb ORDER BY i.ord)),
-	$17::timestamptz
-FROM input i JOIN entry e ON e.event_id = i.event_id AND e.participant_id = i.pid
-GROUP BY e.event_id
-RETURNING message_id`
-
-// outcomeSQL tells each request what became of its row.
-var outcomeSQL = `SELECT coalesce((SELECT p.participant_id FROM participation.participants p
-		WHERE p.event_id = i.event_id AND p.phone_number = i.phone), ''),
-	EXISTS (SELECT 1 FROM participation.draw_logs d WHERE d.event_id = i.event_id)
-FROM unnest($1::uuid[], $2::varchar[]) WITH ORDINALITY AS i(event_id, phone, ord) ORDER BY i.ord`
+// enterSQL calls the migration's participation.enter_batch (021), which
+// runs steps 1 to 3 in one statement: a function's plans are cached per
+// server connection, which through a transaction pooler without prepared
+// statements is the only way the batch is not planned again each time.
+const enterSQL = `SELECT messages, holders, closed FROM participation.enter_batch($1::varchar[], $2::uuid[], $3::varchar[], $4::varchar[],
+	$5::varchar[], $6::varchar[], $7::varchar[], $8::boolean[], $9::integer[], $10::boolean[], $11::boolean[], $12::timestamptz[],
+	$13::varchar[], $14::text[], $15::bigint[], $16::varchar, $17::varchar, $18::timestamptz)`
 
 // writeEntries writes one batch (see the top of this file) and sets each
 // request's outcome; an error is the whole batch's. A deadlock victim's
@@ -238,61 +224,26 @@ func (s *Service) writeBatch(ctx context.Context, items []*pendingEntry) error {
 	}
 	slices.Sort(locks)
 	locks = slices.Compact(locks)
-	b := &pgx.Batch{}
-	for _, k := range locks { // one statement each: the order is ours
-		b.Queue(`SELECT pg_advisory_xact_lock_shared($1)`, k)
+	var messages, holders []string
+	var closed []bool
+	if err := s.db.QueryRow(ctx, enterSQL, pids, events, names, phones, emails, channels, sources, visited, bonus, marketing, privacy, at,
+		networks, facts, locks, queue.AnalyticsEvents, TypeParticipantsRegistered, time.Now()).Scan(&messages, &holders, &closed); err != nil {
+		return fmt.Errorf("participation: enter batch: %w", err)
 	}
-	b.Queue(insertSQL, pids, events, names, phones, emails, channels, sources, visited, bonus, marketing, privacy, at, networks, facts,
-		queue.AnalyticsEvents, TypeParticipantsRegistered, time.Now())
-	b.Queue(outcomeSQL, events, phones)
-	br := s.db.SendBatch(ctx, b)
-	defer br.Close()
-	for range locks {
-		if _, err := br.Exec(); err != nil {
-			return fmt.Errorf("participation: lock: %w", err)
-		}
+	if len(holders) != n || len(closed) != n {
+		return fmt.Errorf("participation: batch outcome: %d answers for %d entries", len(holders), n)
 	}
-	msgs, err := br.Query()
-	if err != nil {
-		return err
-	}
-	messages, err := pgx.CollectRows(msgs, pgx.RowTo[string])
-	if err != nil {
-		return err
-	}
-	rows, err := br.Query()
-	if err != nil {
-		return err
-	}
-	i := 0
-	for rows.Next() {
-		var holder string
-		var closed bool
-		if err := rows.Scan(&holder, &closed); err != nil || i >= n {
-			rows.Close()
-			return fmt.Errorf("participation: batch outcome: %v", err)
-		}
-		it := items[i]
-		switch {
+	for i, it := range items {
+		switch holder := holders[i]; {
 		case holder == it.row.pid:
 			it.res.outcome = entered
-		case closed:
+		case closed[i]:
 			it.res.outcome = drawn
 		case holder != "":
 			it.res.outcome = duplicate
 		default:
 			it.res.outcome = taken
 		}
-		i++
-	}
-	if err := rows.Err(); err != nil {
-		return err
-	}
-	if i != n {
-		return fmt.Errorf("participation: batch outcome: %d rows for %d entries", i, n)
-	}
-	if err := br.Close(); err != nil { // the implicit transaction's commit
-		return err
 	}
 	s.outbox.Notify(messages...)
 	return nil

@@ -363,3 +363,57 @@ func TestGroupCommitCrossedDuplicatesDoNotDeadlock(t *testing.T) {
 }
 
 func (r entryResult) String() string { return fmt.Sprintf("{outcome %d, err %v}", r.outcome, r.err) }
+
+// With one writer slot, entries arriving while a batch is written gather
+// into the next batch instead of starting commits of their own: one batch
+// for the first entry, one for the thirty that came during its write, and
+// never two writes at once. Without the limit (nil slots) the same arrivals
+// make more batches, written concurrently.
+func TestGroupCommitWritersLimitGrowsBatches(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		name           string
+		slots          chan struct{}
+		wantBatches    int
+		wantConcurrent int
+	}{
+		{"one writer", make(chan struct{}, 1), 2, 1},
+		{"no limit", nil, 31, 0}, // 0: more than one
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var mu sync.Mutex
+			var sizes []int
+			var writing, most atomic.Int32
+			b := &batcher{size: 64, slots: c.slots, write: func(ctx context.Context, rows []*pendingEntry) error {
+				n := writing.Add(1)
+				for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
+				}
+				mu.Lock()
+				sizes = append(sizes, len(rows))
+				mu.Unlock()
+				time.Sleep(100 * time.Millisecond)
+				writing.Add(-1)
+				return nil
+			}}
+			var wg sync.WaitGroup
+			do := func(i int) {
+				defer wg.Done()
+				b.do(context.Background(), entryRow{pid: fmt.Sprint(i)})
+			}
+			wg.Add(1)
+			go do(0)
+			time.Sleep(20 * time.Millisecond) // the first batch is being written
+			for i := range 30 {
+				wg.Add(1)
+				go do(i + 1)
+			}
+			wg.Wait()
+			switch {
+			case c.wantConcurrent > 0 && (len(sizes) != c.wantBatches || sizes[0] != 1 || sizes[1] != 30 || most.Load() != 1):
+				t.Errorf("batches %v, at most %d written at once; want [1 30], 1", sizes, most.Load())
+			case c.wantConcurrent == 0 && (len(sizes) < 3 || most.Load() < 2):
+				t.Errorf("batches %v, at most %d written at once; want several, concurrently", sizes, most.Load())
+			}
+		})
+	}
+}

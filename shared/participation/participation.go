@@ -87,6 +87,10 @@ type Config struct {
 	// 0 = none: only entries arriving together share a commit). batch.go.
 	BatchSize  int
 	BatchDelay time.Duration
+	// BatchWriters is how many batches one instance writes at once
+	// (PARTICIPATION_BATCH_WRITERS; 0 = no limit); a batch ready meanwhile
+	// keeps gathering entries until a writer is free or it is full.
+	BatchWriters int
 }
 
 // EventReader is the events domain's API this domain relies on.
@@ -157,6 +161,9 @@ func NewService(db *postgres.DB, rdb *goredis.Client, outbox *queue.Outbox, blob
 	}
 	s := &Service{db: db, rdb: rdb, outbox: outbox, blobs: blobs, events: events, limiter: redis.NewLimiter(rdb), log: log, now: now, cfg: cfg}
 	s.batch = batcher{size: cfg.BatchSize, delay: max(cfg.BatchDelay, 0), write: s.writeEntries}
+	if cfg.BatchWriters > 0 {
+		s.batch.slots = make(chan struct{}, cfg.BatchWriters)
+	}
 	if rdb != nil {
 		s.batch.after = s.afterEntries
 	}

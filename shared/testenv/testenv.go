@@ -23,6 +23,7 @@ import (
 	"log/slog"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -391,22 +392,37 @@ func (s *Buffer) String() string {
 type QueryCounter struct{ n atomic.Int64 }
 
 // TraceQueryStart counts a query.
-func (q *QueryCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, _ pgx.TraceQueryStartData) context.Context {
+func (q *QueryCounter) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
 	q.n.Add(1)
-	if own, ok := ctx.Value(scopeKey{}).(*atomic.Int64); ok {
-		own.Add(1)
+	if own, ok := ctx.Value(scopeKey{}).(*Scoped); ok {
+		own.mu.Lock()
+		own.sql = append(own.sql, d.SQL)
+		own.mu.Unlock()
 	}
 	return ctx
 }
 
 type scopeKey struct{}
 
+// Scoped lists the queries run under one Scope.
+type Scoped struct {
+	mu  sync.Mutex
+	sql []string
+}
+
+// SQL returns the scope's queries so far, in order.
+func (s *Scoped) SQL() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.sql)
+}
+
 // Scope returns a context whose queries (and those of contexts derived from
-// it) are also counted apart, so a test can measure one request's queries
+// it) are also recorded apart, so a test can see one request's queries
 // while background work shares the pool.
-func (q *QueryCounter) Scope(ctx context.Context) (context.Context, *atomic.Int64) {
-	n := new(atomic.Int64)
-	return context.WithValue(ctx, scopeKey{}, n), n
+func (q *QueryCounter) Scope(ctx context.Context) (context.Context, *Scoped) {
+	s := &Scoped{}
+	return context.WithValue(ctx, scopeKey{}, s), s
 }
 
 // TraceQueryEnd does nothing.
