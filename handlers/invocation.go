@@ -2,12 +2,14 @@ package handlers
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -250,32 +252,24 @@ type invocationFunc func(w http.ResponseWriter, r *http.Request, inv *Invocation
 // a message classified as Invalid (poison: it can never succeed, and the
 // handler has recorded it), answers 200 so the host completes it; any other
 // error answers 500 so Service Bus redelivers (a timer waits for its tick).
+// The host drops the Logs of an answer that is not 2xx, so every failing
+// path logs one failure record carrying them (logFailure).
 func (s *Server) invoke(function string, fn invocationFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		inv, err := decodeInvocation(r, function)
 		if err != nil {
-			s.writeError(w, r, err)
+			s.failInvocation(w, r, function, err)
 			return
 		}
+		defer s.recoverInvocation(w, r, inv)
 		status := http.StatusOK
 		if err := fn(w, r, inv); err != nil {
 			kind := apperr.KindOf(err)
 			if kind == apperr.Invalid {
-				s.log.ErrorContext(r.Context(), "invocation input can never succeed; recorded and acknowledged", "function", function, logValue(err))
-				inv.Logf("poison input acknowledged: %v", err)
-				if m, merr := inv.Message(); merr == nil {
-					// Recorded even when the invocation's deadline has passed.
-					ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), stateWriteTimeout)
-					perr := s.outbox.RecordPoison(ctx, function, m.MessageID, m.Body, err.Error())
-					cancel()
-					if perr != nil {
-						s.log.ErrorContext(r.Context(), "poison message not recorded; leaving it to redelivery", "error", perr)
-						status = http.StatusInternalServerError
-					}
-				}
+				status = s.acknowledgePoison(r, inv, err)
 			} else {
-				s.log.ErrorContext(r.Context(), "invocation failed; the host will retry", "function", function, logValue(err))
-				inv.Logf("failed: %v", err)
+				s.logFailure(r.Context(), "invocation failed; the host will retry", function, http.StatusInternalServerError,
+					invocationCode(err), err, inv.logs)
 				status = http.StatusInternalServerError
 			}
 		}
@@ -286,6 +280,59 @@ func (s *Server) invoke(function string, fn invocationFunc) http.HandlerFunc {
 	}
 }
 
+// acknowledgePoison records an input that can never succeed and answers 200
+// so it is not redelivered forever, or 500 when it could not be recorded.
+func (s *Server) acknowledgePoison(r *http.Request, inv *Invocation, err error) int {
+	if m, merr := inv.Message(); merr == nil {
+		// Recorded even when the invocation's deadline has passed.
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), stateWriteTimeout)
+		perr := s.outbox.RecordPoison(ctx, inv.Function, m.MessageID, m.Body, err.Error())
+		cancel()
+		if perr != nil {
+			s.logFailure(r.Context(), "poison message not recorded; leaving it to redelivery", inv.Function, http.StatusInternalServerError,
+				invocationCode(perr), perr, inv.logs, "poison", err.Error())
+			return http.StatusInternalServerError
+		}
+	}
+	s.log.ErrorContext(r.Context(), "invocation input can never succeed; recorded and acknowledged", "function", inv.Function,
+		"kind", apperr.Invalid.String(), "code", invocationCode(err), logValue(err))
+	inv.Logf("poison input acknowledged: %v", err)
+	return http.StatusOK
+}
+
+// failInvocation answers an invocation that could not even be decoded: a
+// failure to the host (non-2xx) like any other, so logged as one.
+func (s *Server) failInvocation(w http.ResponseWriter, r *http.Request, function string, err error) {
+	e, status, code, detail := problemOf(err)
+	s.logFailure(r.Context(), "invocation refused: malformed input", function, status, code, err, nil)
+	writeProblem(w, r, status, code, detail, e.Extra)
+}
+
+// recoverInvocation turns a panic in an invocation handler into its failure
+// record (with the Logs so far, which the host will drop) and a 500, so the
+// host retries; the process, and every other invocation, lives on.
+func (s *Server) recoverInvocation(w http.ResponseWriter, r *http.Request, inv *Invocation) {
+	v := recover()
+	if v == nil {
+		return
+	}
+	if v == http.ErrAbortHandler { // the server's own signal to drop the connection
+		panic(v)
+	}
+	s.logFailure(r.Context(), "invocation panicked; the host will retry", inv.Function, http.StatusInternalServerError, codeInternal,
+		fmt.Errorf("panic: %v", v), inv.logs, "stack", string(debug.Stack()))
+	if rec, ok := w.(*statusRecorder); ok && rec.wrote {
+		return // too late for an answer
+	}
+	writeJSON(w, http.StatusInternalServerError, invocationReply{Outputs: map[string]any{}, Logs: []string{}})
+}
+
+// invocationCode is the code logged for a failed invocation: the error's
+// own, or the generic internal one (an invocation has no problem body).
+func invocationCode(err error) string {
+	return cmp.Or(apperr.As(err).Code, codeInternal)
+}
+
 // envelopeHTTP serves an HTTP function invoked with an envelope (forwarding
 // off): it replays the request through the same routes and returns the
 // response as the "res" output binding.
@@ -293,12 +340,12 @@ func (s *Server) envelopeHTTP(function string) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		inv, err := decodeInvocation(r, function)
 		if err != nil {
-			s.writeError(w, r, err)
+			s.failInvocation(w, r, function, err)
 			return
 		}
 		req, err := inv.Request()
 		if err != nil {
-			s.writeError(w, r, err)
+			s.failInvocation(w, r, function, err)
 			return
 		}
 		req.Header.Set(invocationHeader, inv.ID)

@@ -55,7 +55,8 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 			if v == http.ErrAbortHandler { // the server's own signal to drop the connection
 				panic(v)
 			}
-			s.log.ErrorContext(r.Context(), "handler panicked", "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
+			s.logFailure(r.Context(), "handler panicked", s.functionOf(r), http.StatusInternalServerError, codeInternal,
+				fmt.Errorf("panic: %v", v), nil, "stack", string(debug.Stack()))
 			if rec, ok := w.(*statusRecorder); ok && rec.wrote {
 				return // too late for a problem body
 			}

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -48,33 +49,56 @@ type Problem struct {
 	InvocationID string `json:"invocationId,omitempty"`
 }
 
-// writeError answers with the problem for err and logs it: server faults with
-// their cause at error level, client mistakes at info.
+// writeError answers with the problem for err and logs it: server faults
+// (5xx) as a failure record with their cause at error level, client mistakes
+// (4xx, a normal outcome) at info.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
-	e := apperr.As(err)
-	status := statusOf[e.Kind]
+	e, status, code, detail := problemOf(err)
 	// A throttled or briefly unavailable answer says when to come back.
 	if e.Kind == apperr.TooMany || e.Kind == apperr.Unavailable {
 		if secs, ok := e.Extra["retryAfterSeconds"].(int); ok && w.Header().Get("Retry-After") == "" {
 			w.Header().Set("Retry-After", strconv.Itoa(secs))
 		}
 	}
-	code, detail := e.Code, e.Detail
+	if status >= 500 {
+		s.logFailure(r.Context(), "request failed", s.functionOf(r), status, code, err, nil)
+	} else {
+		s.log.InfoContext(r.Context(), "request refused", "function", s.functionOf(r), "status", status, "code", code, "detail", detail)
+	}
+	if e.Kind == apperr.Unauthorized {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="api"`)
+	}
+	writeProblem(w, r, status, code, detail, e.Extra)
+}
+
+// problemOf is what the caller is told about err: the status, the public
+// code and the client-safe detail (an internal fault's own text stays in the log).
+func problemOf(err error) (e *apperr.Error, status int, code, detail string) {
+	e = apperr.As(err)
+	status = statusOf[e.Kind]
+	code, detail = e.Code, e.Detail
 	if e.Kind == apperr.Internal {
 		code, detail = codeInternal, "The server failed to handle the request; it has been logged."
 	}
 	if code == "" {
 		code = fmt.Sprintf("HTTP_%d", status)
 	}
-	if status >= 500 {
-		s.log.ErrorContext(r.Context(), "request failed", "status", status, "code", code, "error", err)
-	} else {
-		s.log.InfoContext(r.Context(), "request refused", "status", status, "code", code, "detail", detail)
+	return e, status, code, detail
+}
+
+// logFailure writes the one record of a failed call. The Functions host reads
+// the Logs of an invocation's answer only when the answer is 2xx (a failed
+// invocation's body is never parsed), so this record, which reaches
+// Application Insights through our stdout, is the only trace of what the call
+// did: the context adds the invocation id; logs are the lines the invocation
+// had put in Logs. The error's text is our own wrapping of the cause, which
+// names what failed, not the caller's data.
+func (s *Server) logFailure(ctx context.Context, msg, function string, status int, code string, err error, logs []string, extra ...any) {
+	attrs := append([]any{"function", function, "status", status, "kind", apperr.KindOf(err).String(), "code", code, logValue(err)}, extra...)
+	if len(logs) > 0 {
+		attrs = append(attrs, "logs", logs)
 	}
-	if e.Kind == apperr.Unauthorized {
-		w.Header().Set("WWW-Authenticate", `Bearer realm="api"`)
-	}
-	writeProblem(w, r, status, code, detail, e.Extra)
+	s.log.ErrorContext(ctx, msg, attrs...)
 }
 
 func writeProblem(w http.ResponseWriter, r *http.Request, status int, code, detail string, extra map[string]any) {

@@ -95,7 +95,9 @@ type Server struct {
 
 	mux       *http.ServeMux
 	functions []Function
-	handler   http.Handler
+	// functionAt names the function of each mux pattern, for the logs.
+	functionAt map[string]string
+	handler    http.Handler
 }
 
 // New builds the server and its routes.
@@ -120,6 +122,7 @@ func New(d Deps) *Server {
 		distribution:  d.Distribution,
 		analytics:     d.Analytics,
 		mux:           http.NewServeMux(),
+		functionAt:    map[string]string{},
 	}
 	s.routes()
 	s.handler = s.withInvocation(s.recoverPanics(s.limitBody(s.withTimeout(http.HandlerFunc(s.dispatch)))))
@@ -205,20 +208,35 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 // /<Name> for envelope invocations when forwarding is off.
 func (s *Server) httpFunc(name, method, route string, h http.HandlerFunc) {
 	s.functions = append(s.functions, Function{Name: name, Trigger: TriggerHTTP, Method: method, Route: route})
-	s.mux.HandleFunc(method+" "+RoutePrefix+"/"+route, h)
-	s.mux.HandleFunc("POST /"+name, s.envelopeHTTP(name))
+	s.handle(name, method+" "+RoutePrefix+"/"+route, h)
+	s.handle(name, "POST /"+name, s.envelopeHTTP(name))
 }
 
 func (s *Server) timerFunc(name string, fn invocationFunc) {
 	s.functions = append(s.functions, Function{Name: name, Trigger: TriggerTimer})
 	s.invocations["/"+name] = true
-	s.mux.HandleFunc("POST /"+name, s.invoke(name, fn))
+	s.handle(name, "POST /"+name, s.invoke(name, fn))
 }
 
 func (s *Server) queueFunc(name, queueName string, fn invocationFunc) {
 	s.functions = append(s.functions, Function{Name: name, Trigger: TriggerQueue, Queue: queueName})
 	s.invocations["/"+name] = true
-	s.mux.HandleFunc("POST /"+name, s.invoke(name, fn))
+	s.handle(name, "POST /"+name, s.invoke(name, fn))
+}
+
+func (s *Server) handle(function, pattern string, h http.HandlerFunc) {
+	s.functionAt[pattern] = function
+	s.mux.HandleFunc(pattern, h)
+}
+
+// functionOf names the function r is for ("" for no route), so that a log
+// record says which function failed, as the host's own records do.
+func (s *Server) functionOf(r *http.Request) string {
+	pattern := r.Pattern
+	if pattern == "" { // not routed yet (refused before the mux)
+		_, pattern = s.mux.Handler(r)
+	}
+	return s.functionAt[pattern]
 }
 
 // dispatch serves matched routes and turns the mux's own 404 and 405 into
