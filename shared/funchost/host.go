@@ -233,7 +233,7 @@ func (h *Host) announce() {
 // invokeResult is what a non-HTTP invocation returned.
 type invokeResult struct {
 	Status int
-	Logs   []string
+	Logs   []string // nil when the invocation failed, as Azure reads none then
 }
 
 // invoke posts an invocation body to the handler at /<Function>, as the
@@ -281,13 +281,25 @@ func (h *Host) invoke(ctx context.Context, fn *Function, body any) (invokeResult
 		Logs []string `json:"Logs"`
 	}
 	_ = json.Unmarshal(raw, &reply)
-	for _, l := range reply.Logs {
-		h.log.Info("devhost: function log", "function", fn.Name, "invocationId", id, "line", l)
-	}
 	result := "Succeeded"
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		result = "Failed"
 	}
+	if result == "Succeeded" {
+		for _, l := range reply.Logs {
+			h.log.Info("devhost: function log", "function", fn.Name, "invocationId", id, "line", l)
+		}
+	} else if len(reply.Logs) > 0 {
+		// Azure's host reads the answer (Outputs, Logs) only after checking
+		// the status, so a failed invocation's Logs never reach Application
+		// Insights. Drop them here too, so a handler that relies on them for
+		// its failures shows it locally; their count says something was lost.
+		h.log.Warn("devhost: function logs dropped", "function", fn.Name, "invocationId", id, "status", resp.StatusCode, "lines", len(reply.Logs),
+			"why", "Azure drops the Logs of a failed invocation; log failures to stdout")
+	}
 	h.log.Info("devhost: executed", "function", fn.Name, "invocationId", id, "result", result, "status", resp.StatusCode, "durationMs", time.Since(start).Milliseconds())
+	if result != "Succeeded" {
+		reply.Logs = nil
+	}
 	return invokeResult{Status: resp.StatusCode, Logs: reply.Logs}, nil
 }

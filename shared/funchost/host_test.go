@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"os/exec"
@@ -586,5 +587,39 @@ func TestStartupFailuresAreClear(t *testing.T) {
 				t.Errorf("took %v to give up", time.Since(start))
 			}
 		})
+	}
+}
+
+// As on Azure, the Logs of an invocation whose answer is not 2xx are dropped
+// (the host never reads a failed answer's body): what a handler needs seen
+// after a failure must be in its own log. The host says how many it dropped.
+func TestFailedInvocationLogsAreDropped(t *testing.T) {
+	t.Parallel()
+	var logs syncBuffer
+	r := startRig(t, []string{"Work"}, func(o *Options) {
+		o.Log = slog.New(slog.NewJSONHandler(&logs, nil))
+	})
+	r.publish("logs-1", `{"action":"failUntil","n":2}`)
+	waitFor(t, 15*time.Second, "the second delivery", func() bool { return len(r.records("queue")) == 2 })
+	waitFor(t, 10*time.Second, "the completion", func() bool { st := r.queueStatus(t); return st.Active == 0 && st.Locked == 0 })
+	var printed []string
+	var dropped []map[string]any
+	for _, line := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
+		var rec map[string]any
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatalf("host log line %q: %v", line, err)
+		}
+		switch rec["msg"] {
+		case "devhost: function log":
+			printed = append(printed, fmt.Sprint(rec["line"]))
+		case "devhost: function logs dropped":
+			dropped = append(dropped, rec)
+		}
+	}
+	if want := "[testhandler: logs-1 delivery 2]"; fmt.Sprint(printed) != want {
+		t.Errorf("printed function logs %q, want %s (only the succeeded invocation's)", printed, want)
+	}
+	if len(dropped) != 1 || dropped[0]["lines"] != float64(1) || dropped[0]["status"] != float64(500) || dropped[0]["function"] != "Work" {
+		t.Errorf("drop records: %v", dropped)
 	}
 }

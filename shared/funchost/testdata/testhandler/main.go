@@ -6,6 +6,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -36,10 +37,13 @@ func record(v map[string]any) {
 	f.Write(append(b, '\n'))
 }
 
-func reply(w http.ResponseWriter, status int) {
+func reply(w http.ResponseWriter, status int, logs ...string) {
+	if len(logs) == 0 {
+		logs = []string{"testhandler"}
+	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	w.Write([]byte(`{"Outputs":{},"Logs":["testhandler"],"ReturnValue":null}`))
+	json.NewEncoder(w).Encode(map[string]any{"Outputs": map[string]any{}, "Logs": logs, "ReturnValue": nil})
 }
 
 func main() {
@@ -97,11 +101,12 @@ func main() {
 			reply(w, 500)
 		case "failUntil":
 			record(rec)
+			line := fmt.Sprintf("testhandler: %s delivery %d", id, dc)
 			if dc < msg.N {
-				reply(w, 500)
+				reply(w, 500, line)
 				return
 			}
-			reply(w, 200)
+			reply(w, 200, line)
 		case "sleep":
 			record(map[string]any{"kind": "begin", "messageId": id})
 			time.Sleep(time.Duration(msg.Ms) * time.Millisecond)
