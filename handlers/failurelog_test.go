@@ -47,6 +47,10 @@ func TestFailuresReachTheLog(t *testing.T) {
 		inv.Logf("calling the test dependency")
 		return apperr.Wrap(errors.New("broker said no"), apperr.Unavailable, "TEST_503", "the test dependency is down")
 	})
+	f.srv.queueFunc("TestPoisonConsumer", "test-queue", func(w http.ResponseWriter, r *http.Request, inv *Invocation) error {
+		inv.Logf("read a body that can never succeed")
+		return errInvalidForTest
+	})
 	f.srv.timerFunc("TestPanickingTimer", func(w http.ResponseWriter, r *http.Request, inv *Invocation) error {
 		inv.Logf("before the panic")
 		panic("timer exploded")
@@ -79,6 +83,8 @@ func TestFailuresReachTheLog(t *testing.T) {
 		{"HTTP 4xx is a normal outcome", false, "GET", missing(), nil, 404, "", "EventPublicGet", "", "", "", nil},
 		{"timer failure with Postgres gone", true, "POST", "/ChannelStatsCollect", timerBody, 500, "ERROR", "ChannelStatsCollect",
 			"Internal", codeInternal, "closed pool", []string{"channel metrics: 0 live posts, 0 collected, 0 failed"}},
+		{"poison not recorded with Postgres gone", true, "POST", "/TestPoisonConsumer", queueBody, 500, "ERROR", "TestPoisonConsumer",
+			"Internal", codeInternal, "closed pool", []string{"read a body that can never succeed"}},
 		{"HTTP 500 with Postgres gone", true, "GET", missing(), nil, 500, "ERROR", "EventPublicGet",
 			"Internal", codeInternal, "closed pool", nil},
 	}
