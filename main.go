@@ -179,18 +179,18 @@ func wire(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error
 	if err != nil {
 		return nil, err
 	}
-	blobs, err := blob.Open(cfg.StorageConnectionString, cfg.StorageAccountName)
+	blobs, err := blob.Open(cfg.StorageConnectionString, cfg.StorageAccountName, cfg.AzureClientID)
 	if err != nil {
 		return nil, err
 	}
-	tbl, err := tables.Open(cfg.StorageConnectionString, cfg.StorageAccountName)
+	tbl, err := tables.Open(cfg.StorageConnectionString, cfg.StorageAccountName, cfg.AzureClientID)
 	if err != nil {
 		return nil, err
 	}
 	var pub queue.Publisher
 	switch cfg.QueueBroker {
 	case config.BrokerServiceBus:
-		pub, err = queue.NewServiceBus(cfg.ServiceBusConnectionString, cfg.ServiceBusNamespace)
+		pub, err = queue.NewServiceBus(cfg.ServiceBusConnectionString, cfg.ServiceBusNamespace, cfg.AzureClientID)
 		if err != nil {
 			return nil, err
 		}

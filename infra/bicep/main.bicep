@@ -215,6 +215,24 @@ module vault 'modules/keyvault.bicep' = {
   }
 }
 
+// The function app's identity and its roles, created before the app (it
+// depends on them): the first start resolves Key Vault references and
+// reaches Storage and Service Bus.
+module identity 'modules/identity.bicep' = {
+  name: 'identity'
+  params: { name: 'id-func-${name}-${suffix}', location: location, tags: tags }
+}
+
+module roles 'modules/roles.bicep' = {
+  name: 'roles'
+  params: {
+    principalId: identity.outputs.principalId
+    storageAccountName: storage.outputs.name
+    serviceBusName: serviceBus.outputs.name
+    keyVaultName: vault.outputs.name
+  }
+}
+
 // A Key Vault reference, or '' when the secret was not given.
 func secretRef(vaultUri string, secret string, given string) string =>
   empty(given) ? '' : '@Microsoft.KeyVault(SecretUri=${vaultUri}secrets/${secret})'
@@ -222,18 +240,25 @@ func secretRef(vaultUri string, secret string, given string) string =>
 // Every setting shared/config reads (a Go test checks this list against
 // config.Names and local.settings.json.example), plus the host's own.
 var appSettings = {
+  // The host's connections and the app's SDK clients use the user-assigned
+  // identity: with no system-assigned one, each must name it by client id.
   AzureWebJobsStorage__accountName: storage.outputs.name
+  AzureWebJobsStorage__credential: 'managedidentity'
+  AzureWebJobsStorage__clientId: identity.outputs.clientId
+  AZURE_CLIENT_ID: identity.outputs.clientId
   APPLICATIONINSIGHTS_CONNECTION_STRING: monitoring.outputs.connectionString
   POSTGRES_URL: '@Microsoft.KeyVault(SecretUri=${vault.outputs.uri}secrets/postgres-url)'
   POSTGRES_MAX_CONNS: string(postgresMaxConns)
   POSTGRES_DIRECT_URL: '@Microsoft.KeyVault(SecretUri=${vault.outputs.uri}secrets/postgres-direct-url)'
   POSTGRES_EXEC_MODE: 'cache_describe'
   REDIS_URL: '@Microsoft.KeyVault(SecretUri=${vault.outputs.uri}secrets/redis-url)'
-  STORAGE_CONNECTION_STRING: ''
   STORAGE_ACCOUNT_NAME: storage.outputs.name
   QUEUE_BROKER: 'servicebus'
-  ServiceBusConnection: ''
+  // Identity-based only: no ServiceBusConnection setting (even an empty
+  // one), which the host would take as a connection string.
   ServiceBusConnection__fullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
+  ServiceBusConnection__credential: 'managedidentity'
+  ServiceBusConnection__clientId: identity.outputs.clientId
   LOG_LEVEL: logLevel
   REQUEST_TIMEOUT_SECONDS: '25'
   QUEUE_TIMEOUT_SECONDS: '240' // below host.json functionTimeout (5 min) with time to record state
@@ -320,12 +345,14 @@ var appSettings = {
 
 module functionApp 'modules/functionapp.bicep' = {
   name: 'functionapp'
+  dependsOn: [roles] // the identity's roles exist before the app first starts
   params: {
     name: 'func-${name}-${suffix}'
     location: location
     tags: tags
     storageAccountName: storage.outputs.name
     deploymentContainer: 'deployments'
+    identityId: identity.outputs.id
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
     alwaysReadyHttp: alwaysReadyHttp
@@ -341,16 +368,6 @@ module frontDoorApi 'modules/frontdoor-api.bicep' = {
     profileName: frontDoor.outputs.profileName
     endpointName: frontDoor.outputs.endpointName
     apiOriginHost: functionApp.outputs.hostName
-  }
-}
-
-module roles 'modules/roles.bicep' = {
-  name: 'roles'
-  params: {
-    principalId: functionApp.outputs.principalId
-    storageAccountName: storage.outputs.name
-    serviceBusName: serviceBus.outputs.name
-    keyVaultName: vault.outputs.name
   }
 }
 

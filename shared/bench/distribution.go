@@ -46,11 +46,11 @@ func distributionSuite(ctx context.Context, env *Env) ([]Row, error) {
 		return nil, err
 	}
 	conn, _ := lookup("STORAGE_CONNECTION_STRING")
-	blobs, err := blob.Open(conn, "")
+	blobs, err := blob.Open(conn, "", "")
 	if err != nil {
 		return nil, err
 	}
-	tbl, err := tables.Open(conn, "")
+	tbl, err := tables.Open(conn, "", "")
 	if err != nil {
 		return nil, err
 	}

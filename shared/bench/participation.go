@@ -82,7 +82,7 @@ func wire(env *Env) (*services, error) {
 		return nil, err
 	}
 	conn, _ := lookup("STORAGE_CONNECTION_STRING")
-	blobs, err := blob.Open(conn, "")
+	blobs, err := blob.Open(conn, "", "")
 	if err != nil {
 		return nil, err
 	}

@@ -8,15 +8,17 @@ import (
 	"fmt"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore/to"
-	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob"
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/bloberror"
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob/container"
+
+	"github.com/eventmkt/backend/shared/identity"
 )
 
 // Open returns a client from a connection string or, when that is empty, for
-// the named account with the app's managed identity.
-func Open(connectionString, accountName string) (*azblob.Client, error) {
+// the named account with the app's managed identity (clientID names the
+// user-assigned one; shared/identity).
+func Open(connectionString, accountName, clientID string) (*azblob.Client, error) {
 	if connectionString != "" {
 		c, err := azblob.NewClientFromConnectionString(connectionString, nil)
 		if err != nil {
@@ -27,9 +29,9 @@ func Open(connectionString, accountName string) (*azblob.Client, error) {
 	if accountName == "" {
 		return nil, errors.New("blob: neither a connection string nor an account name")
 	}
-	cred, err := azidentity.NewDefaultAzureCredential(nil)
+	cred, err := identity.Credential(clientID)
 	if err != nil {
-		return nil, fmt.Errorf("blob: credential: %w", err)
+		return nil, fmt.Errorf("blob: %w", err)
 	}
 	c, err := azblob.NewClient("https://"+accountName+".blob.core.windows.net/", cred, nil)
 	if err != nil {

@@ -41,7 +41,7 @@ func TestEnsureContainerPublic(t *testing.T) {
 
 func TestOpenNeedsSomething(t *testing.T) {
 	t.Parallel()
-	if _, err := blob.Open("", ""); err == nil || !strings.Contains(err.Error(), "neither") {
+	if _, err := blob.Open("", "", ""); err == nil || !strings.Contains(err.Error(), "neither") {
 		t.Errorf("got %v", err)
 	}
 }

@@ -52,6 +52,11 @@ type Config struct {
 	ServiceBusConnectionString string
 	ServiceBusNamespace        string
 
+	// AZURE_CLIENT_ID: the user-assigned managed identity the SDK clients
+	// (Blob, Table, Service Bus) use when no connection string is set; empty
+	// means DefaultAzureCredential (the Azure CLI's sign-in locally).
+	AzureClientID string
+
 	// Sign-in. JWT_SIGNING_KEY is base64 (32+ bytes decoded); on Azure it is a
 	// Key Vault reference.
 	JWTSigningKey   []byte        // JWT_SIGNING_KEY
@@ -187,6 +192,7 @@ var Names = []string{
 	"POSTGRES_URL", "POSTGRES_MAX_CONNS", "POSTGRES_DIRECT_URL", "POSTGRES_EXEC_MODE", "REDIS_URL",
 	"STORAGE_CONNECTION_STRING", "STORAGE_ACCOUNT_NAME",
 	"QUEUE_BROKER", "ServiceBusConnection", "ServiceBusConnection__fullyQualifiedNamespace",
+	"AZURE_CLIENT_ID",
 	"LOG_LEVEL", "REQUEST_TIMEOUT_SECONDS", "QUEUE_TIMEOUT_SECONDS", "MAX_BODY_BYTES",
 	"JWT_SIGNING_KEY", "JWT_ISSUER", "JWT_AUDIENCE", "ACCESS_TOKEN_MINUTES", "REFRESH_TOKEN_DAYS", "BCRYPT_COST", "LOGIN_RATE_PER_IP",
 	"REGISTER_RATE_PER_IP", "PASSWORD_CHANGES_PER_HOUR", "LOGIN_SLOWDOWN_AFTER",
@@ -228,6 +234,7 @@ func Load(lookup Lookup) (Config, error) {
 		QueueBroker:                r.oneOf("QUEUE_BROKER", "", BrokerRedis, BrokerServiceBus),
 		ServiceBusConnectionString: r.optional("ServiceBusConnection", nil),
 		ServiceBusNamespace:        r.optional("ServiceBusConnection__fullyQualifiedNamespace", nil),
+		AzureClientID:              r.optional("AZURE_CLIENT_ID", nil),
 		JWTSigningKey:              r.key("JWT_SIGNING_KEY", 32),
 		JWTIssuer:                  r.text("JWT_ISSUER", "eventmkt"),
 		JWTAudience:                r.text("JWT_AUDIENCE", "eventmkt-api"),

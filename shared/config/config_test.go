@@ -122,12 +122,21 @@ func TestServiceBusByNamespace(t *testing.T) {
 	values := exampleValues(t)
 	values["QUEUE_BROKER"] = "servicebus"
 	values["ServiceBusConnection__fullyQualifiedNamespace"] = "sb-x.servicebus.windows.net"
+	// As the Bicep sets it: no ServiceBusConnection or STORAGE_CONNECTION_STRING
+	// at all, the user-assigned identity named by AZURE_CLIENT_ID.
+	delete(values, "ServiceBusConnection")
+	delete(values, "STORAGE_CONNECTION_STRING")
+	values["STORAGE_ACCOUNT_NAME"] = "stx"
+	values["AZURE_CLIENT_ID"] = "6d1c3b0e-5f7a-4c2e-9a55-0c2f6a1d8e41"
 	c, err := Load(lookupFrom(values))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.ServiceBusNamespace != "sb-x.servicebus.windows.net" {
-		t.Errorf("got %q", c.ServiceBusNamespace)
+	if c.ServiceBusNamespace != "sb-x.servicebus.windows.net" || c.ServiceBusConnectionString != "" {
+		t.Errorf("got namespace %q, connection string %q", c.ServiceBusNamespace, c.ServiceBusConnectionString)
+	}
+	if c.AzureClientID != values["AZURE_CLIENT_ID"] {
+		t.Errorf("AzureClientID %q, want %q", c.AzureClientID, values["AZURE_CLIENT_ID"])
 	}
 }
 

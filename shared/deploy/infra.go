@@ -32,6 +32,12 @@ type InfraCheck struct {
 	// PostgresBicep sets the built-in PgBouncer's parameters; the connection
 	// budget (budget.go) is checked against it. Empty skips that check.
 	PostgresBicep string
+	// Alternatives are settings the function app may leave out because
+	// another one stands for them (setting → the one that must be set).
+	// A connection set the identity-based way (<name>__fullyQualifiedNamespace,
+	// <name>__accountName …) needs no entry: no <name> setting at all is the
+	// point, since the host would take even an empty one as a connection string.
+	Alternatives map[string]string
 	// SyntaxCheck runs the Bicep parser (scripts/bicep-check.mjs) over the
 	// .bicep files; nil skips it.
 	SyntaxCheck func(files []string) ([]string, error)
@@ -48,6 +54,9 @@ func DefaultInfraCheck(root string, settings []string) InfraCheck {
 		ParamFiles:    []string{"infra/bicep/dev.bicepparam", "infra/bicep/prod.bicepparam"},
 		LocalSettings: "local.settings.json.example",
 		SyntaxCheck:   NodeBicepSyntax(root),
+		Alternatives: map[string]string{
+			"STORAGE_CONNECTION_STRING": "STORAGE_ACCOUNT_NAME", // keys locally, the identity on Azure
+		},
 
 		FrontDoorBicep:    "infra/bicep/modules/frontdoor.bicep",
 		FrontDoorAPIBicep: "infra/bicep/modules/frontdoor-api.bicep",
@@ -60,9 +69,11 @@ func DefaultInfraCheck(root string, settings []string) InfraCheck {
 // the app reads but the function app or local.settings.json.example does
 // not set, timer schedules that are not 6-field NCRONTAB, parameter files
 // that set unknown or miss required parameters, module paths that do not
-// exist, Bicep syntax errors, and an edge (Front Door, its rewrites and
+// exist, Bicep syntax errors, an edge (Front Door, its rewrites and
 // headers, the WAF) that differs from the issue's or the devhost's
-// (frontdoor.go).
+// (frontdoor.go), empty app settings, and a function app that does not run
+// as a user-assigned identity holding its roles before it starts
+// (identity.go).
 func (c InfraCheck) Check() []error {
 	var errs []error
 	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
@@ -75,7 +86,7 @@ func (c InfraCheck) Check() []error {
 	}
 
 	// Functions: queues and timer schedules.
-	queues, timers, err := functionTriggers(filepath.Join(c.Root, "functions"))
+	queues, timers, connections, err := functionTriggers(filepath.Join(c.Root, "functions"))
 	if err != nil {
 		add("functions: %v", err)
 	}
@@ -104,12 +115,27 @@ func (c InfraCheck) Check() []error {
 	if err := json.Unmarshal([]byte(read(c.LocalSettings)), &local); err != nil {
 		add("%s: %v", c.LocalSettings, err)
 	}
+	values := appSettingValues(main)
 	for _, s := range c.Settings {
-		if !slices.Contains(appSettings, s) {
+		alt, hasAlt := c.Alternatives[s]
+		switch {
+		case slices.Contains(appSettings, s):
+		case hasPrefixKey(values, s+"__"): // an identity-based connection
+		case hasAlt && slices.Contains(appSettings, alt):
+		default:
 			add("setting %s is read by the app but not set in the function app's appSettings (%s)", s, c.MainBicep)
 		}
 		if _, ok := local.Values[s]; !ok {
 			add("setting %s is read by the app but missing from %s", s, c.LocalSettings)
+		}
+	}
+	// An empty setting is not an absent one: the host resolves a connection
+	// name to an exact setting before its <name>__* form, so an empty
+	// ServiceBusConnection shadows ServiceBusConnection__fullyQualifiedNamespace
+	// for whoever reads it that way (the scale controller included).
+	for _, k := range sortedKeys(values) {
+		if values[k] == "''" {
+			add("%s: app setting %s is empty: leave it out", c.MainBicep, k)
 		}
 	}
 	if slices.Contains(appSettings, "FUNCTIONS_WORKER_RUNTIME") {
@@ -147,6 +173,7 @@ func (c InfraCheck) Check() []error {
 	}
 
 	c.checkFrontDoor(read, add)
+	c.checkIdentity(read, add, append([]string{"AzureWebJobsStorage"}, sortedKeys(connections)...))
 	c.checkConnectionBudget(read, add, len(queues), len(timers))
 
 	// Modules exist; the Bicep parses.
@@ -236,12 +263,13 @@ func keysIn(b string) []string {
 	return out
 }
 
-// functionTriggers maps queue names and timer schedules to their functions.
-func functionTriggers(dir string) (queues, timers map[string]string, err error) {
-	queues, timers = map[string]string{}, map[string]string{}
+// functionTriggers maps queue names, timer schedules and the triggers'
+// connection names to their functions.
+func functionTriggers(dir string) (queues, timers, connections map[string]string, err error) {
+	queues, timers, connections = map[string]string{}, map[string]string{}, map[string]string{}
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	for _, e := range entries {
 		if !e.IsDir() {
@@ -249,28 +277,32 @@ func functionTriggers(dir string) (queues, timers map[string]string, err error) 
 		}
 		b, err := os.ReadFile(filepath.Join(dir, e.Name(), "function.json"))
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		var fj struct {
 			Bindings []struct {
 				Type      string `json:"type"`
 				QueueName string `json:"queueName"`
 				Schedule  string `json:"schedule"`
+				Conn      string `json:"connection"`
 			} `json:"bindings"`
 		}
 		if err := json.Unmarshal(b, &fj); err != nil {
-			return nil, nil, fmt.Errorf("%s: %w", e.Name(), err)
+			return nil, nil, nil, fmt.Errorf("%s: %w", e.Name(), err)
 		}
 		for _, bd := range fj.Bindings {
 			switch bd.Type {
 			case "serviceBusTrigger":
 				queues[bd.QueueName] = e.Name()
+				if bd.Conn != "" {
+					connections[bd.Conn] = e.Name()
+				}
 			case "timerTrigger":
 				timers[e.Name()] = bd.Schedule
 			}
 		}
 	}
-	return queues, timers, nil
+	return queues, timers, connections, nil
 }
 
 func sortedKeys(m map[string]string) []string {

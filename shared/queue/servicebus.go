@@ -5,8 +5,9 @@ import (
 	"fmt"
 	"sync"
 
-	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 	"github.com/Azure/azure-sdk-for-go/sdk/messaging/azservicebus"
+
+	"github.com/eventmkt/backend/shared/identity"
 )
 
 // ServiceBus publishes to Azure Service Bus queues. Message ids map to
@@ -19,8 +20,9 @@ type ServiceBus struct {
 }
 
 // NewServiceBus connects with a connection string or, when it is empty, with
-// the app's managed identity to the fully qualified namespace.
-func NewServiceBus(connectionString, namespace string) (*ServiceBus, error) {
+// the app's managed identity (clientID names the user-assigned one;
+// shared/identity) to the fully qualified namespace.
+func NewServiceBus(connectionString, namespace, clientID string) (*ServiceBus, error) {
 	var (
 		client *azservicebus.Client
 		err    error
@@ -28,9 +30,9 @@ func NewServiceBus(connectionString, namespace string) (*ServiceBus, error) {
 	if connectionString != "" {
 		client, err = azservicebus.NewClientFromConnectionString(connectionString, nil)
 	} else {
-		cred, cerr := azidentity.NewDefaultAzureCredential(nil)
+		cred, cerr := identity.Credential(clientID)
 		if cerr != nil {
-			return nil, fmt.Errorf("queue: service bus credential: %w", cerr)
+			return nil, fmt.Errorf("queue: service bus: %w", cerr)
 		}
 		client, err = azservicebus.NewClient(namespace, cred, nil)
 	}

@@ -8,14 +8,16 @@ import (
 	"fmt"
 
 	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
-	"github.com/Azure/azure-sdk-for-go/sdk/azidentity"
 	"github.com/Azure/azure-sdk-for-go/sdk/data/aztables"
+
+	"github.com/eventmkt/backend/shared/identity"
 )
 
 // Open returns a service client from a connection string (it must name
 // TableEndpoint=; aztables does not understand UseDevelopmentStorage=true) or,
-// when that is empty, for the account with the app's managed identity.
-func Open(connectionString, accountName string) (*aztables.ServiceClient, error) {
+// when that is empty, for the account with the app's managed identity
+// (clientID names the user-assigned one; shared/identity).
+func Open(connectionString, accountName, clientID string) (*aztables.ServiceClient, error) {
 	if connectionString != "" {
 		c, err := aztables.NewServiceClientFromConnectionString(connectionString, nil)
 		if err != nil {
@@ -26,9 +28,9 @@ func Open(connectionString, accountName string) (*aztables.ServiceClient, error)
 	if accountName == "" {
 		return nil, errors.New("tables: neither a connection string nor an account name")
 	}
-	cred, err := azidentity.NewDefaultAzureCredential(nil)
+	cred, err := identity.Credential(clientID)
 	if err != nil {
-		return nil, fmt.Errorf("tables: credential: %w", err)
+		return nil, fmt.Errorf("tables: %w", err)
 	}
 	c, err := aztables.NewServiceClient("https://"+accountName+".table.core.windows.net/", cred, nil)
 	if err != nil {

@@ -337,7 +337,7 @@ func processAlive(pid int) bool {
 // Blob returns a client for the test storage account, after checking it answers.
 func Blob(t testing.TB) *azblob.Client {
 	t.Helper()
-	c, err := blob.Open(StorageConnectionString(), "")
+	c, err := blob.Open(StorageConnectionString(), "", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -352,7 +352,7 @@ func Blob(t testing.TB) *azblob.Client {
 // Tables returns a client for the test storage account, after checking it answers.
 func Tables(t testing.TB) *aztables.ServiceClient {
 	t.Helper()
-	c, err := tables.Open(StorageConnectionString(), "")
+	c, err := tables.Open(StorageConnectionString(), "", "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,12 +1,16 @@
 // The function app on the Flex Consumption plan (FC1, Linux): our Go
 // custom handler (runtime custom 1.0; Flex rejects FUNCTIONS_WORKER_RUNTIME),
-// deployed as a zip to a blob container the app reads with its own
-// system-assigned identity.
+// deployed as a zip to a blob container the app reads with its
+// user-assigned identity (modules/identity.bicep), which also resolves the
+// Key Vault references: that identity holds its roles before this app
+// exists, so the first start needs no restart.
 param name string
 param location string
 param tags object
 param storageAccountName string
 param deploymentContainer string
+@description('The user-assigned identity\'s resource id (modules/identity.bicep).')
+param identityId string
 param maximumInstanceCount int
 @allowed([512, 2048, 4096])
 param instanceMemoryMB int
@@ -50,17 +54,20 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
   location: location
   tags: tags
   kind: 'functionapp,linux'
-  identity: { type: 'SystemAssigned' }
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: { '${identityId}': {} }
+  }
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
-    keyVaultReferenceIdentity: 'SystemAssigned'
+    keyVaultReferenceIdentity: identityId
     functionAppConfig: {
       deployment: {
         storage: {
           type: 'blobContainer'
           value: '${storage.properties.primaryEndpoints.blob}${deploymentContainer}'
-          authentication: { type: 'SystemAssignedIdentity' }
+          authentication: { type: 'UserAssignedIdentity', userAssignedIdentityResourceId: identityId }
         }
       }
       scaleAndConcurrency: {
@@ -82,6 +89,5 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
 }
 
 output name string = app.name
-output principalId string = app.identity.principalId
 output url string = 'https://${app.properties.defaultHostName}'
 output hostName string = app.properties.defaultHostName

@@ -1,12 +1,18 @@
-// What the function app's identity may do, and nothing more.
+// What the function app's identity may do, and nothing more. The function
+// app module depends on this one (main.bicep): the roles exist before the
+// app's first start.
+@description('The function app\'s user-assigned identity (modules/identity.bicep).')
 param principalId string
 param storageAccountName string
 param serviceBusName string
 param keyVaultName string
 
 var roles = {
-  serviceBusDataSender: '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39'
-  serviceBusDataReceiver: '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0'
+  // Send, receive and manage: the Service Bus trigger's documented role
+  // with Receiver (the scale controller reads queue lengths, which needs
+  // Manage), and what the Flex Consumption Service Bus sample assigns. It
+  // includes Sender and Receiver, so those are not assigned as well.
+  serviceBusDataOwner: '090c5cfd-751d-490a-894a-3ce6f1109419'
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b' // the host's own blobs and the deployment container
   storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
@@ -26,23 +32,13 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' existing = {
   name: keyVaultName
 }
 
-resource busSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+resource busOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   scope: bus
-  name: guid(bus.id, principalId, roles.serviceBusDataSender)
+  name: guid(bus.id, principalId, roles.serviceBusDataOwner)
   properties: {
     principalId: principalId
     principalType: 'ServicePrincipal'
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.serviceBusDataSender)
-  }
-}
-
-resource busReceiver 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  scope: bus
-  name: guid(bus.id, principalId, roles.serviceBusDataReceiver)
-  properties: {
-    principalId: principalId
-    principalType: 'ServicePrincipal'
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.serviceBusDataReceiver)
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roles.serviceBusDataOwner)
   }
 }
 
