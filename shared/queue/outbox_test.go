@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -286,5 +288,112 @@ func TestEnqueueSQLAndBatchedSender(t *testing.T) {
 	}
 	if _, err := queue.EnqueueArgs(queue.Message{Queue: "q", Body: []byte(`{}`)}); err == nil {
 		t.Error("a message without an id was accepted")
+	}
+}
+
+// On Service Bus the relay and the background sender send the outbox's rows
+// in message batches, one series per queue, with the row ids as message ids;
+// a message that cannot be sent leaves only its own row unsent.
+func TestOutboxSendsServiceBusBatches(t *testing.T) {
+	t.Parallel()
+	const perQueue, limit, size = 25, 1000, 100 // 10 messages a batch
+	queues := []string{queue.AnalyticsEvents, queue.DistributionJobs}
+	body := func(n int) map[string]string { return map[string]string{"p": strings.Repeat("x", n-8)} }
+	for _, via := range []string{"relay", "background sender"} {
+		t.Run(via, func(t *testing.T) {
+			t.Parallel()
+			db := testenv.Postgres(t)
+			sb, bus := queue.NewFakeServiceBus(limit)
+			ob := queue.NewOutbox(db, sb, testenv.Logger(t))
+			ctx := context.Background()
+
+			var all []string
+			want := map[string][]string{} // ids per queue, in order
+			err := db.InTx(ctx, func(tx pgx.Tx) error {
+				for i := range perQueue {
+					for _, q := range queues {
+						m, err := queue.NewMessage(fmt.Sprintf("%s-%02d", q, i), q, "EventCreated", "ev", body(size))
+						if err != nil {
+							return err
+						}
+						if err := ob.Enqueue(ctx, tx, m); err != nil {
+							return err
+						}
+						all, want[q] = append(all, m.ID), append(want[q], m.ID)
+					}
+					if i == perQueue/2 { // too large for any batch, between the others
+						big, err := queue.NewMessage("too-big", queues[0], "EventCreated", "ev", body(limit+1))
+						if err != nil {
+							return err
+						}
+						if err := ob.Enqueue(ctx, tx, big); err != nil {
+							return err
+						}
+						all = append(all, big.ID)
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+
+			switch via {
+			case "relay":
+				r, err := ob.Relay(ctx, 100)
+				if err == nil || r.Sent != 2*perQueue || r.Failed != 1 {
+					t.Errorf("relay: %+v, %v; want %d sent, 1 failed and its error", r, err, 2*perQueue)
+				}
+			case "background sender":
+				ob.Notify(all...)
+				runCtx, stop := context.WithCancel(ctx)
+				done := make(chan struct{})
+				go func() { ob.Run(runCtx); close(done) }()
+				deadline := time.Now().Add(5 * time.Second)
+				for unsent(t, db) > 1 && time.Now().Before(deadline) {
+					time.Sleep(10 * time.Millisecond)
+				}
+				stop()
+				<-done
+			}
+
+			for _, q := range queues {
+				var got []string
+				for _, b := range bus.Batches(q) {
+					got = append(got, b...)
+				}
+				if n := len(bus.Batches(q)); n != (perQueue+9)/10 {
+					t.Errorf("%s: %d batch sends, want %d", q, n, (perQueue+9)/10)
+				}
+				if s := bus.Singles(q); len(s) != 0 {
+					t.Errorf("%s: %d single sends, want none", q, len(s))
+				}
+				if !slices.Equal(got, want[q]) {
+					t.Errorf("%s: sent %v, want %v", q, got, want[q])
+				}
+			}
+			rows, err := db.Query(ctx, "SELECT message_id, attempts, coalesce(last_error, '') FROM outbox.messages WHERE sent_at IS NULL")
+			if err != nil {
+				t.Fatal(err)
+			}
+			type row struct {
+				ID       string
+				Attempts int
+				TooLarge bool
+			}
+			left, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (row, error) {
+				var x row
+				var lastErr string
+				err := r.Scan(&x.ID, &x.Attempts, &lastErr)
+				x.TooLarge = strings.Contains(lastErr, "too large")
+				return x, err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if wantLeft := []row{{"too-big", 1, true}}; !slices.Equal(left, wantLeft) {
+				t.Errorf("unsent rows %+v, want %+v", left, wantLeft)
+			}
+		})
 	}
 }
