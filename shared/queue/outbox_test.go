@@ -397,3 +397,60 @@ func TestOutboxSendsServiceBusBatches(t *testing.T) {
 		})
 	}
 }
+
+// rejecting is the real local broker refusing one message id for good (as
+// Service Bus refuses a message too large for any batch).
+type rejecting struct {
+	*queue.RedisStreams
+	id string
+}
+
+func (r rejecting) PublishAll(ctx context.Context, msgs []queue.Message) []error {
+	errs := make([]error, len(msgs))
+	var rest []queue.Message
+	var at []int
+	for i, m := range msgs {
+		if m.ID == r.id {
+			errs[i] = errors.New("rejected")
+			continue
+		}
+		rest, at = append(rest, m), append(at, i)
+	}
+	for j, err := range r.RedisStreams.PublishAll(ctx, rest) {
+		errs[at[j]] = err
+	}
+	return errs
+}
+
+// A message the broker refuses for good stays in the outbox alone: the relay
+// goes on past it, run after run, and still reports it.
+func TestRelayGoesOnPastARefusedMessage(t *testing.T) {
+	t.Parallel()
+	db := testenv.Postgres(t)
+	rdb, prefix := testenv.Redis(t)
+	ctx := context.Background()
+	broker := queue.NewRedisStreams(rdb, prefix)
+	ob := queue.NewOutbox(db, rejecting{broker, "m-0000"}, testenv.Logger(t))
+	const total = 50
+	err := db.InTx(ctx, func(tx pgx.Tx) error {
+		for i := range total {
+			if err := ob.Enqueue(ctx, tx, msg(t, i)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := ob.Relay(ctx, 10)
+	if err == nil || r.Sent != total-1 {
+		t.Errorf("relay: %+v, %v; want %d sent and the refusal reported", r, err, total-1)
+	}
+	if n := unsent(t, db); n != 1 {
+		t.Errorf("%d unsent, want 1 (the refused one)", n)
+	}
+	if got := rdb.XLen(ctx, broker.Stream(queue.AnalyticsEvents)).Val(); got != total-1 {
+		t.Errorf("stream holds %d, want %d", got, total-1)
+	}
+}
