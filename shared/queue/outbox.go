@@ -195,14 +195,13 @@ func (o *Outbox) Relay(ctx context.Context, batch int) (RelayResult, error) {
 }
 
 // RelayTick is the OutboxRelay timer's work: send what is left, then drop
-// sent messages older than a week (kept that long for investigations).
+// sent messages older than a week (kept that long for investigations). The
+// purge runs even when a send failed: it needs only Postgres, and a message
+// refused for good must not let the table grow.
 func (o *Outbox) RelayTick(ctx context.Context) (RelayResult, int64, error) {
-	res, err := o.Relay(ctx, 100)
-	if err != nil {
-		return res, 0, err
-	}
+	res, relayErr := o.Relay(ctx, 100)
 	purged, err := o.Purge(ctx, 7*24*time.Hour)
-	return res, purged, err
+	return res, purged, errors.Join(relayErr, err)
 }
 
 // Unsent counts messages still waiting, for health and logs.

@@ -453,4 +453,11 @@ func TestRelayGoesOnPastARefusedMessage(t *testing.T) {
 	if got := rdb.XLen(ctx, broker.Stream(queue.AnalyticsEvents)).Val(); got != total-1 {
 		t.Errorf("stream holds %d, want %d", got, total-1)
 	}
+	// The timer still purges what was sent long ago.
+	if _, err := db.Exec(ctx, "UPDATE outbox.messages SET sent_at = now() - interval '8 days' WHERE message_id = 'm-0001'"); err != nil {
+		t.Fatal(err)
+	}
+	if r, purged, err := ob.RelayTick(ctx); err == nil || r.Sent != 0 || purged != 1 {
+		t.Errorf("relay tick: %+v, purged %d, %v; want nothing sent, 1 purged, the refusal reported", r, purged, err)
+	}
 }
