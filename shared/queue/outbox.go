@@ -171,32 +171,37 @@ type RelayResult struct {
 }
 
 // Relay sends unsent messages in batches until none is left, the broker
-// fails, or ctx ends. Safe to run concurrently with itself and with InTx.
+// fails, or ctx ends. A run that sends some but fails others (one message
+// too large, one queue down) goes on; the failure is still reported. Safe to
+// run concurrently with itself and with InTx.
 func (o *Outbox) Relay(ctx context.Context, batch int) (RelayResult, error) {
 	var total RelayResult
+	var failure error
 	for ctx.Err() == nil {
 		r, err := o.send(ctx, nil, batch)
 		total.Sent += r.Sent
 		total.Failed += r.Failed
 		if err != nil {
-			return total, err
+			if r.Sent == 0 {
+				return total, err
+			}
+			failure = err
 		}
-		if r.Sent < batch {
-			return total, nil
+		if r.Sent+r.Failed < batch {
+			return total, failure
 		}
 	}
-	return total, ctx.Err()
+	return total, errors.Join(failure, ctx.Err())
 }
 
 // RelayTick is the OutboxRelay timer's work: send what is left, then drop
-// sent messages older than a week (kept that long for investigations).
+// sent messages older than a week (kept that long for investigations). The
+// purge runs even when a send failed: it needs only Postgres, and a message
+// refused for good must not let the table grow.
 func (o *Outbox) RelayTick(ctx context.Context) (RelayResult, int64, error) {
-	res, err := o.Relay(ctx, 100)
-	if err != nil {
-		return res, 0, err
-	}
+	res, relayErr := o.Relay(ctx, 100)
 	purged, err := o.Purge(ctx, 7*24*time.Hour)
-	return res, purged, err
+	return res, purged, errors.Join(relayErr, err)
 }
 
 // Unsent counts messages still waiting, for health and logs.
@@ -207,8 +212,8 @@ func (o *Outbox) Unsent(ctx context.Context) (int, error) {
 }
 
 // send publishes up to limit unsent messages (only ids, when given) in one
-// transaction holding their row locks. It stops at the first broker failure,
-// records it on that message, and reports the error.
+// transaction holding their row locks, marks the ones the broker took, records
+// the error on each one it did not, and reports the last such error.
 func (o *Outbox) send(ctx context.Context, ids []string, limit int) (RelayResult, error) {
 	var res RelayResult
 	var sendErr error
@@ -250,17 +255,24 @@ func (o *Outbox) send(ctx context.Context, ids []string, limit int) (RelayResult
 		pctx, cancel := context.WithTimeout(ctx, o.SendTimeout)
 		errs := publishAll(pctx, o.pub, msgs)
 		cancel()
+		// Each row by its own result: a broker sends per queue (and a
+		// message can fail alone), so rows after a failed one may have gone.
+		var failedIDs []int64
+		var failedErrs []string
 		for i, r := range batch {
 			if errs[i] != nil {
-				// Stop at the first failure: what follows is retried later, in order.
 				res.Failed++
 				sendErr = errs[i]
-				if _, uerr := tx.Exec(ctx, `UPDATE outbox.messages SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, r.id, errs[i].Error()); uerr != nil {
-					return uerr
-				}
-				break
+				failedIDs, failedErrs = append(failedIDs, r.id), append(failedErrs, errs[i].Error())
+				continue
 			}
 			sent = append(sent, r.id)
+		}
+		if len(failedIDs) > 0 {
+			if _, err := tx.Exec(ctx, `UPDATE outbox.messages m SET attempts = m.attempts + 1, last_error = f.err
+				FROM unnest($1::bigint[], $2::text[]) AS f(id, err) WHERE m.id = f.id`, failedIDs, failedErrs); err != nil {
+				return err
+			}
 		}
 		if len(sent) > 0 {
 			if _, err := tx.Exec(ctx, `UPDATE outbox.messages SET sent_at = now(), attempts = attempts + 1, last_error = NULL WHERE id = ANY($1)`, sent); err != nil {

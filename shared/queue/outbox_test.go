@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -286,5 +288,176 @@ func TestEnqueueSQLAndBatchedSender(t *testing.T) {
 	}
 	if _, err := queue.EnqueueArgs(queue.Message{Queue: "q", Body: []byte(`{}`)}); err == nil {
 		t.Error("a message without an id was accepted")
+	}
+}
+
+// On Service Bus the relay and the background sender send the outbox's rows
+// in message batches, one series per queue, with the row ids as message ids;
+// a message that cannot be sent leaves only its own row unsent.
+func TestOutboxSendsServiceBusBatches(t *testing.T) {
+	t.Parallel()
+	const perQueue, limit, size = 25, 1000, 100 // 10 messages a batch
+	queues := []string{queue.AnalyticsEvents, queue.DistributionJobs}
+	body := func(n int) map[string]string { return map[string]string{"p": strings.Repeat("x", n-8)} }
+	for _, via := range []string{"relay", "background sender"} {
+		t.Run(via, func(t *testing.T) {
+			t.Parallel()
+			db := testenv.Postgres(t)
+			sb, bus := queue.NewFakeServiceBus(limit)
+			ob := queue.NewOutbox(db, sb, testenv.Logger(t))
+			ctx := context.Background()
+
+			var all []string
+			want := map[string][]string{} // ids per queue, in order
+			err := db.InTx(ctx, func(tx pgx.Tx) error {
+				for i := range perQueue {
+					for _, q := range queues {
+						m, err := queue.NewMessage(fmt.Sprintf("%s-%02d", q, i), q, "EventCreated", "ev", body(size))
+						if err != nil {
+							return err
+						}
+						if err := ob.Enqueue(ctx, tx, m); err != nil {
+							return err
+						}
+						all, want[q] = append(all, m.ID), append(want[q], m.ID)
+					}
+					if i == perQueue/2 { // too large for any batch, between the others
+						big, err := queue.NewMessage("too-big", queues[0], "EventCreated", "ev", body(limit+1))
+						if err != nil {
+							return err
+						}
+						if err := ob.Enqueue(ctx, tx, big); err != nil {
+							return err
+						}
+						all = append(all, big.ID)
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+
+			switch via {
+			case "relay":
+				r, err := ob.Relay(ctx, 100)
+				if err == nil || r.Sent != 2*perQueue || r.Failed != 1 {
+					t.Errorf("relay: %+v, %v; want %d sent, 1 failed and its error", r, err, 2*perQueue)
+				}
+			case "background sender":
+				ob.Notify(all...)
+				runCtx, stop := context.WithCancel(ctx)
+				done := make(chan struct{})
+				go func() { ob.Run(runCtx); close(done) }()
+				deadline := time.Now().Add(5 * time.Second)
+				for unsent(t, db) > 1 && time.Now().Before(deadline) {
+					time.Sleep(10 * time.Millisecond)
+				}
+				stop()
+				<-done
+			}
+
+			for _, q := range queues {
+				var got []string
+				for _, b := range bus.Batches(q) {
+					got = append(got, b...)
+				}
+				if n := len(bus.Batches(q)); n != (perQueue+9)/10 {
+					t.Errorf("%s: %d batch sends, want %d", q, n, (perQueue+9)/10)
+				}
+				if s := bus.Singles(q); len(s) != 0 {
+					t.Errorf("%s: %d single sends, want none", q, len(s))
+				}
+				if !slices.Equal(got, want[q]) {
+					t.Errorf("%s: sent %v, want %v", q, got, want[q])
+				}
+			}
+			rows, err := db.Query(ctx, "SELECT message_id, attempts, coalesce(last_error, '') FROM outbox.messages WHERE sent_at IS NULL")
+			if err != nil {
+				t.Fatal(err)
+			}
+			type row struct {
+				ID       string
+				Attempts int
+				TooLarge bool
+			}
+			left, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (row, error) {
+				var x row
+				var lastErr string
+				err := r.Scan(&x.ID, &x.Attempts, &lastErr)
+				x.TooLarge = strings.Contains(lastErr, "too large")
+				return x, err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if wantLeft := []row{{"too-big", 1, true}}; !slices.Equal(left, wantLeft) {
+				t.Errorf("unsent rows %+v, want %+v", left, wantLeft)
+			}
+		})
+	}
+}
+
+// rejecting is the real local broker refusing one message id for good (as
+// Service Bus refuses a message too large for any batch).
+type rejecting struct {
+	*queue.RedisStreams
+	id string
+}
+
+func (r rejecting) PublishAll(ctx context.Context, msgs []queue.Message) []error {
+	errs := make([]error, len(msgs))
+	var rest []queue.Message
+	var at []int
+	for i, m := range msgs {
+		if m.ID == r.id {
+			errs[i] = errors.New("rejected")
+			continue
+		}
+		rest, at = append(rest, m), append(at, i)
+	}
+	for j, err := range r.RedisStreams.PublishAll(ctx, rest) {
+		errs[at[j]] = err
+	}
+	return errs
+}
+
+// A message the broker refuses for good stays in the outbox alone: the relay
+// goes on past it, run after run, and still reports it.
+func TestRelayGoesOnPastARefusedMessage(t *testing.T) {
+	t.Parallel()
+	db := testenv.Postgres(t)
+	rdb, prefix := testenv.Redis(t)
+	ctx := context.Background()
+	broker := queue.NewRedisStreams(rdb, prefix)
+	ob := queue.NewOutbox(db, rejecting{broker, "m-0000"}, testenv.Logger(t))
+	const total = 50
+	err := db.InTx(ctx, func(tx pgx.Tx) error {
+		for i := range total {
+			if err := ob.Enqueue(ctx, tx, msg(t, i)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := ob.Relay(ctx, 10)
+	if err == nil || r.Sent != total-1 {
+		t.Errorf("relay: %+v, %v; want %d sent and the refusal reported", r, err, total-1)
+	}
+	if n := unsent(t, db); n != 1 {
+		t.Errorf("%d unsent, want 1 (the refused one)", n)
+	}
+	if got := rdb.XLen(ctx, broker.Stream(queue.AnalyticsEvents)).Val(); got != total-1 {
+		t.Errorf("stream holds %d, want %d", got, total-1)
+	}
+	// The timer still purges what was sent long ago.
+	if _, err := db.Exec(ctx, "UPDATE outbox.messages SET sent_at = now() - interval '8 days' WHERE message_id = 'm-0001'"); err != nil {
+		t.Fatal(err)
+	}
+	if r, purged, err := ob.RelayTick(ctx); err == nil || r.Sent != 0 || purged != 1 {
+		t.Errorf("relay tick: %+v, purged %d, %v; want nothing sent, 1 purged, the refusal reported", r, purged, err)
 	}
 }
