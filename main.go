@@ -439,18 +439,18 @@ func devhost(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 	}
 	host, err := funchost.New(funchost.Options{
-		Root:             *root,
-		Handler:          handlerExe,
-		Addr:             *addr,
-		Env:              env,
-		Redis:            rdb,
-		QueuePrefix:      queue.LocalPrefix,
-		Queues:           queues,
-		FunctionKeys:     functionKeys,
-		MasterKey:        get("DEVHOST_MASTER_KEY"),
-		Log:              log,
-		WebDir:           *web,
-		ImageOrigin:      funchost.ImageOrigin(get("IMAGE_BASE_URL"), get("STORAGE_CONNECTION_STRING"), get("STORAGE_ACCOUNT_NAME")),
+		Root:         *root,
+		Handler:      handlerExe,
+		Addr:         *addr,
+		Env:          env,
+		Redis:        rdb,
+		QueuePrefix:  queue.LocalPrefix,
+		Queues:       queues,
+		FunctionKeys: functionKeys,
+		MasterKey:    get("DEVHOST_MASTER_KEY"),
+		Log:          log,
+		WebDir:       *web,
+		ImageOrigin:  funchost.ImageOrigin(get("IMAGE_BASE_URL"), get("STORAGE_CONNECTION_STRING"), get("STORAGE_ACCOUNT_NAME")),
 	})
 	if err != nil {
 		return err
