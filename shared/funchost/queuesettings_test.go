@@ -2,6 +2,7 @@ package funchost
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 
 	goredis "github.com/redis/go-redis/v9"
 
+	"github.com/eventmkt/backend/infra"
 	"github.com/eventmkt/backend/shared/queue"
 	"github.com/eventmkt/backend/shared/testenv"
 )
@@ -156,5 +158,46 @@ func TestQueueNotInTableRefused(t *testing.T) {
 	_, err := New(Options{Root: root, Handler: "/bin/false", Redis: rdb, QueuePrefix: prefix, Queues: tbl, Log: testenv.Logger(t)})
 	if err == nil || !strings.Contains(err.Error(), `WorkB triggers on queue "work-b", which is not in the queue table`) {
 		t.Errorf("got %v, want the missing queue named", err)
+	}
+}
+
+// The repository's own functions all trigger on queues in the embedded
+// table, and the host applies that table's row to each of them.
+func TestRepositoryQueuesUseTable(t *testing.T) {
+	t.Parallel()
+	tbl, err := queue.ParseTable(infra.QueuesJSON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rdb, prefix := testenv.Redis(t)
+	h, err := New(Options{Root: "../..", Handler: "/bin/false", Redis: rdb, QueuePrefix: prefix, Queues: tbl, Log: testenv.Logger(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raw struct {
+		Queues []struct {
+			Name             string `json:"name"`
+			MaxDeliveryCount int    `json:"maxDeliveryCount"`
+		} `json:"queues"`
+	}
+	if err := json.Unmarshal(infra.QueuesJSON, &raw); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int{}
+	for _, q := range raw.Queues {
+		want[q.Name] = q.MaxDeliveryCount
+	}
+	n := 0
+	for _, fn := range h.App().Functions {
+		if fn.Kind != KindQueue {
+			continue
+		}
+		n++
+		if got := h.opt.Queues[fn.Queue].MaxDeliveryCount; got != want[fn.Queue] || got == 0 {
+			t.Errorf("%s (%s): maxDeliveryCount %d, table says %d", fn.Name, fn.Queue, got, want[fn.Queue])
+		}
+	}
+	if n != len(want) {
+		t.Errorf("%d queue functions, %d queues in the table", n, len(want))
 	}
 }
