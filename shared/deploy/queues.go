@@ -85,4 +85,3 @@ func (c InfraCheck) checkQueues(read func(string) string, add func(string, ...an
 		}
 	}
 }
-
