@@ -237,7 +237,7 @@ func (h *Host) queueStatus(ctx context.Context, fn *Function) (queueStatus, erro
 }
 
 // requeueDeadLetters moves every dead letter back to its queue with a fresh
-// delivery count, for after the fix.
+// delivery count and enqueue time, for after the fix.
 func (h *Host) requeueDeadLetters(ctx context.Context, fn *Function) (int, error) {
 	rdb := h.opt.Redis
 	dlq := h.broker.DeadLetterStream(fn.Queue)
@@ -253,6 +253,10 @@ func (h *Host) requeueDeadLetters(ctx context.Context, fn *Function) (int, error
 			}
 		}
 		values[queue.FieldDeliveryCount] = "0"
+		// Resubmitted, as one does from a Service Bus dead-letter queue: a new
+		// message, so its time to live starts again (an expired one would
+		// otherwise expire at once).
+		values[queue.FieldEnqueuedAt] = time.Now().UTC().Format(time.RFC3339Nano)
 		_, err := rdb.TxPipelined(ctx, func(p goredis.Pipeliner) error {
 			p.XAdd(ctx, &goredis.XAddArgs{Stream: h.broker.Stream(fn.Queue), Values: values})
 			p.XDel(ctx, dlq, m.ID)

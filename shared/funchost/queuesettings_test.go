@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
@@ -132,12 +133,19 @@ func TestQueueTTLPerQueue(t *testing.T) {
 	if n := len(r.deadLetters("work-b")); n != 0 {
 		t.Errorf("work-b has %d dead letters; without deadLetteringOnMessageExpiration expired messages are dropped", n)
 	}
+	// Requeued from the dead letters it is a new message: delivered, not expired again.
+	resp, err := http.Post(r.base+"/admin/queues/work/deadletters/requeue", "application/json", nil)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("requeue: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	waitFor(t, 10*time.Second, "the requeued delivery", func() bool { return len(r.deliveries()["old-a"]) == 1 })
 	// ExpiresAtUtc - EnqueuedTimeUtc is the queue's TTL.
 	for _, rec := range r.records("queue") {
 		meta := rec["raw"].(map[string]any)["Metadata"].(map[string]any)
 		enq, err1 := time.Parse(utcLayout, meta["EnqueuedTimeUtc"].(string))
 		exp, err2 := time.Parse(utcLayout, meta["ExpiresAtUtc"].(string))
-		want := map[string]time.Duration{"fresh-a": time.Hour, "fresh-b": 3 * time.Hour}[rec["messageId"].(string)]
+		want := map[string]time.Duration{"fresh-a": time.Hour, "old-a": time.Hour, "fresh-b": 3 * time.Hour}[rec["messageId"].(string)]
 		if err1 != nil || err2 != nil || exp.Sub(enq) != want {
 			t.Errorf("%s: ExpiresAtUtc %v - EnqueuedTimeUtc %v = %v, want %v (%v %v)", rec["messageId"], exp, enq, exp.Sub(enq), want, err1, err2)
 		}
