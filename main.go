@@ -33,6 +33,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/eventmkt/backend/handlers"
+	"github.com/eventmkt/backend/infra"
 	"github.com/eventmkt/backend/shared/analytics"
 	"github.com/eventmkt/backend/shared/bench"
 	"github.com/eventmkt/backend/shared/blob"
@@ -195,7 +196,11 @@ func wire(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error
 			return nil, err
 		}
 	default:
-		pub = queue.NewRedisStreams(rdb, queue.LocalPrefix)
+		queues, err := queue.ParseTable(infra.QueuesJSON)
+		if err != nil {
+			return nil, err
+		}
+		pub = queue.NewRedisStreams(rdb, queue.LocalPrefix).WithTable(queues) // duplicate windows per queue, as on Service Bus
 	}
 	outbox := queue.NewOutbox(db, pub, log)
 	go outbox.Run(ctx) // batched sends of hot-path messages (entries)
@@ -418,24 +423,14 @@ func devhost(ctx context.Context, args []string, stdout io.Writer) error {
 			return err
 		}
 	}
-	intSetting := func(name string, def int) (int, error) {
-		v := get(name)
-		if v == "" {
-			return def, nil
-		}
-		n, err := strconv.Atoi(v)
-		if err != nil || n <= 0 {
-			return 0, fmt.Errorf("devhost: setting %s: %q is not a positive whole number", name, v)
-		}
-		return n, nil
-	}
-	maxDelivery, err := intSetting("DEVHOST_MAX_DELIVERY_COUNT", 10)
+	queues, err := queue.ParseTable(infra.QueuesJSON)
 	if err != nil {
-		return err
+		return fmt.Errorf("devhost: %w", err)
 	}
-	lockSeconds, err := intSetting("DEVHOST_LOCK_DURATION_SECONDS", 60)
-	if err != nil {
-		return err
+	for _, old := range []string{"DEVHOST_MAX_DELIVERY_COUNT", "DEVHOST_LOCK_DURATION_SECONDS"} {
+		if get(old) != "" {
+			log.Warn("devhost: setting "+old+" is ignored: every queue's delivery count, lock and TTL come from infra/queues.json, as in Azure", "setting", old)
+		}
 	}
 	var functionKeys []string
 	for _, k := range strings.Split(get("DEVHOST_FUNCTION_KEYS"), ",") {
@@ -444,19 +439,18 @@ func devhost(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 	}
 	host, err := funchost.New(funchost.Options{
-		Root:             *root,
-		Handler:          handlerExe,
-		Addr:             *addr,
-		Env:              env,
-		Redis:            rdb,
-		QueuePrefix:      queue.LocalPrefix,
-		MaxDeliveryCount: maxDelivery,
-		LockDuration:     time.Duration(lockSeconds) * time.Second,
-		FunctionKeys:     functionKeys,
-		MasterKey:        get("DEVHOST_MASTER_KEY"),
-		Log:              log,
-		WebDir:           *web,
-		ImageOrigin:      funchost.ImageOrigin(get("IMAGE_BASE_URL"), get("STORAGE_CONNECTION_STRING"), get("STORAGE_ACCOUNT_NAME")),
+		Root:         *root,
+		Handler:      handlerExe,
+		Addr:         *addr,
+		Env:          env,
+		Redis:        rdb,
+		QueuePrefix:  queue.LocalPrefix,
+		Queues:       queues,
+		FunctionKeys: functionKeys,
+		MasterKey:    get("DEVHOST_MASTER_KEY"),
+		Log:          log,
+		WebDir:       *web,
+		ImageOrigin:  funchost.ImageOrigin(get("IMAGE_BASE_URL"), get("STORAGE_CONNECTION_STRING"), get("STORAGE_ACCOUNT_NAME")),
 	})
 	if err != nil {
 		return err

@@ -22,7 +22,8 @@ type InfraCheck struct {
 	Settings      []string // every setting the app reads (config.Names)
 	BicepDir      string   // infra/bicep
 	MainBicep     string   // declares `var appSettings = { ... }`
-	QueuesBicep   string   // declares `var queues = [ ... ]`
+	QueuesBicep   string   // creates the queues from QueueTable
+	QueueTable    string   // infra/queues.json: every queue and its settings
 	ParamFiles    []string // the .bicepparam files
 	LocalSettings string   // local.settings.json.example
 	// FrontDoorBicep declares the profile, the web route, the rule set and
@@ -51,6 +52,7 @@ func DefaultInfraCheck(root string, settings []string) InfraCheck {
 		BicepDir:      "infra/bicep",
 		MainBicep:     "infra/bicep/main.bicep",
 		QueuesBicep:   "infra/bicep/modules/servicebus.bicep",
+		QueueTable:    "infra/queues.json",
 		ParamFiles:    []string{"infra/bicep/dev.bicepparam", "infra/bicep/prod.bicepparam"},
 		LocalSettings: "local.settings.json.example",
 		SyntaxCheck:   NodeBicepSyntax(root),
@@ -65,9 +67,10 @@ func DefaultInfraCheck(root string, settings []string) InfraCheck {
 }
 
 // Check returns every disagreement between the code and the templates:
-// queues the functions listen on but the Bicep does not declare, settings
-// the app reads but the function app or local.settings.json.example does
-// not set, timer schedules that are not 6-field NCRONTAB, parameter files
+// queues the functions listen on but the queue table does not list, a
+// Service Bus Bicep that does not take every queue setting from that table
+// (queues.go), settings the app reads but the function app or
+// local.settings.json.example does not set, timer schedules that are not 6-field NCRONTAB, parameter files
 // that set unknown or miss required parameters, module paths that do not
 // exist, Bicep syntax errors, an edge (Front Door, its rewrites and
 // headers, the WAF) that differs from the issue's or the devhost's
@@ -90,15 +93,7 @@ func (c InfraCheck) Check() []error {
 	if err != nil {
 		add("functions: %v", err)
 	}
-	declared := namesIn(block(read(c.QueuesBicep), "var queues = ["))
-	if len(declared) == 0 {
-		add("%s: no `var queues = [ ... ]` with queue names", c.QueuesBicep)
-	}
-	for _, q := range sortedKeys(queues) {
-		if !slices.Contains(declared, q) {
-			add("queue %q (functions/%s) is not declared in %s", q, queues[q], c.QueuesBicep)
-		}
-	}
+	c.checkQueues(read, add, queues)
 	for _, fn := range sortedKeys(timers) {
 		if _, err := funchost.ParseSchedule(timers[fn]); err != nil {
 			add("timer functions/%s: %v", fn, err)
@@ -204,7 +199,6 @@ var (
 	paramAssign = regexp.MustCompile(`^param\s+([A-Za-z_][A-Za-z0-9_]*)\s*=`)
 	paramDecl   = regexp.MustCompile(`(?m)^param\s+([A-Za-z_][A-Za-z0-9_]*)\s+[A-Za-z]+(\s*=)?`)
 	modulePath  = regexp.MustCompile(`(?m)^module\s+\w+\s+'([^']+)'`)
-	nameProp    = regexp.MustCompile(`\bname:\s*'([^']+)'`)
 	topKey      = regexp.MustCompile(`^\s*'?([A-Za-z_][A-Za-z0-9_]*)'?\s*:`)
 )
 
@@ -238,14 +232,6 @@ func block(text, opener string) string {
 		}
 	}
 	return ""
-}
-
-func namesIn(b string) []string {
-	var out []string
-	for _, m := range nameProp.FindAllStringSubmatch(b, -1) {
-		out = append(out, m[1])
-	}
-	return out
 }
 
 // keysIn lists an object literal's top-level keys, one per line.

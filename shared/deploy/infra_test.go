@@ -73,10 +73,24 @@ func TestInfraCheckCatchesDrift(t *testing.T) {
 	t.Parallel()
 	root := repoRoot(t)
 	const fdBicep, fdAPIBicep = "infra/bicep/modules/frontdoor.bicep", "infra/bicep/modules/frontdoor-api.bicep"
+	const sbBicep = "infra/bicep/modules/servicebus.bicep"
 	for _, tc := range []struct {
 		name, file, old, new, want string
 	}{
-		{"queue missing from the Bicep", "infra/bicep/modules/servicebus.bicep", "{ name: 'distribution-jobs', lockDuration: 'PT1M', maxDeliveryCount: 10 }", "", `queue "distribution-jobs"`},
+		// Queues: one table (infra/queues.json) for the Bicep and the devhost (queues.go).
+		{"queue missing from the table", "infra/queues.json", `{ "name": "distribution-jobs", "lockDuration": "PT1M", "maxDeliveryCount": 10, "defaultMessageTimeToLive": "P7D", "deadLetteringOnMessageExpiration": true, "duplicateDetectionHistoryTimeWindow": "PT10M" },`, "", `queue "distribution-jobs" (functions/ChannelDistribute) is not in the queue table infra/queues.json`},
+		{"queue in the table without a function", "infra/queues.json", `"queues": [`, `"queues": [ { "name": "orphan-jobs", "lockDuration": "PT1M", "maxDeliveryCount": 10, "defaultMessageTimeToLive": "P7D", "deadLetteringOnMessageExpiration": true, "duplicateDetectionHistoryTimeWindow": "PT10M" },`, `queue "orphan-jobs" in infra/queues.json has no function`},
+		{"table value Service Bus refuses", "infra/queues.json", `"lockDuration": "PT5M"`, `"lockDuration": "PT10M"`, "lockDuration PT10M is outside"},
+		{"literal lock in the Bicep", sbBicep, "lockDuration: q.lockDuration", "lockDuration: 'PT1M'", "lockDuration is 'PT1M', not taken from the queue table"},
+		{"literal delivery count in the Bicep", sbBicep, "maxDeliveryCount: q.maxDeliveryCount", "maxDeliveryCount: 10", "maxDeliveryCount is 10, not taken from the queue table"},
+		{"literal TTL in the Bicep", sbBicep, "defaultMessageTimeToLive: q.defaultMessageTimeToLive", "defaultMessageTimeToLive: 'P14D'", "defaultMessageTimeToLive is 'P14D', not taken"},
+		{"literal dead-lettering in the Bicep", sbBicep, "deadLetteringOnMessageExpiration: q.deadLetteringOnMessageExpiration", "deadLetteringOnMessageExpiration: true", "deadLetteringOnMessageExpiration is true, not taken"},
+		{"literal duplicate window in the Bicep", sbBicep, "duplicateDetectionHistoryTimeWindow: q.duplicateDetectionHistoryTimeWindow", "duplicateDetectionHistoryTimeWindow: 'PT10M'", "duplicateDetectionHistoryTimeWindow is 'PT10M', not taken"},
+		{"TTL not set by the Bicep", sbBicep, "      defaultMessageTimeToLive: q.defaultMessageTimeToLive\n", "", "does not set defaultMessageTimeToLive"},
+		{"Bicep keeps its own queue list", sbBicep, "var queues = loadJsonContent('../../queues.json').queues", "var queues = [\n  { name: 'distribution-jobs', lockDuration: 'PT1M', maxDeliveryCount: 10 }\n]", "want one `var queues = loadJsonContent("},
+		{"Bicep loads another file", sbBicep, "loadJsonContent('../../queues.json')", "loadJsonContent('../queues.json')", "loads infra/bicep/queues.json, not the queue table infra/queues.json"},
+		{"Bicep adds a queue of its own", sbBicep, "output name string", "resource extra 'Microsoft.ServiceBus/namespaces/queues@2022-10-01-preview' = [\n  for q in ['winner-notify']: { parent: namespace, name: q }\n]\n\noutput name string", "names queue \"winner-notify\" itself"},
+		{"Bicep loops over something else", sbBicep, "for q in queues:", "for q in take(queues, 2):", "the queue resource must be `[for q in queues: {...}]`"},
 		{"queue renamed in a function", "functions/AnalyticsIngest/function.json", `"analytics-events"`, `"analytics-event"`, `queue "analytics-event" (functions/AnalyticsIngest)`},
 		{"setting missing from the app settings", "infra/bicep/main.bicep", "  DISTRIBUTION_ATTEMPT_TABLE: attemptTable\n", "", "setting DISTRIBUTION_ATTEMPT_TABLE is read by the app but not set in the function app"},
 		{"setting missing from the local example", "local.settings.json.example", `"CHANNEL_TIMEOUT_SECONDS": "10",`, "", "setting CHANNEL_TIMEOUT_SECONDS is read by the app but missing from local.settings.json.example"},

@@ -62,11 +62,10 @@ func timerInvocation(fn *Function, status *timerStatus, pastDue bool, now time.T
 	}
 }
 
-// messageTTL is Service Bus's default time to live as our queues set it.
-const messageTTL = 14 * 24 * time.Hour
-
-// queueInvocation builds a Service Bus trigger's request body.
-func queueInvocation(fn *Function, e queue.Entry, deliveryCount int, lockToken string, namespace string, now time.Time) map[string]any {
+// queueInvocation builds a Service Bus trigger's request body. ttl is the
+// queue's defaultMessageTimeToLive (infra/queues.json): ExpiresAt is
+// EnqueuedTime plus it, as on Azure.
+func queueInvocation(fn *Function, e queue.Entry, deliveryCount int, lockToken string, namespace string, now time.Time, ttl time.Duration) map[string]any {
 	props := map[string]any{}
 	if e.Subject != "" {
 		props["type"] = e.Subject
@@ -85,8 +84,8 @@ func queueInvocation(fn *Function, e queue.Entry, deliveryCount int, lockToken s
 		},
 		"DeliveryCount":         strconv.Itoa(deliveryCount),
 		"LockToken":             quoted(lockToken),
-		"ExpiresAtUtc":          utcNoZone(e.EnqueuedAt.Add(messageTTL)),
-		"ExpiresAt":             utcWithZone(e.EnqueuedAt.Add(messageTTL)),
+		"ExpiresAtUtc":          utcNoZone(e.EnqueuedAt.Add(ttl)),
+		"ExpiresAt":             utcWithZone(e.EnqueuedAt.Add(ttl)),
 		"EnqueuedTimeUtc":       utcNoZone(e.EnqueuedAt),
 		"EnqueuedTime":          utcWithZone(e.EnqueuedAt),
 		"MessageId":             quoted(e.ID),

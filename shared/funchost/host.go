@@ -35,13 +35,16 @@ type Options struct {
 	Redis       *goredis.Client // the local broker
 	QueuePrefix string          // its key prefix (queue.LocalPrefix in the app)
 
-	MaxDeliveryCount int           // Service Bus maxDeliveryCount (10)
-	LockDuration     time.Duration // Service Bus lock duration (1 min)
-	FunctionKeys     []string      // valid for authLevel function; none and no master key: no key needed
-	MasterKey        string        // valid everywhere, required for admin
-	StartupTimeout   time.Duration // wait this long for the handler's port (30 s)
-	ShutdownGrace    time.Duration // SIGTERM to SIGKILL (3 s)
-	Log              *slog.Logger
+	// Queues are the queues' settings (infra/queues.json, the table the
+	// Bicep creates them from): max delivery count, lock duration, TTL and
+	// dead-lettering on expiry per queue. A function triggered by a queue
+	// not in it is refused, as Azure would find no such queue.
+	Queues         queue.Table
+	FunctionKeys   []string      // valid for authLevel function; none and no master key: no key needed
+	MasterKey      string        // valid everywhere, required for admin
+	StartupTimeout time.Duration // wait this long for the handler's port (30 s)
+	ShutdownGrace  time.Duration // SIGTERM to SIGKILL (3 s)
+	Log            *slog.Logger
 
 	// WebDir is the built web app served beside the API (web.go); empty
 	// means dist/web under Root. ImageOrigin is the poster storage's
@@ -75,12 +78,6 @@ func New(opt Options) (*Host, error) {
 	if opt.Log == nil {
 		opt.Log = slog.Default()
 	}
-	if opt.MaxDeliveryCount <= 0 {
-		opt.MaxDeliveryCount = 10
-	}
-	if opt.LockDuration <= 0 {
-		opt.LockDuration = time.Minute
-	}
 	if opt.StartupTimeout <= 0 {
 		opt.StartupTimeout = 30 * time.Second
 	}
@@ -110,7 +107,7 @@ func New(opt Options) (*Host, error) {
 		web:          &webApp{dir: opt.WebDir, imgOrigin: opt.ImageOrigin},
 	}
 	if opt.Redis != nil {
-		h.broker = queue.NewRedisStreams(opt.Redis, opt.QueuePrefix)
+		h.broker = queue.NewRedisStreams(opt.Redis, opt.QueuePrefix).WithTable(opt.Queues)
 	}
 	for _, fn := range app.Functions {
 		switch fn.Kind {
@@ -121,6 +118,9 @@ func New(opt Options) (*Host, error) {
 		case KindQueue:
 			if h.broker == nil {
 				return nil, fmt.Errorf("funchost: %s needs the local broker (Redis)", fn.Name)
+			}
+			if _, ok := opt.Queues[fn.Queue]; !ok {
+				return nil, fmt.Errorf("funchost: %s triggers on queue %q, which is not in the queue table (infra/queues.json)", fn.Name, fn.Queue)
 			}
 		}
 	}

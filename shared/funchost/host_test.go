@@ -65,6 +65,17 @@ var testFunctions = map[string]string{
 	"Opt":    `{"bindings":[{"type":"httpTrigger","direction":"in","name":"req","authLevel":"anonymous","methods":["get"],"route":"opt/{name?}"},{"type":"http","direction":"out","name":"res"}]}`,
 	"Tick":   `{"bindings":[{"type":"timerTrigger","direction":"in","name":"timer","schedule":"* * * * * *"}]}`,
 	"Work":   `{"bindings":[{"type":"serviceBusTrigger","direction":"in","name":"msg","queueName":"work","connection":"ServiceBusConnection"}]}`,
+	"WorkB":  `{"bindings":[{"type":"serviceBusTrigger","direction":"in","name":"msg","queueName":"work-b","connection":"ServiceBusConnection"}]}`,
+}
+
+// testQueues is the rig's queue table: "work" dead-letters after 4
+// deliveries and redelivers after a 2 s lock; "work-b" differs in every
+// setting, so a host that used one value for all queues fails a test.
+func testQueues() queue.Table {
+	return queue.Table{
+		"work":   {Name: "work", MaxDeliveryCount: 4, LockDuration: 2 * time.Second, TTL: time.Hour, DeadLetterOnExpiry: true, DuplicateWindow: 10 * time.Minute},
+		"work-b": {Name: "work-b", MaxDeliveryCount: 2, LockDuration: 5 * time.Minute, TTL: 3 * time.Hour, DeadLetterOnExpiry: false, DuplicateWindow: time.Minute},
+	}
 }
 
 type rig struct {
@@ -96,17 +107,16 @@ func startRig(t *testing.T, only []string, tweak func(*Options), env ...string) 
 	rdb, prefix := testenv.Redis(t)
 	logPath := filepath.Join(t.TempDir(), "invocations.jsonl")
 	opt := Options{
-		Root:             root,
-		Handler:          testHandler(t),
-		Addr:             "127.0.0.1:0",
-		Env:              append([]string{"TESTHANDLER_LOG=" + logPath, "SOME_SETTING=from-settings", "PATH=" + os.Getenv("PATH")}, env...),
-		Redis:            rdb,
-		QueuePrefix:      prefix,
-		MaxDeliveryCount: 4,
-		LockDuration:     2 * time.Second,
-		StartupTimeout:   10 * time.Second,
-		ShutdownGrace:    2 * time.Second,
-		Log:              testenv.Logger(t),
+		Root:           root,
+		Handler:        testHandler(t),
+		Addr:           "127.0.0.1:0",
+		Env:            append([]string{"TESTHANDLER_LOG=" + logPath, "SOME_SETTING=from-settings", "PATH=" + os.Getenv("PATH")}, env...),
+		Redis:          rdb,
+		QueuePrefix:    prefix,
+		Queues:         testQueues(),
+		StartupTimeout: 10 * time.Second,
+		ShutdownGrace:  2 * time.Second,
+		Log:            testenv.Logger(t),
 	}
 	if tweak != nil {
 		tweak(&opt)
@@ -165,7 +175,12 @@ func (r *rig) records(kind string) []map[string]any {
 
 func (r *rig) publish(id, body string) {
 	r.t.Helper()
-	m := queue.Message{ID: id, Queue: "work", Subject: "Test", Body: []byte(body)}
+	r.publishTo("work", id, body)
+}
+
+func (r *rig) publishTo(q, id, body string) {
+	r.t.Helper()
+	m := queue.Message{ID: id, Queue: q, Subject: "Test", Body: []byte(body)}
 	if err := r.broker.Publish(context.Background(), m); err != nil {
 		r.t.Fatal(err)
 	}

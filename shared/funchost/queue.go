@@ -24,8 +24,10 @@ const localNamespace = "localhost"
 // consume delivers fn's queue with peek-lock semantics: at most
 // maxConcurrentCalls messages in flight; 2xx completes; non-2xx, a timeout
 // or a dead handler abandons (the message returns with DeliveryCount+1);
-// after MaxDeliveryCount deliveries it moves to the dead-letter stream with
-// the reason. On shutdown, messages in flight are abandoned, not lost.
+// after the queue's maxDeliveryCount deliveries it moves to the dead-letter
+// stream with the reason, and a message past its queue's TTL is expired
+// instead of delivered. The numbers are the queue's row in the queue table
+// (Options.Queues). On shutdown, messages in flight are abandoned, not lost.
 func (h *Host) consume(ctx context.Context, fn *Function) {
 	stream := h.broker.Stream(fn.Queue)
 	rdb := h.opt.Redis
@@ -93,8 +95,14 @@ func (h *Host) deliver(ctx, bg context.Context, fn *Function, msg goredis.XMessa
 		h.settle(bg, fn, msg, e.Deliveries+1, "MalformedMessage", err.Error(), true)
 		return
 	}
+	qs := h.opt.Queues[fn.Queue]
+	now := time.Now()
+	if expires := e.EnqueuedAt.Add(qs.TTL); !e.EnqueuedAt.IsZero() && !now.Before(expires) {
+		h.expire(bg, fn, msg, e, qs, expires)
+		return
+	}
 	delivery := e.Deliveries + 1
-	res, err := h.invoke(ctx, fn, queueInvocation(fn, e, delivery, uuid.NewString(), localNamespace, time.Now()))
+	res, err := h.invoke(ctx, fn, queueInvocation(fn, e, delivery, uuid.NewString(), localNamespace, now, qs.TTL))
 	switch {
 	case err == nil && res.Status >= 200 && res.Status <= 299:
 		h.complete(bg, fn, msg.ID)
@@ -119,11 +127,26 @@ func (h *Host) complete(ctx context.Context, fn *Function, id string) {
 	}
 }
 
+// expire handles a message past its queue's time to live, as Service Bus
+// does: with deadLetteringOnMessageExpiration it goes to the dead-letter
+// stream with reason TTLExpiredException, otherwise it is dropped. It is not
+// delivered, and its delivery count stays.
+func (h *Host) expire(ctx context.Context, fn *Function, msg goredis.XMessage, e queue.Entry, qs queue.Settings, expires time.Time) {
+	description := fmt.Sprintf("the message expired at %s (enqueued %s, time to live %s)", expires.UTC().Format(time.RFC3339), e.EnqueuedAt.UTC().Format(time.RFC3339), qs.TTL)
+	if qs.DeadLetterOnExpiry {
+		h.settle(ctx, fn, msg, e.Deliveries, "TTLExpiredException", description, true)
+		return
+	}
+	h.complete(ctx, fn, msg.ID)
+	h.log.Warn("devhost: message expired and dropped", "queue", fn.Queue, "messageId", e.ID, "detail", description)
+}
+
 // settle abandons a message after a failed delivery: it returns to the queue
 // with its delivery count raised, or goes to the dead-letter stream when the
-// count reached MaxDeliveryCount (or the message is unreadable). Moving it and
-// releasing the old entry happen in one Redis transaction.
-func (h *Host) settle(ctx context.Context, fn *Function, msg goredis.XMessage, deliveries int, reason, description string, poison bool) {
+// count reached the queue's maxDeliveryCount, or at once when deadLetter is
+// set (an unreadable or expired message). Moving it and releasing the old
+// entry happen in one Redis transaction.
+func (h *Host) settle(ctx context.Context, fn *Function, msg goredis.XMessage, deliveries int, reason, description string, deadLetter bool) {
 	stream := h.broker.Stream(fn.Queue)
 	values := make(map[string]any, len(msg.Values)+3)
 	for k, v := range msg.Values {
@@ -131,9 +154,9 @@ func (h *Host) settle(ctx context.Context, fn *Function, msg goredis.XMessage, d
 	}
 	values[queue.FieldDeliveryCount] = strconv.Itoa(deliveries)
 	target, verb := stream, "abandoned"
-	if poison || deliveries >= h.opt.MaxDeliveryCount {
+	if deadLetter || deliveries >= h.opt.Queues[fn.Queue].MaxDeliveryCount {
 		target, verb = h.broker.DeadLetterStream(fn.Queue), "dead-lettered"
-		if !poison {
+		if !deadLetter {
 			reason = "MaxDeliveryCountExceeded"
 			description = fmt.Sprintf("delivered %d times; last failure: %s", deliveries, description)
 		}
@@ -163,17 +186,19 @@ func (h *Host) promote(ctx context.Context, fn *Function) {
 	}
 }
 
-// reap finds messages whose lock expired: taken by a devhost that died, or
-// never settled. They are abandoned like a failed delivery. Messages this
-// host is still working on are re-claimed, which renews their lock.
+// reap finds messages whose lock (the queue's lockDuration) expired: taken
+// by a devhost that died, or never settled. They are abandoned like a failed
+// delivery. Messages this host is still working on are re-claimed, which
+// renews their lock.
 func (h *Host) reap(ctx context.Context, fn *Function) {
 	stream := h.broker.Stream(fn.Queue)
-	interval := max(h.opt.LockDuration/4, 100*time.Millisecond)
+	lock := h.opt.Queues[fn.Queue].LockDuration
+	interval := max(lock/4, 100*time.Millisecond)
 	for ctx.Err() == nil {
 		start := "0-0"
 		for ctx.Err() == nil {
 			msgs, next, err := h.opt.Redis.XAutoClaim(ctx, &goredis.XAutoClaimArgs{
-				Stream: stream, Group: consumerGroup, Consumer: h.consumerName, MinIdle: h.opt.LockDuration, Start: start, Count: 50,
+				Stream: stream, Group: consumerGroup, Consumer: h.consumerName, MinIdle: lock, Start: start, Count: 50,
 			}).Result()
 			if err != nil {
 				break
@@ -212,7 +237,7 @@ func (h *Host) queueStatus(ctx context.Context, fn *Function) (queueStatus, erro
 }
 
 // requeueDeadLetters moves every dead letter back to its queue with a fresh
-// delivery count, for after the fix.
+// delivery count and enqueue time, for after the fix.
 func (h *Host) requeueDeadLetters(ctx context.Context, fn *Function) (int, error) {
 	rdb := h.opt.Redis
 	dlq := h.broker.DeadLetterStream(fn.Queue)
@@ -228,6 +253,10 @@ func (h *Host) requeueDeadLetters(ctx context.Context, fn *Function) (int, error
 			}
 		}
 		values[queue.FieldDeliveryCount] = "0"
+		// Resubmitted, as one does from a Service Bus dead-letter queue: a new
+		// message, so its time to live starts again (an expired one would
+		// otherwise expire at once).
+		values[queue.FieldEnqueuedAt] = time.Now().UTC().Format(time.RFC3339Nano)
 		_, err := rdb.TxPipelined(ctx, func(p goredis.Pipeliner) error {
 			p.XAdd(ctx, &goredis.XAddArgs{Stream: h.broker.Stream(fn.Queue), Values: values})
 			p.XDel(ctx, dlq, m.ID)

@@ -17,8 +17,10 @@ type RedisStreams struct {
 	rdb    *goredis.Client
 	prefix string
 	// DedupWindow mirrors Service Bus duplicateDetectionHistoryTimeWindow: a
-	// message id seen within it is accepted and dropped.
+	// message id seen within it is accepted and dropped. A queue in the
+	// table (WithTable) uses its own window.
 	dedupWindow time.Duration
+	queues      Table
 	now         func() time.Time
 }
 
@@ -29,6 +31,14 @@ const LocalPrefix = "queue:"
 // ("queue:" in the app; tests use their own).
 func NewRedisStreams(rdb *goredis.Client, prefix string) *RedisStreams {
 	return &RedisStreams{rdb: rdb, prefix: prefix, dedupWindow: 10 * time.Minute, now: time.Now}
+}
+
+// WithTable makes the broker use each queue's duplicate detection window
+// from the queue table (infra/queues.json), as Service Bus does; queues not
+// in it keep the default 10 minutes. It returns b.
+func (b *RedisStreams) WithTable(t Table) *RedisStreams {
+	b.queues = t
+	return b
 }
 
 // Stream names the stream holding a queue's ready messages.
@@ -138,12 +148,18 @@ func (b *RedisStreams) PublishAll(ctx context.Context, msgs []Message) []error {
 
 func (b *RedisStreams) publishArgs(m Message) ([]string, []any) {
 	now := b.now()
-	target, due := b.Stream(m.Queue), int64(0)
+	target, due, enqueued := b.Stream(m.Queue), int64(0), now
 	if m.ScheduledAt.After(now) {
-		target, due = b.ScheduledKey(m.Queue), m.ScheduledAt.UnixMilli()
+		// Service Bus enqueues a scheduled message at its time: its
+		// EnqueuedTime, and so its expiry, count from then.
+		target, due, enqueued = b.ScheduledKey(m.Queue), m.ScheduledAt.UnixMilli(), m.ScheduledAt
 	}
-	args := []any{b.dedupWindow.Milliseconds(), due}
-	for k, v := range Fields(m, now) {
+	window := b.dedupWindow
+	if s, ok := b.queues[m.Queue]; ok {
+		window = s.DuplicateWindow
+	}
+	args := []any{window.Milliseconds(), due}
+	for k, v := range Fields(m, enqueued) {
 		args = append(args, k, v)
 	}
 	return []string{b.dedupKey(m.Queue, m.ID), target, b.sequenceKey(m.Queue)}, args

@@ -68,6 +68,11 @@ func TestRedisStreamsScheduled(t *testing.T) {
 	if err != nil || got.ID != soon.ID || got.SequenceNumber != 2 {
 		t.Errorf("promoted %+v (%v), want %s", got, err, soon.ID)
 	}
+	// As on Service Bus, a scheduled message is enqueued at its time: its
+	// TTL counts from then, not from the send.
+	if !got.EnqueuedAt.Equal(soon.ScheduledAt.Truncate(time.Millisecond)) && !got.EnqueuedAt.Equal(soon.ScheduledAt) {
+		t.Errorf("EnqueuedAt %v, want the scheduled time %v", got.EnqueuedAt, soon.ScheduledAt)
+	}
 	if n := rdb.ZCard(ctx, b.ScheduledKey(queue.AnalyticsEvents)).Val(); n != 1 {
 		t.Errorf("%d still scheduled, want 1", n)
 	}
@@ -138,5 +143,35 @@ func (h *noScriptOnce) ProcessPipelineHook(next goredis.ProcessPipelineHook) gor
 			}
 		}
 		return err
+	}
+}
+
+// WithTable gives each queue the duplicate window of its table row: a resend
+// after a 1 s window is a new message, within the default 10 minutes not.
+func TestRedisStreamsDuplicateWindowPerQueue(t *testing.T) {
+	t.Parallel()
+	rdb, prefix := testenv.Redis(t)
+	b := queue.NewRedisStreams(rdb, prefix).WithTable(queue.Table{
+		"short": {Name: "short", DuplicateWindow: time.Second},
+	})
+	ctx := context.Background()
+	send := func(q string) {
+		t.Helper()
+		if err := b.Publish(ctx, queue.Message{ID: "same-id", Queue: q, Body: []byte(`{}`)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	send("short")
+	send("other")
+	if ttl := rdb.PTTL(ctx, prefix+"short:dedup:same-id").Val(); ttl <= 0 || ttl > time.Second {
+		t.Errorf("short queue's duplicate record lives %v, want at most its 1 s window", ttl)
+	}
+	time.Sleep(1100 * time.Millisecond)
+	send("short")
+	send("other")
+	for q, want := range map[string]int64{"short": 2, "other": 1} {
+		if got := rdb.XLen(ctx, b.Stream(q)).Val(); got != want {
+			t.Errorf("%s: %d messages, want %d", q, got, want)
+		}
 	}
 }

@@ -1,5 +1,5 @@
-// Service Bus: the five queues of the app (queue.Queues in shared/queue;
-// a Go test keeps this list and functions/*/function.json in step).
+// Service Bus: the queues of the app, from infra/queues.json (queue.Queues
+// in shared/queue and functions/*/function.json are checked against it).
 // Duplicate detection backs the outbox's stable message ids; messages that
 // expire or exhaust their deliveries go to the dead-letter queue.
 param name string
@@ -10,16 +10,11 @@ param sku string
 @description('Messaging units (Premium only).')
 param capacity int
 
-// lockDuration: longer than one delivery may take (an AI job, a channel
-// call); maxDeliveryCount: how often a message is tried before it is
-// dead-lettered (the handlers decide retries themselves well before).
-var queues = [
-  { name: 'ai-recommendation-jobs', lockDuration: 'PT2M', maxDeliveryCount: 5 }
-  { name: 'image-generation-jobs', lockDuration: 'PT5M', maxDeliveryCount: 5 }
-  { name: 'distribution-jobs', lockDuration: 'PT1M', maxDeliveryCount: 10 }
-  { name: 'analytics-events', lockDuration: 'PT1M', maxDeliveryCount: 10 }
-  { name: 'winner-notify', lockDuration: 'PT1M', maxDeliveryCount: 10 }
-]
+// The queues and every per-queue setting come from infra/queues.json, the
+// table the local host (`handler devhost`) applies too; loadJsonContent reads
+// it when the Bicep compiles. Change a queue there, not here (the Go
+// cross-check in shared/deploy refuses literal settings in this file).
+var queues = loadJsonContent('../../queues.json').queues
 
 resource namespace 'Microsoft.ServiceBus/namespaces@2022-10-01-preview' = {
   name: name
@@ -40,10 +35,10 @@ resource queueList 'Microsoft.ServiceBus/namespaces/queues@2022-10-01-preview' =
     properties: {
       lockDuration: q.lockDuration
       maxDeliveryCount: q.maxDeliveryCount
-      deadLetteringOnMessageExpiration: true
-      defaultMessageTimeToLive: 'P7D'
-      requiresDuplicateDetection: true
-      duplicateDetectionHistoryTimeWindow: 'PT10M'
+      deadLetteringOnMessageExpiration: q.deadLetteringOnMessageExpiration
+      defaultMessageTimeToLive: q.defaultMessageTimeToLive
+      requiresDuplicateDetection: true // the outbox's stable message ids rely on it
+      duplicateDetectionHistoryTimeWindow: q.duplicateDetectionHistoryTimeWindow
     }
   }
 ]

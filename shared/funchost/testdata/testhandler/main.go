@@ -71,7 +71,7 @@ func main() {
 		record(map[string]any{"kind": "timer", "start": start, "end": time.Now().UnixMilli(), "overlap": n > 1, "raw": json.RawMessage(raw)})
 		reply(w, 200)
 	})
-	mux.HandleFunc("POST /Work", func(w http.ResponseWriter, r *http.Request) {
+	work := func(w http.ResponseWriter, r *http.Request) {
 		raw, _ := io.ReadAll(r.Body)
 		cur := inflight.Add(1)
 		defer inflight.Add(-1)
@@ -126,7 +126,9 @@ func main() {
 			record(rec)
 			reply(w, 200)
 		}
-	})
+	}
+	mux.HandleFunc("POST /Work", work)
+	mux.HandleFunc("POST /WorkB", work) // a second queue with other settings
 	srv := &http.Server{Addr: "127.0.0.1:" + os.Getenv("FUNCTIONS_CUSTOMHANDLER_PORT"), Handler: mux}
 	record(map[string]any{"kind": "start", "workerId": os.Getenv("FUNCTIONS_CUSTOMHANDLER_WORKER_ID"), "root": os.Getenv("FUNCTIONS_APP_ROOT_PATH"), "setting": os.Getenv("SOME_SETTING")})
 	if err := srv.ListenAndServe(); err != nil {
