@@ -233,7 +233,7 @@ func TestDrawProofLink(t *testing.T) {
 	if status != 200 || json.Unmarshal([]byte(body), &p) != nil || participation.Verify(p) != nil || len(p.Entries) != 3 {
 		t.Fatalf("proof through the link: %d %.200s", status, body)
 	}
-	if got, want := h.Get("Content-Disposition"), `inline; filename="draw-proof-`+id+`.json"`; got != want {
+	if got, want := h.Get("Content-Disposition"), `attachment; filename="draw-proof-`+id+`.json"`; got != want {
 		t.Errorf("Content-Disposition %q, want %q", got, want)
 	}
 	if status, _, _ := fetchLink(t, "PUT", l.URL, "{}"); status != http.StatusForbidden {

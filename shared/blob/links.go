@@ -23,13 +23,13 @@ type Link struct {
 	ExpiresAt time.Time `json:"expiresAt"`
 }
 
-// Download says how the browser should save what a link serves: the
+// Download says how the browser should save what a link serves (always
+// as an attachment): the
 // signature carries them (rscd, rsct), so they hold whatever the blob's
 // own headers say.
 type Download struct {
 	Filename    string
 	ContentType string
-	Inline      bool // shown in the tab (a JSON proof) rather than saved
 }
 
 // Links signs read-only SAS URLs. With an account key (the connection
@@ -92,10 +92,7 @@ func (l *Links) TTL() time.Duration { return l.ttl }
 func (l *Links) ReadURL(ctx context.Context, container, name string, d Download) (Link, error) {
 	now := l.now().UTC()
 	expires := now.Add(l.ttl).Truncate(time.Second)
-	disposition := "attachment"
-	if d.Inline {
-		disposition = "inline"
-	}
+	disposition := "attachment" // saved, so following the link never leaves the page
 	if d.Filename != "" {
 		disposition += `; filename="` + d.Filename + `"`
 	}

@@ -68,7 +68,7 @@ func (s *Service) ProofLink(ctx context.Context, eventID uuid.UUID) (blobstore.L
 		return blobstore.Link{}, err
 	}
 	return s.cfg.Links.ReadURL(ctx, s.cfg.ProofContainer, proofBlobName(eventID), blobstore.Download{
-		Filename: "draw-proof-" + eventID.String() + ".json", ContentType: "application/json", Inline: true})
+		Filename: "draw-proof-" + eventID.String() + ".json", ContentType: "application/json"})
 }
 
 func (s *Service) proofBuilding() error {
