@@ -637,6 +637,7 @@ func (s *Service) purgeEvent(ctx context.Context, eventID uuid.UUID, pastGrace b
 	}
 	if purged {
 		s.log.InfoContext(ctx, "personal data purged", "eventId", eventID, "drawn", drawn, "participants", n)
+		s.dropExports(ctx, eventID, "") // the files hold what was just erased
 	}
 	if resubmit {
 		// A proof stored before reasons were categories may hold the free

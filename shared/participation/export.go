@@ -161,6 +161,9 @@ func (s *Service) dropExports(ctx context.Context, eventID uuid.UUID, keep strin
 	pager := s.blobs.NewListBlobsFlatPager(s.cfg.ExportContainer, &azblob.ListBlobsFlatOptions{Prefix: to.Ptr(exportBlobPrefix(eventID))})
 	for pager.More() {
 		page, err := pager.NextPage(ctx)
+		if bloberror.HasCode(err, bloberror.ContainerNotFound) {
+			return
+		}
 		if err != nil {
 			s.log.WarnContext(ctx, "old exports not listed", "eventId", eventID, "error", err)
 			return
