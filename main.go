@@ -184,6 +184,12 @@ func wire(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error
 	if err != nil {
 		return nil, err
 	}
+	// Downloads (exports, proofs) leave through SAS links: the Functions
+	// host buffers whole answers on Azure.
+	links, err := blob.NewLinks(blobs, cfg.StorageConnectionString, cfg.DownloadLinkTTL, time.Now)
+	if err != nil {
+		return nil, err
+	}
 	tbl, err := tables.Open(cfg.StorageConnectionString, cfg.StorageAccountName, cfg.AzureClientID)
 	if err != nil {
 		return nil, err
@@ -257,7 +263,7 @@ func wire(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error
 	entries := participation.NewService(db, rdb, outbox, blobs, events, log, participation.Config{
 		RatePerClient: cfg.RatePerClient, RatePerPhone: cfg.RatePerPhone, RatePerIPv4Net: cfg.RatePerIPv4Net, RatePerIPv6Net: cfg.RatePerIPv6Net,
 		PurgeAfter: cfg.PrivacyRetention, ProofContainer: cfg.DrawProofContainer, ProofBuildTimeout: cfg.ProofBuildTimeout,
-		ExportsPerOwner: cfg.ExportsPerOwner, ExportWriteTimeout: cfg.ExportWriteTimeout, ExportMaxDuration: cfg.ExportMaxDuration,
+		ExportsPerOwner: cfg.ExportsPerOwner, ExportMaxDuration: cfg.ExportMaxDuration, ExportContainer: cfg.ExportContainer, Links: links,
 		UndrawnGrace: cfg.UndrawnGrace, FlagNetworkEntries: cfg.FlagNetworkEntries, FlagBurstPerMinute: cfg.FlagBurstPerMinute,
 		PhoneTokens: phones, BatchSize: cfg.EntryBatchSize, BatchDelay: cfg.EntryBatchDelay, BatchWriters: cfg.EntryBatchWriters,
 	}, time.Now)

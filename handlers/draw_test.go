@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -181,9 +182,17 @@ func TestPrivacyPurge(t *testing.T) {
 	if out := tick(); !strings.Contains(out, "erased for 0") {
 		t.Errorf("too early: %s", out)
 	}
+	exported := exportLink(t, f, id, acct.access) // a file in Blob with the names
 	f.clock.Advance(31 * 24 * time.Hour)
 	if out := tick(); !strings.Contains(out, "erased for 3") {
 		t.Errorf("purge: %s", out)
+	}
+	// The purge deletes the event's export files: they hold what it erased.
+	if names := exportBlobs(t, f, id); len(names) != 0 {
+		t.Errorf("export files after the purge: %v", names)
+	}
+	if status, _, _ := fetchLink(t, "GET", exported.URL, ""); status != http.StatusNotFound {
+		t.Errorf("the export's link after the purge: %d, want 404", status)
 	}
 	var kept, erased, total int
 	_ = f.db.QueryRow(context.Background(), `SELECT count(*) FILTER (WHERE phone_number IS NOT NULL AND is_winner),

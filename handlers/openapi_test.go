@@ -17,6 +17,7 @@ import (
 
 	"github.com/eventmkt/backend/shared/analytics"
 	"github.com/eventmkt/backend/shared/apperr"
+	"github.com/eventmkt/backend/shared/blob"
 	"github.com/eventmkt/backend/shared/distribution"
 	"github.com/eventmkt/backend/shared/event"
 	"github.com/eventmkt/backend/shared/health"
@@ -468,6 +469,7 @@ var schemaTypes = map[string]reflect.Type{
 	"Draw":                     reflect.TypeFor[participation.Draw](),
 	"RankedEntry":              reflect.TypeFor[participation.Replacement](),
 	"DrawProof":                reflect.TypeFor[participation.Proof](),
+	"DownloadLink":             reflect.TypeFor[blob.Link](),
 	"DrawEntry":                reflect.TypeFor[participation.Entry](),
 	"Substitution":             reflect.TypeFor[participation.Substitution](),
 	"EventResults":             reflect.TypeFor[participation.Results](),

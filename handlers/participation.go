@@ -1,11 +1,9 @@
 package handlers
 
 import (
-	"errors"
 	"io"
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/google/uuid"
 
@@ -102,61 +100,21 @@ func (s *Server) getParticipant(w http.ResponseWriter, r *http.Request, c user.C
 	}
 }
 
-// exportParticipants is ParticipantExport. The rows are read into a
-// temporary file first (OpenExport), so the database connection is back
-// in the pool before the download starts; each chunk then has
-// WriteTimeout to reach the client and the whole download MaxDuration, so
-// a client that stops reading is cut off and frees its slot.
+// exportParticipants is ParticipantExport: a short-lived read-only link
+// to the CSV in Blob ({url, expiresAt}). The Functions host buffers a
+// whole answer on Azure, so the file never goes through the function.
 func (s *Server) exportParticipants(w http.ResponseWriter, r *http.Request, c user.Caller) {
 	id, ok := s.withEvent(w, r, nil)
 	if !ok {
 		return
 	}
-	exp, err := s.participation.OpenExport(r.Context(), c, id)
+	link, err := s.participation.ExportLink(r.Context(), c, id)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	defer exp.Close()
-	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	w.Header().Set("Content-Disposition", `attachment; filename="participants-`+id.String()+`.csv"`)
 	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Content-Length", strconv.FormatInt(exp.Size, 10))
-	rc := http.NewResponseController(w)
-	end := time.Now().Add(exp.MaxDuration)
-	deadline := func() {
-		d := time.Now().Add(exp.WriteTimeout)
-		if d.After(end) {
-			d = end
-		}
-		if err := rc.SetWriteDeadline(d); err != nil && !errors.Is(err, http.ErrNotSupported) {
-			s.log.WarnContext(r.Context(), "export write deadline not set", "error", err)
-		}
-	}
-	deadline()
-	w.WriteHeader(http.StatusOK)
-	buf := make([]byte, 32<<10)
-	var sent int64
-	for {
-		n, rerr := exp.Read(buf)
-		if n > 0 {
-			deadline()
-			if _, err := w.Write(buf[:n]); err != nil {
-				// Too late for a status: the log says where the download stopped.
-				s.log.WarnContext(r.Context(), "export download cut", "eventId", id, "bytes", sent, "of", exp.Size, "error", err)
-				return
-			}
-			sent += int64(n)
-		}
-		if rerr == io.EOF {
-			break
-		}
-		if rerr != nil {
-			s.log.ErrorContext(r.Context(), "export file unreadable", "eventId", id, "error", rerr)
-			return
-		}
-	}
-	_ = rc.SetWriteDeadline(time.Time{})
+	writeJSON(w, http.StatusOK, link)
 }
 
 // drawWinners is WinnerDraw.
@@ -278,6 +236,22 @@ func (s *Server) drawProof(w http.ResponseWriter, r *http.Request) {
 	if _, err := io.Copy(w, body); err != nil {
 		s.log.ErrorContext(r.Context(), "proof download interrupted", "eventId", id, "error", err)
 	}
+}
+
+// drawProofLink is DrawProofLink: public, a short-lived read-only link to
+// the stored bundle for downloads.
+func (s *Server) drawProofLink(w http.ResponseWriter, r *http.Request) {
+	id, ok := s.withEvent(w, r, nil)
+	if !ok {
+		return
+	}
+	link, err := s.participation.ProofLink(r.Context(), id)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, link)
 }
 
 // eventResults is EventResultsGet: public, cacheable; the draw and each

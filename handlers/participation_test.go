@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"net/http/httptest"
@@ -261,15 +260,10 @@ func TestParticipantListAndExport(t *testing.T) {
 	rec, _ = call(t, f.srv, "GET", "/api/v1/events/"+id+"/participants/nope", acct.access, nil)
 	wantProblem(t, rec, 404, participation.CodeNotFound)
 
-	// Export: BOM, header, every row.
-	rec, _ = call(t, f.srv, "GET", "/api/v1/events/"+id+"/participants/export", acct.access, nil)
-	body := rec.Body.String()
-	if rec.Code != 200 || !strings.HasPrefix(body, "\uFEFF") || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/csv") {
-		t.Fatalf("export: %d %q", rec.Code, rec.Header())
-	}
-	records, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(body, "\uFEFF"))).ReadAll()
-	if err != nil || len(records) != 6 || records[0][0] != "참여번호" || records[1][1] != "김*수" {
-		t.Errorf("export rows: %v %v", records, err)
+	// Export (through its link): BOM, header, every row.
+	records := exportCSV(t, f, id, acct.access)
+	if len(records) != 6 || records[0][0] != "참여번호" || records[1][1] != "김*수" {
+		t.Errorf("export rows: %v", records)
 	}
 	rec, _ = call(t, f.srv, "GET", "/api/v1/events/"+id+"/participants/export", other.access, nil)
 	wantProblem(t, rec, 403, event.CodeForbidden)

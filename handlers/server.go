@@ -177,6 +177,7 @@ func (s *Server) routes() {
 	s.httpFunc("WinnerList", http.MethodGet, "events/{eventId}/winners", s.owner(s.listWinners))
 	s.httpFunc("WinnerDisqualify", http.MethodPost, "events/{eventId}/winners/{participantId}/disqualify", s.owner(s.disqualifyWinner))
 	s.httpFunc("DrawProofGet", http.MethodGet, "public/events/{eventId}/draw-proof", s.drawProof)
+	s.httpFunc("DrawProofLink", http.MethodGet, "public/events/{eventId}/draw-proof/link", s.drawProofLink)
 	s.httpFunc("EventResultsGet", http.MethodGet, "public/events/{eventId}/results", s.eventResults)
 	s.timerFunc("PrivacyPurge", s.purgePrivacy)
 	s.httpFunc("WinnerNotifyRequest", http.MethodPost, "events/{eventId}/winners/notify", s.owner(s.notifyWinners))

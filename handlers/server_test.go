@@ -43,23 +43,24 @@ import (
 const fixtures = "../testdata/functions-host"
 
 type fixture struct {
-	srv    *Server
-	logs   *testenv.Buffer
-	outbox *queue.Outbox
-	users  *user.Service
-	events *event.Service
-	clock  *clock
-	db     *postgres.DB
-	rdb    *goredis.Client
-	prefix string
-	pgq    *testenv.QueryCounter
-	sim    *channelsim.Sim // the channels' remote APIs
-	dist   *distribution.Service
-	stats  *analytics.Service
-	notify *participation.Notifier
-	parts  *participation.Service
-	blobs  *azblob.Client // draw proofs in proofs
-	proofs string
+	srv     *Server
+	logs    *testenv.Buffer
+	outbox  *queue.Outbox
+	users   *user.Service
+	events  *event.Service
+	clock   *clock
+	db      *postgres.DB
+	rdb     *goredis.Client
+	prefix  string
+	pgq     *testenv.QueryCounter
+	sim     *channelsim.Sim // the channels' remote APIs
+	dist    *distribution.Service
+	stats   *analytics.Service
+	notify  *participation.Notifier
+	parts   *participation.Service
+	blobs   *azblob.Client // draw proofs in proofs, CSV exports in exports
+	proofs  string
+	exports string
 }
 
 var (
@@ -171,9 +172,10 @@ func newServerOpts(t *testing.T, o fixtureOpts) fixture {
 		t.Fatal(err)
 	}
 	seoul, _ := time.LoadLocation("Asia/Seoul")
-	blobs, proofs, images := testenv.Blob(t), testenv.Name("proofs"), testenv.Name("images")
+	blobs, proofs, images, exports := testenv.Blob(t), testenv.Name("proofs"), testenv.Name("images"), testenv.Name("exports")
 	t.Cleanup(func() {
 		_, _ = blobs.DeleteContainer(context.Background(), proofs, nil)
+		_, _ = blobs.DeleteContainer(context.Background(), exports, nil)
 		_, _ = blobs.DeleteContainer(context.Background(), images, nil)
 	})
 	posters := content.NewService(renderer(t), nil, blobs, images, "", log)
@@ -213,9 +215,15 @@ func newServerOpts(t *testing.T, o fixtureOpts) fixture {
 	stats := analytics.NewService(db, rdb, events, log, analytics.Config{TimeZone: seoul, KeyPrefix: prefix}, clk.Now)
 	phones := phoneverify.NewService(rdb, events, messaging.NewNHN(messaging.Config{SMSBaseURL: simSrv.URL, SMSAppKey: "k", SMSSecretKey: "s",
 		SendNo: "0212345678"}, simSrv.Client()), log, phoneverify.Config{SendsPerPhone: 5, SendsPerClient: 50, KeyPrefix: prefix + "phoneverify:", Stores: users}, clk.Now)
+	// Storage checks a link's expiry against the real clock, not the fixture's.
+	links, err := blob.NewLinks(blobs, testenv.StorageConnectionString(), 10*time.Minute, time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
 	pcfg := participation.Config{
 		RatePerClient: o.rate[0], RatePerPhone: o.rate[1], RatePerIPv4Net: o.netRate[0], RatePerIPv6Net: o.netRate[1], ProofContainer: proofs,
 		PhoneTokens: phones, BatchDelay: participation.DefaultBatchDelay, // group commit on, as deployed
+		ExportContainer: exports, Links: links,
 	}
 	if o.parts != nil {
 		o.parts(&pcfg)
@@ -246,7 +254,7 @@ func newServerOpts(t *testing.T, o fixtureOpts) fixture {
 		Distribution:      dist,
 		Analytics:         stats,
 	})
-	return fixture{parts: entries, blobs: blobs, proofs: proofs, notify: notifier, sim: sim, dist: dist, stats: stats, srv: srv, logs: logs, outbox: ob, users: users, events: events, clock: clk, db: db, rdb: rdb, prefix: prefix, pgq: pgq}
+	return fixture{parts: entries, blobs: blobs, proofs: proofs, exports: exports, notify: notifier, sim: sim, dist: dist, stats: stats, srv: srv, logs: logs, outbox: ob, users: users, events: events, clock: clk, db: db, rdb: rdb, prefix: prefix, pgq: pgq}
 }
 
 func do(t *testing.T, h http.Handler, method, path string, body io.Reader, headers ...string) *httptest.ResponseRecorder {

@@ -117,6 +117,7 @@ var vaultName = take('kv-${compact}-${suffix}', 24)
 var databaseName = 'eventmkt'
 var imageContainer = 'images'
 var proofContainer = 'draw-proofs'
+var exportContainer = 'exports'
 var attemptTable = 'distributionattempts'
 var winnerNotifyTable = 'WinnerNotifications'
 // The poster storage origin (scheme://host) for the pages' CSP img-src.
@@ -138,9 +139,12 @@ module storage 'modules/storage.bicep' = {
       { name: 'deployments', public: false }
       { name: imageContainer, public: true }
       { name: proofContainer, public: false }
-      { name: 'exports', public: false }
+      { name: exportContainer, public: false }
     ]
     tables: [attemptTable, winnerNotifyTable]
+    // Exports hold personal data: the app replaces an event's file when its
+    // entries change; whatever is left goes after a day.
+    expiringContainers: [exportContainer]
   }
 }
 
@@ -306,8 +310,9 @@ var appSettings = {
   DRAW_PROOF_CONTAINER: proofContainer
   DRAW_PROOF_BUILD_SECONDS: '120'
   EXPORT_MAX_PER_OWNER: '2'
-  EXPORT_WRITE_TIMEOUT_SECONDS: '30'
   EXPORT_MAX_SECONDS: '240'
+  EXPORT_CONTAINER: exportContainer
+  DOWNLOAD_LINK_TTL_SECONDS: '600'
   CHANNEL_TIMEOUT_SECONDS: '10'
   CHANNEL_INSTAGRAM_BASE_URL: instagramBaseUrl
   CHANNEL_INSTAGRAM_USER_ID: instagramUserId

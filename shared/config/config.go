@@ -127,9 +127,10 @@ type Config struct {
 	FlagBurstPerMinute int           // PARTICIPATION_FLAG_BURST_PER_MINUTE: entries in one minute that flag it to the owner
 	DrawProofContainer string        // DRAW_PROOF_CONTAINER
 	ProofBuildTimeout  time.Duration // DRAW_PROOF_BUILD_SECONDS: one build of a missing proof bundle; its lock's TTL
-	ExportsPerOwner    int           // EXPORT_MAX_PER_OWNER: an owner's concurrent CSV exports
-	ExportWriteTimeout time.Duration // EXPORT_WRITE_TIMEOUT_SECONDS: one chunk of an export's time to reach the client
-	ExportMaxDuration  time.Duration // EXPORT_MAX_SECONDS: a whole export download (its slot's lease)
+	ExportsPerOwner    int           // EXPORT_MAX_PER_OWNER: an owner's CSV exports being built at once
+	ExportMaxDuration  time.Duration // EXPORT_MAX_SECONDS: one export's build and upload (its slot's lease)
+	ExportContainer    string        // EXPORT_CONTAINER: blob container of CSV exports (private)
+	DownloadLinkTTL    time.Duration // DOWNLOAD_LINK_TTL_SECONDS: life of a read-only SAS link to an export or a proof
 
 	// Distribution. Each channel's remote is a base URL plus credentials; a
 	// channel left unconfigured fails at once with a reason naming the
@@ -202,7 +203,7 @@ var Names = []string{
 	"PARTICIPATION_RATE_PER_CLIENT", "PARTICIPATION_RATE_PER_PHONE", "PARTICIPATION_RATE_PER_IPV4_24", "PARTICIPATION_RATE_PER_IPV6_64", "PARTICIPATION_BATCH_SIZE", "PARTICIPATION_BATCH_DELAY_MS", "PARTICIPATION_BATCH_WRITERS",
 	"PRIVACY_RETENTION_DAYS", "PRIVACY_UNDRAWN_GRACE_DAYS",
 	"PARTICIPATION_FLAG_NETWORK_ENTRIES", "PARTICIPATION_FLAG_BURST_PER_MINUTE", "DRAW_PROOF_CONTAINER",
-	"DRAW_PROOF_BUILD_SECONDS", "EXPORT_MAX_PER_OWNER", "EXPORT_WRITE_TIMEOUT_SECONDS", "EXPORT_MAX_SECONDS",
+	"DRAW_PROOF_BUILD_SECONDS", "EXPORT_MAX_PER_OWNER", "EXPORT_MAX_SECONDS", "EXPORT_CONTAINER", "DOWNLOAD_LINK_TTL_SECONDS",
 	"CHANNEL_TIMEOUT_SECONDS", "CHANNEL_INSTAGRAM_BASE_URL", "CHANNEL_INSTAGRAM_USER_ID", "CHANNEL_INSTAGRAM_ACCESS_TOKEN",
 	"CHANNEL_KAKAO_BASE_URL", "CHANNEL_KAKAO_API_KEY", "CHANNEL_KAKAO_CHANNEL_ID",
 	"CHANNEL_URIDONGNETV_BASE_URL", "CHANNEL_URIDONGNETV_API_KEY", "CHANNEL_GINITV_BASE_URL", "CHANNEL_GINITV_API_KEY",
@@ -276,8 +277,9 @@ func Load(lookup Lookup) (Config, error) {
 		DrawProofContainer:         r.text("DRAW_PROOF_CONTAINER", "draw-proofs"),
 		ProofBuildTimeout:          time.Duration(r.intIn("DRAW_PROOF_BUILD_SECONDS", 120, 10, 3600)) * time.Second,
 		ExportsPerOwner:            r.intIn("EXPORT_MAX_PER_OWNER", 2, 1, 100),
-		ExportWriteTimeout:         time.Duration(r.intIn("EXPORT_WRITE_TIMEOUT_SECONDS", 30, 1, 600)) * time.Second,
 		ExportMaxDuration:          time.Duration(r.intIn("EXPORT_MAX_SECONDS", 240, 10, 7200)) * time.Second,
+		ExportContainer:            r.text("EXPORT_CONTAINER", "exports"),
+		DownloadLinkTTL:            time.Duration(r.intIn("DOWNLOAD_LINK_TTL_SECONDS", 600, 60, 3600)) * time.Second,
 		ChannelTimeout:             time.Duration(r.intIn("CHANNEL_TIMEOUT_SECONDS", 10, 1, 120)) * time.Second,
 		InstagramBaseURL:           strings.TrimRight(r.optional("CHANNEL_INSTAGRAM_BASE_URL", checkHTTPURL), "/"),
 		InstagramUserID:            r.optional("CHANNEL_INSTAGRAM_USER_ID", nil),

@@ -553,8 +553,8 @@ func (s *Service) storeProof(ctx context.Context, eventID uuid.UUID) error {
 // longer of PurgeAfter and UndrawnGrace. Each event is purged in its own
 // transaction under the event's lock, so a draw either commits first (and
 // the event counts as drawn) or finds the event purged (PART_013). Counts
-// and proofs hold no personal data and stay. It returns the participants
-// erased.
+// and proofs hold no personal data and stay; the event's CSV exports,
+// which do, are deleted. It returns the participants erased.
 func (s *Service) Purge(ctx context.Context) (int64, error) {
 	now := s.now()
 	due, err := s.events.EndedBefore(ctx, now.Add(-s.cfg.PurgeAfter))
@@ -637,6 +637,7 @@ func (s *Service) purgeEvent(ctx context.Context, eventID uuid.UUID, pastGrace b
 	}
 	if purged {
 		s.log.InfoContext(ctx, "personal data purged", "eventId", eventID, "drawn", drawn, "participants", n)
+		s.dropExports(ctx, eventID, "") // the files hold what was just erased
 	}
 	if resubmit {
 		// A proof stored before reasons were categories may hold the free

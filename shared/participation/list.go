@@ -168,20 +168,17 @@ func (s *Service) Authorize(ctx context.Context, c user.Caller, eventID uuid.UUI
 	return err
 }
 
-// Export writes every participant as CSV (UTF-8 with a BOM so spreadsheet
-// programs show Hangul), row by row from the database cursor: memory stays
-// flat whatever the size. Winners appear in full (the owner must reach
-// them); everyone else masked, as in the lists.
-func (s *Service) Export(ctx context.Context, c user.Caller, eventID uuid.UUID, w io.Writer) (int, error) {
-	if err := s.Authorize(ctx, c, eventID); err != nil {
-		return 0, err
-	}
+// writeCSV writes every participant of the event as CSV (UTF-8 with a BOM
+// so spreadsheet apps detect it) in entry-number order, reading through q
+// (ExportLink's snapshot). Current winners are unmasked: the owner
+// needs them to deliver prizes. It returns the number of rows.
+func (s *Service) writeCSV(ctx context.Context, q Querier, eventID uuid.UUID, w io.Writer) (int, error) {
 	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
 		return 0, err
 	}
 	cw := newSafeCSV(w) // formulas neutralised: the owner opens this in a spreadsheet
 	_ = cw.Write([]string{"참여번호", "이름", "전화번호", "이메일", "참여채널", "유입경로", "매장방문", "응모권", "마케팅동의", "당첨", "당첨순위", "참여일시"})
-	rows, err := s.db.Query(ctx, `SELECT `+participantColumns+` FROM participation.participants WHERE event_id = $1 ORDER BY participant_id COLLATE "C"`, eventID)
+	rows, err := q.Query(ctx, `SELECT `+participantColumns+` FROM participation.participants WHERE event_id = $1 ORDER BY participant_id COLLATE "C"`, eventID)
 	if err != nil {
 		return 0, fmt.Errorf("participation: export: %w", err)
 	}

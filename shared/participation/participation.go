@@ -15,6 +15,7 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/eventmkt/backend/shared/apperr"
+	blobstore "github.com/eventmkt/backend/shared/blob"
 	"github.com/eventmkt/backend/shared/event"
 	"github.com/eventmkt/backend/shared/phone"
 	"github.com/eventmkt/backend/shared/postgres"
@@ -73,14 +74,17 @@ type Config struct {
 	// ProofBuildTimeout bounds one build of a proof bundle and is the TTL
 	// of its cross-instance lock (DRAW_PROOF_BUILD_SECONDS; 120 s).
 	ProofBuildTimeout time.Duration
-	// ExportsPerOwner caps an owner's concurrent CSV exports
-	// (EXPORT_MAX_PER_OWNER; 2), ExportWriteTimeout the time one chunk of
-	// an export may take to reach the client (EXPORT_WRITE_TIMEOUT_SECONDS;
-	// 30 s) and ExportMaxDuration a whole download (EXPORT_MAX_SECONDS;
-	// 240 s, below host.json's functionTimeout; the slot's lease).
-	ExportsPerOwner    int
-	ExportWriteTimeout time.Duration
-	ExportMaxDuration  time.Duration
+	// ExportsPerOwner caps an owner's CSV exports being built at once
+	// (EXPORT_MAX_PER_OWNER; 2) and ExportMaxDuration bounds one build and
+	// upload (EXPORT_MAX_SECONDS; 240 s, below host.json's functionTimeout;
+	// the slot's lease). ExportContainer holds the files (EXPORT_CONTAINER;
+	// "exports").
+	ExportsPerOwner   int
+	ExportMaxDuration time.Duration
+	ExportContainer   string
+	// Links signs the short-lived read-only links of exports and proofs
+	// (DOWNLOAD_LINK_TTL_SECONDS); nil refuses ExportLink and ProofLink.
+	Links *blobstore.Links
 	// BatchSize is the most entries one group commit writes
 	// (PARTICIPATION_BATCH_SIZE; 0 = DefaultBatchSize) and BatchDelay the
 	// longest its first entry waits for others (PARTICIPATION_BATCH_DELAY_MS;
@@ -150,8 +154,8 @@ func NewService(db *postgres.DB, rdb *goredis.Client, outbox *queue.Outbox, blob
 	if cfg.ExportsPerOwner <= 0 {
 		cfg.ExportsPerOwner = 2
 	}
-	if cfg.ExportWriteTimeout <= 0 {
-		cfg.ExportWriteTimeout = 30 * time.Second
+	if cfg.ExportContainer == "" {
+		cfg.ExportContainer = "exports"
 	}
 	if cfg.ExportMaxDuration <= 0 {
 		cfg.ExportMaxDuration = 4 * time.Minute

@@ -237,6 +237,7 @@ export async function startStack(opts = {}) {
       PUBLIC_WEB_URL: origin,
       IMAGE_CONTAINER: `${name}-${short}-images`,
       DRAW_PROOF_CONTAINER: `${name}-${short}-proofs`,
+      EXPORT_CONTAINER: `${name}-${short}-exports`,
       DISTRIBUTION_ATTEMPT_TABLE: `${name}${short}attempts`,
       WINNER_NOTIFY_TABLE: `${name}${short}notices`,
       // Every request comes from 127.0.0.1: the per-address entry limit

@@ -13,7 +13,9 @@ var roles = {
   // Manage), and what the Flex Consumption Service Bus sample assigns. It
   // includes Sender and Receiver, so those are not assigned as well.
   serviceBusDataOwner: '090c5cfd-751d-490a-894a-3ce6f1109419'
-  storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b' // the host's own blobs and the deployment container
+  // the host's own blobs and the deployment container; at account scope it also allows
+  // generateUserDelegationKey, which the app's SAS download links (exports, proofs) need
+  storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
   storageBlobDataContributor: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
   storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
   storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88' // the host's internal queues

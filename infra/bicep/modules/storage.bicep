@@ -9,6 +9,8 @@ param sku string
 @description('Blob containers: name and whether anyone may read blobs (posters, share kits).')
 param containers array
 param tables array
+@description('Containers whose blobs are deleted a day after their last change (exports: personal data).')
+param expiringContainers array = []
 
 resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: name
@@ -40,6 +42,29 @@ resource blobContainers 'Microsoft.Storage/storageAccounts/blobServices/containe
     properties: { publicAccess: c.public ? 'Blob' : 'None' }
   }
 ]
+
+// Downloads are served by short-lived user delegation SAS links (the app
+// signs them with its identity; no account key): nothing here grants
+// anonymous access to the private containers.
+resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05-01' = if (!empty(expiringContainers)) {
+  parent: account
+  name: 'default'
+  properties: {
+    policy: {
+      rules: [
+        {
+          name: 'expire-downloads'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: { blobTypes: ['blockBlob'], prefixMatch: [for c in expiringContainers: '${c}/'] }
+            actions: { baseBlob: { delete: { daysAfterModificationGreaterThan: 1 } } }
+          }
+        }
+      ]
+    }
+  }
+}
 
 resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2023-05-01' = {
   parent: account

@@ -21,7 +21,7 @@ const SCREENS: Record<string, { ops: string[]; message: (e: unknown) => string }
     message: funnelMessage,
   },
   "event, participants, draw": {
-    ops: ["EventGet", "EventEnd", "VisitCodeGet", "DistributionStatusGet", "DistributionRetry", "ParticipantList", "ParticipantExport", "WinnerDraw", "WinnerList", "WinnerDisqualify", "WinnerNotifyRequest"],
+    ops: ["EventGet", "EventEnd", "VisitCodeGet", "DistributionStatusGet", "DistributionRetry", "ParticipantList", "ParticipantExport", "DrawProofLink", "WinnerDraw", "WinnerList", "WinnerDisqualify", "WinnerNotifyRequest"],
     message: messageOf,
   },
   analytics: {

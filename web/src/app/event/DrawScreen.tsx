@@ -26,6 +26,7 @@ import {
   type Ranked,
 } from "./draw";
 import { DISQUALIFY_CATEGORIES, anomalySummary, hasAnomalies, type Anomalies, type DisqualifyCategory } from "./integrity";
+import { downloadProof } from "./csv";
 import { proofPath, resultPath } from "./links";
 import { anyQueued, noticeText, statusOf, unnotified, withNotices } from "./notices";
 
@@ -381,7 +382,18 @@ function DrawnView({ id, drawn, onChange, onNotice }: { id: string; drawn: Drawn
           <a class="btn btn-secondary" href={resultPath(id)} target="_blank" rel="noopener">
             {t.resultLink}
           </a>
-          <a class="btn btn-secondary" href={proofPath(id)} target="_blank" rel="noopener">
+          <a
+            class="btn btn-secondary"
+            href={proofPath(id)}
+            target="_blank"
+            rel="noopener"
+            onClick={(e) => {
+              // The bundle is saved from Blob through a short-lived link; the
+              // public address stays in href (copy, open in a tab, fallback).
+              e.preventDefault();
+              downloadProof(id).catch(() => window.open(proofPath(id), "_blank", "noopener"));
+            }}
+          >
             {t.proofLink}
           </a>
         </p>

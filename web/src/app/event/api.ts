@@ -1,12 +1,14 @@
 // The owner calls of the event pages (detail, participants, draw), each a
 // documented operation of docs/openapi.yaml, through the console's http.ts.
 
-import { api, apiRaw } from "../http";
+import { api } from "../http";
 import type { Channel, DisqualifyResponse, DistributionStatus, Draw, DrawRequest, Event, NotifyReceipt, Ok, ParticipantPage, WinnerPage } from "../types";
 import type { DisqualifyCategory } from "./integrity";
 
 export type RetryReceipt = Ok<"DistributionRetry", 202>;
 export type DrawProof = Ok<"DrawProofGet", 200>;
+/** A short-lived read-only Blob link (ParticipantExport, DrawProofLink). */
+export type DownloadLink = Ok<"ParticipantExport", 200>;
 export type ChannelStatus = DistributionStatus["channels"][number];
 
 const enc = encodeURIComponent;
@@ -25,8 +27,8 @@ export const retryChannel = (id: string, channel: Channel) =>
 
 export const listParticipants = (id: string, query: string, signal?: AbortSignal) =>
   api<ParticipantPage>("GET", `${eventPath(id)}/participants?${query}`, undefined, signal ? { signal } : undefined);
-export const exportParticipants = (id: string) =>
-  apiRaw("GET", `${eventPath(id)}/participants/export`, undefined, { headers: { Accept: "text/csv" } });
+/** The CSV's link (ParticipantExport): the file itself comes from Blob storage. */
+export const exportParticipants = (id: string) => api<DownloadLink>("GET", `${eventPath(id)}/participants/export`);
 
 export const drawWinners = (id: string, body: DrawRequest) => api<Draw>("POST", `${eventPath(id)}/draw-winners`, body);
 export const listWinners = (id: string) => api<WinnerPage>("GET", `${eventPath(id)}/winners?page=0&size=100`);
@@ -37,3 +39,5 @@ export const notifyWinners = (id: string, participantIds?: string[]) =>
   api<NotifyReceipt>("POST", `${eventPath(id)}/winners/notify`, participantIds ? { participantIds } : undefined);
 /** The public proof bundle (no token needed, but the owner's call carries it harmlessly). */
 export const getProof = (id: string) => api<DrawProof>("GET", `/api/v1/public/events/${enc(id)}/draw-proof`);
+/** The proof bundle's download link (DrawProofLink). */
+export const getProofLink = (id: string) => api<DownloadLink>("GET", `/api/v1/public/events/${enc(id)}/draw-proof/link`);
