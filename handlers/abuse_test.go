@@ -117,9 +117,9 @@ func TestParticipationKeysExpire(t *testing.T) {
 		t.Helper()
 		limit := participation.KeyExpiry(end, seoul).Sub(at)
 		ctx := context.Background()
-		keys, _ := f.rdb.Keys(ctx, "*"+id+"*").Result()
+		keys, _ := testenv.RedisKeys(ctx, f.rdb, "*"+id+"*")
 		for _, pattern := range []string{"rate:participation:*" + ip[:strings.LastIndex(ip, ".")] + "*", "rate:participation:phone:0105100000*"} {
-			more, _ := f.rdb.Keys(ctx, pattern).Result()
+			more, _ := testenv.RedisKeys(ctx, f.rdb, pattern)
 			keys = append(keys, more...)
 		}
 		keys = slices.DeleteFunc(keys, func(k string) bool { return !strings.Contains(k, "participation:") || !strings.Contains(k, only) })

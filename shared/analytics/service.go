@@ -51,7 +51,7 @@ func (c *Config) defaults() {
 // Service is the analytics domain.
 type Service struct {
 	db     *postgres.DB
-	rdb    *goredis.Client
+	rdb    goredis.UniversalClient
 	events EventReader
 	log    *slog.Logger
 	now    func() time.Time
@@ -59,7 +59,7 @@ type Service struct {
 }
 
 // NewService wires the domain.
-func NewService(db *postgres.DB, rdb *goredis.Client, events EventReader, log *slog.Logger, cfg Config, now func() time.Time) *Service {
+func NewService(db *postgres.DB, rdb goredis.UniversalClient, events EventReader, log *slog.Logger, cfg Config, now func() time.Time) *Service {
 	cfg.defaults()
 	if now == nil {
 		now = time.Now

@@ -32,7 +32,7 @@ type Options struct {
 	// Values) with the process environment laid over them.
 	Env []string
 
-	Redis       *goredis.Client // the local broker
+	Redis       goredis.UniversalClient // the local broker
 	QueuePrefix string          // its key prefix (queue.LocalPrefix in the app)
 
 	MaxDeliveryCount int           // Service Bus maxDeliveryCount (10)

@@ -27,11 +27,11 @@ func CountKey(eventID uuid.UUID) string { return "participation:count:" + eventI
 // winners drawn" for the public page: the events domain's read of this one.
 type Counter struct {
 	db  *postgres.DB
-	rdb *goredis.Client
+	rdb goredis.UniversalClient
 }
 
 // NewCounter returns the counter.
-func NewCounter(db *postgres.DB, rdb *goredis.Client) *Counter { return &Counter{db: db, rdb: rdb} }
+func NewCounter(db *postgres.DB, rdb goredis.UniversalClient) *Counter { return &Counter{db: db, rdb: rdb} }
 
 // Counts returns the entry count of each event (0 for none).
 func (c *Counter) Counts(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]int, error) {

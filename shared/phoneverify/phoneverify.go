@@ -81,7 +81,7 @@ type Events interface {
 
 // Service sends and checks codes and issues tokens.
 type Service struct {
-	rdb    *goredis.Client
+	rdb    goredis.UniversalClient
 	events Events
 	sms    messaging.Sender
 	log    *slog.Logger
@@ -91,7 +91,7 @@ type Service struct {
 }
 
 // NewService wires the package.
-func NewService(rdb *goredis.Client, events Events, sms messaging.Sender, log *slog.Logger, cfg Config, now func() time.Time) *Service {
+func NewService(rdb goredis.UniversalClient, events Events, sms messaging.Sender, log *slog.Logger, cfg Config, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}

@@ -43,7 +43,7 @@ func (c *clock) Advance(d time.Duration) {
 type fixture struct {
 	svc    *Service
 	sim    *channelsim.Sim
-	rdb    *goredis.Client
+	rdb    goredis.UniversalClient
 	prefix string
 	clock  *clock
 	live   uuid.UUID // verifyPhone on

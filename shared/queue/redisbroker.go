@@ -14,7 +14,7 @@ import (
 // per queue for scheduled messages, and a duplicate-detection window like
 // Service Bus's. The devhost consumes these streams with peek-lock semantics.
 type RedisStreams struct {
-	rdb    *goredis.Client
+	rdb    goredis.UniversalClient
 	prefix string
 	// DedupWindow mirrors Service Bus duplicateDetectionHistoryTimeWindow: a
 	// message id seen within it is accepted and dropped.
@@ -27,7 +27,7 @@ const LocalPrefix = "queue:"
 
 // NewRedisStreams returns the local broker. prefix namespaces the keys
 // ("queue:" in the app; tests use their own).
-func NewRedisStreams(rdb *goredis.Client, prefix string) *RedisStreams {
+func NewRedisStreams(rdb goredis.UniversalClient, prefix string) *RedisStreams {
 	return &RedisStreams{rdb: rdb, prefix: prefix, dedupWindow: 10 * time.Minute, now: time.Now}
 }
 
