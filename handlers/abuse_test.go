@@ -118,7 +118,7 @@ func TestParticipationKeysExpire(t *testing.T) {
 		limit := participation.KeyExpiry(end, seoul).Sub(at)
 		ctx := context.Background()
 		keys, _ := testenv.RedisKeys(ctx, f.rdb, "*"+id+"*")
-		for _, pattern := range []string{"rate:participation:*" + ip[:strings.LastIndex(ip, ".")] + "*", "rate:participation:phone:0105100000*"} {
+		for _, pattern := range []string{"rate:participation:*" + ip[:strings.LastIndex(ip, ".")] + "*", "rate:participation:*:phone:0105100000*"} {
 			more, _ := testenv.RedisKeys(ctx, f.rdb, pattern)
 			keys = append(keys, more...)
 		}
@@ -135,7 +135,7 @@ func TestParticipationKeysExpire(t *testing.T) {
 		}
 	}
 	checkKeys(f.clock.Now(), "", "participation:seq:", "participation:session:", "participation:count:", "participation:results:",
-		"rate:participation:client:", "rate:participation:net:192.0.2.0/24", "rate:participation:phone:")
+		"rate:participation:{"+id+"}:client:", "rate:participation:{"+id+"}:net:192.0.2.0/24", "rate:participation:{"+id+"}:phone:")
 
 	f.clock.Advance(24 * time.Hour)
 	_, out := login(t, f, "ttl@example.com", goodPassword)

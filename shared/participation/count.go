@@ -14,13 +14,15 @@ import (
 
 	"github.com/eventmkt/backend/shared/event"
 	"github.com/eventmkt/backend/shared/postgres"
+	"github.com/eventmkt/backend/shared/redis"
 )
 
 // CountTTL bounds how stale a cached participant count may be.
 const CountTTL = 5 * time.Minute
 
-// CountKey is the seed ERD's live count, participation:count:{eventId}.
-func CountKey(eventID uuid.UUID) string { return "participation:count:" + eventID.String() }
+// CountKey is the seed ERD's live count, participation:count:{eventId}
+// (the id a hash tag, as for every key of the event's submits).
+func CountKey(eventID uuid.UUID) string { return "participation:count:" + redis.Tag(eventID.String()) }
 
 // Counter answers "how many entries does this event have" for lists and
 // dashboards, from Redis when it can and Postgres otherwise, and "were its
