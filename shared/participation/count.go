@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/google/uuid"
@@ -41,20 +40,20 @@ func (c *Counter) Counts(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]in
 	if len(ids) == 0 {
 		return out, nil
 	}
-	keys := make([]string, len(ids))
+	// One GET per event in one pipeline, not an MGET: the events' keys are
+	// in different hash slots, which one MGET may not span on a Redis
+	// Cluster (go-redis sends the pipeline to each shard at once).
+	pipe := c.rdb.Pipeline()
+	gets := make([]*goredis.StringCmd, len(ids))
 	for i, id := range ids {
-		keys[i] = CountKey(id)
+		gets[i] = pipe.Get(ctx, CountKey(id))
 	}
+	_, _ = pipe.Exec(ctx) // a missing key (redis.Nil) or a Redis failure: Postgres counts
 	var missing []uuid.UUID
-	vals, err := c.rdb.MGet(ctx, keys...).Result()
 	for i, id := range ids {
-		if err == nil {
-			if s, ok := vals[i].(string); ok {
-				if n, perr := strconv.Atoi(s); perr == nil {
-					out[id] = n
-					continue
-				}
-			}
+		if n, err := gets[i].Int(); err == nil {
+			out[id] = n
+			continue
 		}
 		missing = append(missing, id)
 	}
@@ -78,7 +77,7 @@ func (c *Counter) Counts(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]in
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	pipe := c.rdb.Pipeline()
+	pipe = c.rdb.Pipeline()
 	for _, id := range missing {
 		out[id] = fresh[id]
 		pipe.Set(ctx, CountKey(id), fresh[id], CountTTL)
