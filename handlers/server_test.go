@@ -128,12 +128,12 @@ type fixtureOpts struct {
 	users     user.Config
 	userRedis goredis.UniversalClient // nil: the test's Redis
 	probes    []health.Probe
-	ai        *openai.Client  // nil: built-in generators only
-	db        *postgres.DB    // nil: a fresh database
+	ai        *openai.Client          // nil: built-in generators only
+	db        *postgres.DB            // nil: a fresh database
 	redis     goredis.UniversalClient // nil: the test's Redis; set to a dead client to run without Redis
-	rate      [2]int          // participation limits per client and per phone (0 = off)
-	netRate   [2]int          // participation limits per IPv4 /24 and per IPv6 /64 (0 = off)
-	viewRate  int             // page-view beacons per client and event per minute (0 = off)
+	rate      [2]int                  // participation limits per client and per phone (0 = off)
+	netRate   [2]int                  // participation limits per IPv4 /24 and per IPv6 /64 (0 = off)
+	viewRate  int                     // page-view beacons per client and event per minute (0 = off)
 	// channelRT wraps the channel adapters' transport to the simulator (a
 	// test's hook to slow, hang or cut a call); nil leaves it as is.
 	channelRT func(http.RoundTripper) http.RoundTripper

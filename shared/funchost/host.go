@@ -33,7 +33,7 @@ type Options struct {
 	Env []string
 
 	Redis       goredis.UniversalClient // the local broker
-	QueuePrefix string          // its key prefix (queue.LocalPrefix in the app)
+	QueuePrefix string                  // its key prefix (queue.LocalPrefix in the app)
 
 	MaxDeliveryCount int           // Service Bus maxDeliveryCount (10)
 	LockDuration     time.Duration // Service Bus lock duration (1 min)

@@ -32,7 +32,9 @@ type Counter struct {
 }
 
 // NewCounter returns the counter.
-func NewCounter(db *postgres.DB, rdb goredis.UniversalClient) *Counter { return &Counter{db: db, rdb: rdb} }
+func NewCounter(db *postgres.DB, rdb goredis.UniversalClient) *Counter {
+	return &Counter{db: db, rdb: rdb}
+}
 
 // Counts returns the entry count of each event (0 for none).
 func (c *Counter) Counts(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]int, error) {
