@@ -176,7 +176,7 @@ func wire(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error
 	if err != nil {
 		return nil, err
 	}
-	rdb, err := redis.Open(cfg.RedisURL)
+	rdb, err := redis.Open(cfg.RedisURL, cfg.RedisCluster)
 	if err != nil {
 		return nil, err
 	}
@@ -418,7 +418,7 @@ func devhost(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		return values[name]
 	}
-	rdb, err := redis.Open(get("REDIS_URL"))
+	rdb, err := redis.Open(get("REDIS_URL"), get("REDIS_CLUSTER") == "true")
 	if err != nil {
 		return fmt.Errorf("devhost: setting REDIS_URL: %w", err)
 	}

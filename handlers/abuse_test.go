@@ -117,9 +117,9 @@ func TestParticipationKeysExpire(t *testing.T) {
 		t.Helper()
 		limit := participation.KeyExpiry(end, seoul).Sub(at)
 		ctx := context.Background()
-		keys, _ := f.rdb.Keys(ctx, "*"+id+"*").Result()
-		for _, pattern := range []string{"rate:participation:*" + ip[:strings.LastIndex(ip, ".")] + "*", "rate:participation:phone:0105100000*"} {
-			more, _ := f.rdb.Keys(ctx, pattern).Result()
+		keys, _ := testenv.RedisKeys(ctx, f.rdb, "*"+id+"*")
+		for _, pattern := range []string{"rate:participation:*" + ip[:strings.LastIndex(ip, ".")] + "*", "rate:participation:*:phone:0105100000*"} {
+			more, _ := testenv.RedisKeys(ctx, f.rdb, pattern)
 			keys = append(keys, more...)
 		}
 		keys = slices.DeleteFunc(keys, func(k string) bool { return !strings.Contains(k, "participation:") || !strings.Contains(k, only) })
@@ -135,7 +135,7 @@ func TestParticipationKeysExpire(t *testing.T) {
 		}
 	}
 	checkKeys(f.clock.Now(), "", "participation:seq:", "participation:session:", "participation:count:", "participation:results:",
-		"rate:participation:client:", "rate:participation:net:192.0.2.0/24", "rate:participation:phone:")
+		"rate:participation:{"+id+"}:client:", "rate:participation:{"+id+"}:net:192.0.2.0/24", "rate:participation:{"+id+"}:phone:")
 
 	f.clock.Advance(24 * time.Hour)
 	_, out := login(t, f, "ttl@example.com", goodPassword)

@@ -156,7 +156,7 @@ func TestSubmitWithoutRedis(t *testing.T) {
 	_, id := liveEvent(t, f, "nored@example.com", "010-2000-0003")
 	submit(t, f, id, entry("먼저", "010-1000-0001", false))
 
-	dead, _ := redis.Open("redis://127.0.0.1:1/0")
+	dead, _ := redis.Open("redis://127.0.0.1:1/0", false)
 	t.Cleanup(func() { dead.Close() })
 	down := newServerOpts(t, fixtureOpts{users: testUserConfig(), db: f.db, redis: dead})
 	down.clock.Advance(f.clock.Now().Sub(down.clock.Now()))

@@ -50,7 +50,7 @@ type fixture struct {
 	events  *event.Service
 	clock   *clock
 	db      *postgres.DB
-	rdb     *goredis.Client
+	rdb     goredis.UniversalClient
 	prefix  string
 	pgq     *testenv.QueryCounter
 	sim     *channelsim.Sim // the channels' remote APIs
@@ -119,7 +119,7 @@ func newServer(t *testing.T, probes ...health.Probe) fixture {
 	return newServerWith(t, testUserConfig(), nil, probes...)
 }
 
-func newServerWith(t *testing.T, ucfg user.Config, rdbOverride *goredis.Client, probes ...health.Probe) fixture {
+func newServerWith(t *testing.T, ucfg user.Config, rdbOverride goredis.UniversalClient, probes ...health.Probe) fixture {
 	t.Helper()
 	return newServerOpts(t, fixtureOpts{users: ucfg, userRedis: rdbOverride, probes: probes})
 }
@@ -127,14 +127,14 @@ func newServerWith(t *testing.T, ucfg user.Config, rdbOverride *goredis.Client, 
 // fixtureOpts varies the wiring of a test server.
 type fixtureOpts struct {
 	users     user.Config
-	userRedis *goredis.Client // nil: the test's Redis
+	userRedis goredis.UniversalClient // nil: the test's Redis
 	probes    []health.Probe
-	ai        *openai.Client  // nil: built-in generators only
-	db        *postgres.DB    // nil: a fresh database
-	redis     *goredis.Client // nil: the test's Redis; set to a dead client to run without Redis
-	rate      [2]int          // participation limits per client and per phone (0 = off)
-	netRate   [2]int          // participation limits per IPv4 /24 and per IPv6 /64 (0 = off)
-	viewRate  int             // page-view beacons per client and event per minute (0 = off)
+	ai        *openai.Client          // nil: built-in generators only
+	db        *postgres.DB            // nil: a fresh database
+	redis     goredis.UniversalClient // nil: the test's Redis; set to a dead client to run without Redis
+	rate      [2]int                  // participation limits per client and per phone (0 = off)
+	netRate   [2]int                  // participation limits per IPv4 /24 and per IPv6 /64 (0 = off)
+	viewRate  int                     // page-view beacons per client and event per minute (0 = off)
 	// channelRT wraps the channel adapters' transport to the simulator (a
 	// test's hook to slow, hang or cut a call); nil leaves it as is.
 	channelRT func(http.RoundTripper) http.RoundTripper
@@ -303,7 +303,7 @@ func TestHealth(t *testing.T) {
 
 func TestHealthReportsWhatIsDown(t *testing.T) {
 	t.Parallel()
-	dead, _ := redis.Open("redis://127.0.0.1:1/0")
+	dead, _ := redis.Open("redis://127.0.0.1:1/0", false)
 	f := newServer(t,
 		health.Probe{Name: "redis", Check: func(ctx context.Context) error { return dead.Ping(ctx).Err() }},
 		health.Probe{Name: "postgres", Check: func(context.Context) error { return nil }},

@@ -12,7 +12,6 @@ import (
 
 	goredis "github.com/redis/go-redis/v9"
 
-	"github.com/eventmkt/backend/shared/redis"
 	"github.com/eventmkt/backend/shared/testenv"
 	"github.com/eventmkt/backend/shared/user"
 )
@@ -198,13 +197,9 @@ func (h *failingWrites) ProcessPipelineHook(next goredis.ProcessPipelineHook) go
 	}
 }
 
-func writeFailingRedis(t *testing.T) (*goredis.Client, *failingWrites) {
+func writeFailingRedis(t *testing.T) (goredis.UniversalClient, *failingWrites) {
 	t.Helper()
-	rdb, err := redis.Open(testenv.RedisURL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { rdb.Close() })
+	rdb := testenv.RedisClient(t)
 	h := &failingWrites{}
 	rdb.AddHook(h)
 	return rdb, h
@@ -281,9 +276,9 @@ func TestRevocationSurvivesLostRedisKeys(t *testing.T) {
 	}
 	ctx := context.Background()
 	for _, pattern := range []string{"auth:revoked:sid:*", "auth:blacklist:*", "auth:session:*"} {
-		iter := rdb.Scan(ctx, 0, pattern, 1000).Iterator()
-		for iter.Next(ctx) {
-			rdb.Del(ctx, iter.Val())
+		keys, _ := testenv.RedisKeys(ctx, rdb, pattern)
+		for _, k := range keys {
+			rdb.Del(ctx, k)
 		}
 	}
 	rec, _ := call(t, f.srv, "GET", "/api/v1/users/profile", acct.access, nil)

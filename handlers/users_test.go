@@ -327,7 +327,7 @@ func TestLogoutRevokes(t *testing.T) {
 // session cached as active), and the token is refused meanwhile.
 func TestRevocationWithoutRedis(t *testing.T) {
 	t.Parallel()
-	dead, _ := redis.Open("redis://127.0.0.1:1/0")
+	dead, _ := redis.Open("redis://127.0.0.1:1/0", false)
 	t.Cleanup(func() { dead.Close() })
 	f := newServerWith(t, testUserConfig(), dead)
 	acct := register(t, f, "noredis@example.com", "010-1212-3434")

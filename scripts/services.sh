@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Makes sure Postgres, PgBouncer, Redis and Azurite answer on their local addresses.
+# Makes sure Postgres, PgBouncer, Redis (a single node and a 3-master
+# cluster) and Azurite answer on their local addresses.
 # Services already running are used as they are; otherwise private instances
 # are started from the installed binaries under .local/ (Debian packages are
 # installed when a binary is missing). Safe to run again: it only starts what
 # is down.
 #
-#   scripts/services.sh          ensure all four
+#   scripts/services.sh          ensure all of them
 #   scripts/services.sh stop     stop the private instances this script started
+#   scripts/services.sh redis-cluster  ensure only the 3-master Redis Cluster
 #   scripts/services.sh browser  install Chromium and the Nanum fonts when missing (web tests)
 set -euo pipefail
 
@@ -15,6 +17,7 @@ LOCAL="$ROOT/.local"
 PG_PORT=${PG_PORT:-5432}
 PGBOUNCER_PORT=${PGBOUNCER_PORT:-6432}
 REDIS_PORT=${REDIS_PORT:-6379}
+REDIS_CLUSTER_PORTS=${REDIS_CLUSTER_PORTS:-"7001 7002 7003"}
 BLOB_PORT=10000 QUEUE_PORT=10001 TABLE_PORT=10002
 mkdir -p "$LOCAL"
 
@@ -132,6 +135,45 @@ ensure_redis() {
   wait_port "$REDIS_PORT" 15 redis
 }
 
+# A 3-master Redis Cluster on 127.0.0.1:7001-7003 (no replicas), the shape
+# of Azure Managed Redis with the EnterpriseCluster policy and several
+# shards: a multi-key command, transaction or script whose keys are in more
+# than one hash slot fails with CROSSSLOT here as it would there. `make
+# test` runs the Redis-using packages against it a second time
+# (TEST_REDIS_CLUSTER). Each node keeps its cluster config (nodes.conf) under
+# .local/redis-cluster/<port>, so a restart finds the cluster already
+# created; it is created only when no node knows of a cluster yet.
+ensure_redis_cluster() {
+  command -v redis-server >/dev/null || apt_install redis-server
+  local port dir started="" first="" addrs=()
+  for port in $REDIS_CLUSTER_PORTS; do
+    first=${first:-$port}
+    addrs+=("127.0.0.1:$port")
+    if port_open "$port"; then continue; fi
+    dir="$LOCAL/redis-cluster/$port"
+    mkdir -p "$dir"
+    redis-server --daemonize yes --bind 127.0.0.1 --port "$port" --save "" --appendonly no \
+      --cluster-enabled yes --cluster-config-file nodes.conf --cluster-node-timeout 5000 \
+      --dir "$dir" --logfile "$dir/redis.log" --pidfile "$dir/redis.pid" >/dev/null \
+      || die "redis-server (cluster node $port) did not start (see $dir/redis.log)"
+    started=1
+  done
+  for port in $REDIS_CLUSTER_PORTS; do wait_port "$port" 15 "redis cluster node"; done
+  command -v redis-cli >/dev/null || apt_install redis-tools
+  local known; known=$(redis-cli -p "$first" cluster info | sed -n 's/^cluster_known_nodes:\([0-9]*\).*/\1/p')
+  if [ "${known:-1}" -lt "${#addrs[@]}" ]; then
+    say "redis cluster: creating it on ${addrs[*]}"
+    redis-cli --cluster create "${addrs[@]}" --cluster-replicas 0 --cluster-yes >"$LOCAL/redis-cluster/create.log" 2>&1 \
+      || die "redis-cli --cluster create failed (see $LOCAL/redis-cluster/create.log)"
+  fi
+  for _ in $(seq 1 50); do
+    redis-cli -p "$first" cluster info | grep -q '^cluster_state:ok' && break
+    sleep 0.2
+  done
+  redis-cli -p "$first" cluster info | grep -q '^cluster_state:ok' || die "redis cluster on ${addrs[*]} is not ok (redis-cli -p $first cluster info)"
+  if [ -n "$started" ]; then say "redis cluster: started on ${addrs[*]}"; else say "redis cluster: using the one on ${addrs[*]}"; fi
+}
+
 # The npm packages (Azurite; the Bicep grammar the infra test parses with)
 # are installed whenever they are missing or older than package-lock.json,
 # even when an emulator is already running.
@@ -174,6 +216,12 @@ ensure_browser() {
 stop_private() {
   [ -f "$LOCAL/azurite.pid" ] && kill "$(cat "$LOCAL/azurite.pid")" 2>/dev/null && say "azurite stopped"
   [ -f "$LOCAL/redis.pid" ] && kill "$(cat "$LOCAL/redis.pid")" 2>/dev/null && say "redis stopped"
+  local port
+  for port in $REDIS_CLUSTER_PORTS; do
+    [ -f "$LOCAL/redis-cluster/$port/redis.pid" ] && kill "$(cat "$LOCAL/redis-cluster/$port/redis.pid")" 2>/dev/null \
+      && say "redis cluster node $port stopped"
+    rm -f "$LOCAL/redis-cluster/$port/redis.pid"
+  done
   [ -f "$LOCAL/pgbouncer/pgbouncer.pid" ] && kill "$(cat "$LOCAL/pgbouncer/pgbouncer.pid")" 2>/dev/null && say "pgbouncer stopped"
   if [ -f "$LOCAL/pg/data/postmaster.pid" ]; then
     local bin; bin=$(pg_bin)
@@ -185,8 +233,9 @@ stop_private() {
 }
 
 case "${1:-up}" in
-  up) ensure_node_modules; ensure_postgres; ensure_pgbouncer; ensure_redis; ensure_azurite ;;
+  up) ensure_node_modules; ensure_postgres; ensure_pgbouncer; ensure_redis; ensure_redis_cluster; ensure_azurite ;;
   stop) stop_private ;;
   browser) ensure_browser ;;
-  *) die "usage: $0 [up|stop|browser]" ;;
+  redis-cluster) ensure_redis_cluster ;;
+  *) die "usage: $0 [up|stop|browser|redis-cluster]" ;;
 esac

@@ -43,6 +43,13 @@ param postgresPgBouncerMaxClientConn int = 5000
 param redisKind string = 'managed'
 param redisSku string
 param redisHighAvailability bool
+// EnterpriseCluster: one endpoint whose proxy routes each key to its shard,
+// so the app uses a plain client (REDIS_CLUSTER=false). OSSCluster: the
+// client talks to each shard itself (REDIS_CLUSTER=true, go-redis's cluster
+// client). Either way a multi-key script or transaction must keep its keys
+// in one hash slot once there is more than one shard (README, "Redis").
+@allowed(['EnterpriseCluster', 'OSSCluster'])
+param redisClusteringPolicy string = 'EnterpriseCluster'
 
 // Service Bus, storage, logs.
 @allowed(['Standard', 'Premium'])
@@ -188,7 +195,7 @@ module postgres 'modules/postgres.bicep' = {
 
 module redis 'modules/redis.bicep' = {
   name: 'redis'
-  params: { name: 'redis-${name}-${suffix}', location: location, tags: tags, kind: redisKind, sku: redisSku, highAvailability: redisHighAvailability }
+  params: { name: 'redis-${name}-${suffix}', location: location, tags: tags, kind: redisKind, sku: redisSku, highAvailability: redisHighAvailability, clusteringPolicy: redisClusteringPolicy }
 }
 
 module serviceBus 'modules/servicebus.bicep' = {
@@ -256,6 +263,7 @@ var appSettings = {
   POSTGRES_DIRECT_URL: '@Microsoft.KeyVault(SecretUri=${vault.outputs.uri}secrets/postgres-direct-url)'
   POSTGRES_EXEC_MODE: 'cache_describe'
   REDIS_URL: '@Microsoft.KeyVault(SecretUri=${vault.outputs.uri}secrets/redis-url)'
+  REDIS_CLUSTER: redisKind == 'managed' && redisClusteringPolicy == 'OSSCluster' ? 'true' : 'false'
   STORAGE_ACCOUNT_NAME: storage.outputs.name
   QUEUE_BROKER: 'servicebus'
   // Identity-based only: no ServiceBusConnection setting (even an empty

@@ -51,7 +51,7 @@ func (c *Config) defaults() {
 // Service is the analytics domain.
 type Service struct {
 	db     *postgres.DB
-	rdb    *goredis.Client
+	rdb    goredis.UniversalClient
 	events EventReader
 	log    *slog.Logger
 	now    func() time.Time
@@ -59,7 +59,7 @@ type Service struct {
 }
 
 // NewService wires the domain.
-func NewService(db *postgres.DB, rdb *goredis.Client, events EventReader, log *slog.Logger, cfg Config, now func() time.Time) *Service {
+func NewService(db *postgres.DB, rdb goredis.UniversalClient, events EventReader, log *slog.Logger, cfg Config, now func() time.Time) *Service {
 	cfg.defaults()
 	if now == nil {
 		now = time.Now
@@ -90,7 +90,14 @@ func (s *Service) forget(ctx context.Context, events []uuid.UUID, users []uuid.U
 	for _, id := range users {
 		keys = append(keys, s.userKey(id))
 	}
-	if err := s.rdb.Del(context.WithoutCancel(ctx), keys...).Err(); err != nil {
+	// One DEL per key in one pipeline: the keys are in different hash
+	// slots, which one DEL may not span on a Redis Cluster.
+	ctx = context.WithoutCancel(ctx)
+	pipe := s.rdb.Pipeline()
+	for _, k := range keys {
+		pipe.Del(ctx, k)
+	}
+	if _, err := pipe.Exec(ctx); err != nil {
 		s.log.WarnContext(ctx, "dashboard caches not invalidated; they expire within their TTL", "events", len(events), "error", err)
 	}
 }

@@ -22,7 +22,7 @@ import (
 type Env struct {
 	DB     *postgres.DB
 	URL    string
-	Redis  *goredis.Client
+	Redis  goredis.UniversalClient
 	Log    *slog.Logger
 	admin  string
 	dbName string
@@ -63,7 +63,7 @@ func newEnv(ctx context.Context) (*Env, error) {
 	if e.DB, err = postgres.Open(ctx, e.URL, 80); err != nil {
 		return nil, err
 	}
-	if e.Redis, err = redis.Open(getenv("BENCH_REDIS_URL", "redis://127.0.0.1:6379/2")); err != nil {
+	if e.Redis, err = redis.Open(getenv("BENCH_REDIS_URL", "redis://127.0.0.1:6379/2"), false); err != nil {
 		return nil, err
 	}
 	return e, nil

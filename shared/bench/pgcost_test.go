@@ -6,18 +6,13 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/eventmkt/backend/shared/redis"
 	"github.com/eventmkt/backend/shared/testenv"
 )
 
 // The hook counts one round trip per command and per pipeline, and the
 // calls under a marked context apart.
 func TestRoundTripCounter(t *testing.T) {
-	rdb, err := redis.Open(testenv.RedisURL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rdb.Close()
+	rdb := testenv.RedisClient(t)
 	h := &rtCounter{}
 	rdb.AddHook(h)
 	ctx := context.Background()

@@ -39,6 +39,12 @@ type Config struct {
 	PostgresExecMode string
 
 	RedisURL string // REDIS_URL
+	// REDIS_CLUSTER: true when REDIS_URL is a Redis Cluster speaking the OSS
+	// cluster API (Azure Managed Redis with the OSSCluster policy, the local
+	// 3-master cluster); the client then routes each key to its shard. False
+	// for one endpoint: a single node, or Azure Managed Redis with the
+	// EnterpriseCluster policy, whose proxy routes for the client.
+	RedisCluster bool
 
 	// STORAGE_CONNECTION_STRING (keys; Azurite locally) or STORAGE_ACCOUNT_NAME
 	// (managed identity on Azure). One of them is required.
@@ -190,7 +196,7 @@ type Config struct {
 // Names lists every setting Load reads; a test keeps local.settings.json.example
 // (and later the Bicep app settings) in step with it.
 var Names = []string{
-	"POSTGRES_URL", "POSTGRES_MAX_CONNS", "POSTGRES_DIRECT_URL", "POSTGRES_EXEC_MODE", "REDIS_URL",
+	"POSTGRES_URL", "POSTGRES_MAX_CONNS", "POSTGRES_DIRECT_URL", "POSTGRES_EXEC_MODE", "REDIS_URL", "REDIS_CLUSTER",
 	"STORAGE_CONNECTION_STRING", "STORAGE_ACCOUNT_NAME",
 	"QUEUE_BROKER", "ServiceBusConnection", "ServiceBusConnection__fullyQualifiedNamespace",
 	"AZURE_CLIENT_ID",
@@ -224,12 +230,14 @@ type Lookup func(name string) (string, bool)
 // malformed setting by name.
 func Load(lookup Lookup) (Config, error) {
 	r := reader{lookup: lookup}
+	redisCluster := r.oneOf("REDIS_CLUSTER", "false", "false", "true") == "true"
 	c := Config{
 		PostgresURL:                r.required("POSTGRES_URL", checkPostgresURL),
 		PostgresMaxConns:           int32(r.intIn("POSTGRES_MAX_CONNS", 10, 1, 1000)),
 		PostgresDirectURL:          r.optional("POSTGRES_DIRECT_URL", checkPostgresURL),
 		PostgresExecMode:           r.oneOf("POSTGRES_EXEC_MODE", "cache_describe", "cache_describe", "cache_statement", "exec", "simple_protocol"),
-		RedisURL:                   r.required("REDIS_URL", checkRedisURL),
+		RedisURL:                   r.required("REDIS_URL", func(v string) error { return checkRedisURL(v, redisCluster) }),
+		RedisCluster:               redisCluster,
 		StorageConnectionString:    r.optional("STORAGE_CONNECTION_STRING", checkStorageConnectionString),
 		StorageAccountName:         r.optional("STORAGE_ACCOUNT_NAME", nil),
 		QueueBroker:                r.oneOf("QUEUE_BROKER", "", BrokerRedis, BrokerServiceBus),
@@ -551,9 +559,20 @@ func checkDigits(v string) error {
 	return nil
 }
 
-func checkRedisURL(v string) error {
-	if _, err := goredis.ParseURL(v); err != nil {
-		return errors.New("not a redis:// or rediss:// URL")
+// checkRedisURL parses v as the client will: a cluster URL may name more
+// seed nodes (?addr=host:port) and only database 0.
+func checkRedisURL(v string, cluster bool) error {
+	if !cluster {
+		if _, err := goredis.ParseURL(v); err != nil {
+			return errors.New("not a redis:// or rediss:// URL")
+		}
+		return nil
+	}
+	if _, err := goredis.ParseClusterURL(v); err != nil {
+		return errors.New("not a redis:// or rediss:// cluster URL (REDIS_CLUSTER=true)")
+	}
+	if u, _ := url.Parse(v); u.Path != "" && u.Path != "/" && u.Path != "/0" {
+		return errors.New("a cluster has only database 0 (REDIS_CLUSTER=true): drop the /<db>")
 	}
 	return nil
 }

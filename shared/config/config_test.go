@@ -70,6 +70,8 @@ func TestLoadNamesEveryProblem(t *testing.T) {
 		{"missing postgres", map[string]string{"POSTGRES_URL": ""}, []string{"setting POSTGRES_URL: missing"}},
 		{"bad postgres", map[string]string{"POSTGRES_URL": "postgres://%zz"}, []string{"setting POSTGRES_URL: malformed"}},
 		{"bad redis", map[string]string{"REDIS_URL": "http://x"}, []string{"setting REDIS_URL: malformed"}},
+		{"cluster on a numbered database", map[string]string{"REDIS_CLUSTER": "true", "REDIS_URL": "redis://127.0.0.1:7001/1"}, []string{"setting REDIS_URL: malformed", "only database 0"}},
+		{"bad cluster flag", map[string]string{"REDIS_CLUSTER": "yes"}, []string{"setting REDIS_CLUSTER: malformed"}},
 		{"dev storage shorthand", map[string]string{"STORAGE_CONNECTION_STRING": "UseDevelopmentStorage=true"}, []string{"STORAGE_CONNECTION_STRING: malformed", "TableEndpoint"}},
 		{"no storage", map[string]string{"STORAGE_CONNECTION_STRING": "", "STORAGE_ACCOUNT_NAME": ""}, []string{"setting STORAGE_CONNECTION_STRING: missing"}},
 		{"bad broker", map[string]string{"QUEUE_BROKER": "kafka"}, []string{"setting QUEUE_BROKER: malformed"}},
@@ -187,5 +189,31 @@ func TestDeadlinesBelowHostTimeout(t *testing.T) {
 	}
 	if c.AITimeout >= c.QueueTimeout-c.AIFallbackBudget {
 		t.Errorf("AI timeout %v must be below the queue deadline %v minus the fallback budget %v", c.AITimeout, c.QueueTimeout, c.AIFallbackBudget)
+	}
+}
+
+// A cluster URL may name more seed nodes (?addr=), which the single-node
+// parser refuses; REDIS_CLUSTER says which parser applies.
+func TestRedisCluster(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		cluster, url string
+		want         bool // loads
+	}{
+		{"true", "redis://127.0.0.1:7001?addr=127.0.0.1:7002&addr=127.0.0.1:7003", true},
+		{"true", "rediss://:key@example.redis.azure.net:10000/0", true},
+		{"false", "redis://127.0.0.1:7001?addr=127.0.0.1:7002", false},
+		{"true", "redis://127.0.0.1:7001/2", false},
+	}
+	for _, tt := range tests {
+		values := exampleValues(t)
+		values["REDIS_CLUSTER"], values["REDIS_URL"] = tt.cluster, tt.url
+		c, err := Load(lookupFrom(values))
+		if got := err == nil; got != tt.want {
+			t.Errorf("REDIS_CLUSTER=%s REDIS_URL=%s: loads %v (%v), want %v", tt.cluster, tt.url, got, err, tt.want)
+		}
+		if err == nil && c.RedisCluster != (tt.cluster == "true") {
+			t.Errorf("REDIS_CLUSTER=%s: RedisCluster %v", tt.cluster, c.RedisCluster)
+		}
 	}
 }

@@ -14,7 +14,7 @@ import (
 // a row open it for Cooldown; then one probe at a time is let through
 // (half-open); a success closes it, a failure opens it again.
 type Breaker struct {
-	rdb       *goredis.Client
+	rdb       goredis.UniversalClient
 	prefix    string
 	threshold int
 	cooldown  time.Duration
@@ -29,7 +29,7 @@ type BreakerState struct {
 
 // NewBreaker keeps its keys under prefix ("" in production; tests isolate
 // themselves with one).
-func NewBreaker(rdb *goredis.Client, prefix string, threshold int, cooldown time.Duration) *Breaker {
+func NewBreaker(rdb goredis.UniversalClient, prefix string, threshold int, cooldown time.Duration) *Breaker {
 	if threshold < 1 {
 		threshold = 5
 	}

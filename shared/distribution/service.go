@@ -133,7 +133,7 @@ func (c *Config) defaults() {
 // Service is the distribution domain.
 type Service struct {
 	db       *postgres.DB
-	rdb      *goredis.Client
+	rdb      goredis.UniversalClient
 	outbox   *queue.Outbox
 	tables   *aztables.ServiceClient
 	attempts *aztables.Client
@@ -147,7 +147,7 @@ type Service struct {
 }
 
 // NewService wires the domain; adapters has one Adapter per channel.
-func NewService(db *postgres.DB, rdb *goredis.Client, outbox *queue.Outbox, tables *aztables.ServiceClient, events EventReader,
+func NewService(db *postgres.DB, rdb goredis.UniversalClient, outbox *queue.Outbox, tables *aztables.ServiceClient, events EventReader,
 	adapters []Adapter, log *slog.Logger, cfg Config, now func() time.Time) *Service {
 	cfg.defaults()
 	if now == nil {

@@ -97,8 +97,10 @@ func DecodeSnapshot(raw []byte) (Public, error) {
 }
 
 // ViewsKey holds an event's page views per source (a Redis hash) until
-// StatsRollup folds them.
-func ViewsKey(id uuid.UUID) string { return "views:" + id.String() }
+// StatsRollup folds them. The id is a hash tag: the rollup's script renames
+// the hash to a folding key beside it (views:{id}:folding), which a sharded
+// Redis allows only within one slot.
+func ViewsKey(id uuid.UUID) string { return "views:{" + id.String() + "}" }
 
 // Snapshot returns the public snapshot of a published or ended event,
 // served from Redis; the first request after a change reads Postgres. It

@@ -29,11 +29,11 @@ type readyEvent struct {
 	caller user.Caller
 	id     uuid.UUID
 	db     *postgres.DB
-	rdb    *goredis.Client
+	rdb    goredis.UniversalClient
 	broker *queue.RedisStreams
 }
 
-func newReadyEvent(t *testing.T, parts func(*postgres.DB, *goredis.Client) event.ParticipationReader, wrap func(queue.Publisher) queue.Publisher) readyEvent {
+func newReadyEvent(t *testing.T, parts func(*postgres.DB, goredis.UniversalClient) event.ParticipationReader, wrap func(queue.Publisher) queue.Publisher) readyEvent {
 	t.Helper()
 	ctx := context.Background()
 	db := testenv.Postgres(t)
@@ -77,7 +77,7 @@ func newReadyEvent(t *testing.T, parts func(*postgres.DB, *goredis.Client) event
 	return readyEvent{svc: svc, caller: c, id: e.EventID, db: db, rdb: rdb, broker: broker}
 }
 
-func counter(db *postgres.DB, rdb *goredis.Client) event.ParticipationReader {
+func counter(db *postgres.DB, rdb goredis.UniversalClient) event.ParticipationReader {
 	return participation.NewCounter(db, rdb)
 }
 
@@ -145,7 +145,7 @@ func TestSlowRebuildNeverRestoresAStalePage(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	slow := &slowDraw{reading: make(chan struct{}), release: make(chan struct{})}
-	r := newReadyEvent(t, func(db *postgres.DB, rdb *goredis.Client) event.ParticipationReader {
+	r := newReadyEvent(t, func(db *postgres.DB, rdb goredis.UniversalClient) event.ParticipationReader {
 		slow.ParticipationReader = counter(db, rdb)
 		return slow
 	}, nil)

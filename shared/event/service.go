@@ -72,7 +72,7 @@ type Config struct {
 // Service is the events domain.
 type Service struct {
 	db      *postgres.DB
-	rdb     *goredis.Client
+	rdb     goredis.UniversalClient
 	outbox  *queue.Outbox
 	log     *slog.Logger
 	now     func() time.Time
@@ -90,7 +90,7 @@ type Service struct {
 }
 
 // NewService wires the events domain.
-func NewService(db *postgres.DB, rdb *goredis.Client, outbox *queue.Outbox, log *slog.Logger, stores StoreReader, parts ParticipationReader, cfg Config, now func() time.Time) *Service {
+func NewService(db *postgres.DB, rdb goredis.UniversalClient, outbox *queue.Outbox, log *slog.Logger, stores StoreReader, parts ParticipationReader, cfg Config, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}

@@ -32,8 +32,8 @@ type Options struct {
 	// Values) with the process environment laid over them.
 	Env []string
 
-	Redis       *goredis.Client // the local broker
-	QueuePrefix string          // its key prefix (queue.LocalPrefix in the app)
+	Redis       goredis.UniversalClient // the local broker
+	QueuePrefix string                  // its key prefix (queue.LocalPrefix in the app)
 
 	// Queues are the queues' settings (infra/queues.json, the table the
 	// Bicep creates them from): max delivery count, lock duration, TTL and

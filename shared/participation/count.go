@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/google/uuid"
@@ -14,24 +13,28 @@ import (
 
 	"github.com/eventmkt/backend/shared/event"
 	"github.com/eventmkt/backend/shared/postgres"
+	"github.com/eventmkt/backend/shared/redis"
 )
 
 // CountTTL bounds how stale a cached participant count may be.
 const CountTTL = 5 * time.Minute
 
-// CountKey is the seed ERD's live count, participation:count:{eventId}.
-func CountKey(eventID uuid.UUID) string { return "participation:count:" + eventID.String() }
+// CountKey is the seed ERD's live count, participation:count:{eventId}
+// (the id a hash tag, as for every key of the event's submits).
+func CountKey(eventID uuid.UUID) string { return "participation:count:" + redis.Tag(eventID.String()) }
 
 // Counter answers "how many entries does this event have" for lists and
 // dashboards, from Redis when it can and Postgres otherwise, and "were its
 // winners drawn" for the public page: the events domain's read of this one.
 type Counter struct {
 	db  *postgres.DB
-	rdb *goredis.Client
+	rdb goredis.UniversalClient
 }
 
 // NewCounter returns the counter.
-func NewCounter(db *postgres.DB, rdb *goredis.Client) *Counter { return &Counter{db: db, rdb: rdb} }
+func NewCounter(db *postgres.DB, rdb goredis.UniversalClient) *Counter {
+	return &Counter{db: db, rdb: rdb}
+}
 
 // Counts returns the entry count of each event (0 for none).
 func (c *Counter) Counts(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]int, error) {
@@ -39,20 +42,20 @@ func (c *Counter) Counts(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]in
 	if len(ids) == 0 {
 		return out, nil
 	}
-	keys := make([]string, len(ids))
+	// One GET per event in one pipeline, not an MGET: the events' keys are
+	// in different hash slots, which one MGET may not span on a Redis
+	// Cluster (go-redis sends the pipeline to each shard at once).
+	pipe := c.rdb.Pipeline()
+	gets := make([]*goredis.StringCmd, len(ids))
 	for i, id := range ids {
-		keys[i] = CountKey(id)
+		gets[i] = pipe.Get(ctx, CountKey(id))
 	}
+	_, _ = pipe.Exec(ctx) // a missing key (redis.Nil) or a Redis failure: Postgres counts
 	var missing []uuid.UUID
-	vals, err := c.rdb.MGet(ctx, keys...).Result()
 	for i, id := range ids {
-		if err == nil {
-			if s, ok := vals[i].(string); ok {
-				if n, perr := strconv.Atoi(s); perr == nil {
-					out[id] = n
-					continue
-				}
-			}
+		if n, err := gets[i].Int(); err == nil {
+			out[id] = n
+			continue
 		}
 		missing = append(missing, id)
 	}
@@ -76,7 +79,7 @@ func (c *Counter) Counts(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]in
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	pipe := c.rdb.Pipeline()
+	pipe = c.rdb.Pipeline()
 	for _, id := range missing {
 		out[id] = fresh[id]
 		pipe.Set(ctx, CountKey(id), fresh[id], CountTTL)

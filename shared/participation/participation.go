@@ -117,7 +117,7 @@ type EventReader interface {
 // Service is the participation domain: entries and the draw.
 type Service struct {
 	db      *postgres.DB
-	rdb     *goredis.Client
+	rdb     goredis.UniversalClient
 	outbox  *queue.Outbox
 	blobs   *azblob.Client
 	events  EventReader
@@ -132,7 +132,7 @@ type Service struct {
 }
 
 // NewService wires the domain.
-func NewService(db *postgres.DB, rdb *goredis.Client, outbox *queue.Outbox, blobs *azblob.Client, events EventReader, log *slog.Logger, cfg Config, now func() time.Time) *Service {
+func NewService(db *postgres.DB, rdb goredis.UniversalClient, outbox *queue.Outbox, blobs *azblob.Client, events EventReader, log *slog.Logger, cfg Config, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}

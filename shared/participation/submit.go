@@ -50,12 +50,18 @@ type RegisteredEntry struct {
 	OccurredAt     time.Time `json:"occurredAt"`
 }
 
-// Redis keys of the hot path (seed participation ERD).
+// Redis keys of the hot path (seed participation ERD). Every key a submit
+// touches carries the event id as its hash tag ({id}, as the events
+// domain's snapshot key does): entryGate is one script over the rate
+// limits and the entry sequence, which a sharded Redis (Azure Managed Redis
+// with several shards, a Redis Cluster) runs only when all its keys are in
+// one slot; and the submit's first pipeline then goes to one shard, so it
+// stays one network round trip on a cluster too.
 func sessionKey(id uuid.UUID, phone string) string {
-	return "participation:session:" + id.String() + ":" + phone
+	return "participation:session:" + redis.Tag(id.String()) + ":" + phone
 }
-func seqKey(id uuid.UUID) string    { return "participation:seq:" + id.String() }
-func closedKey(id uuid.UUID) string { return "participation:closed:" + id.String() }
+func seqKey(id uuid.UUID) string    { return "participation:seq:" + redis.Tag(id.String()) }
+func closedKey(id uuid.UUID) string { return "participation:closed:" + redis.Tag(id.String()) }
 
 // KeyMargin is how long every participation key outlives its event: the
 // keys (entry counter, duplicate fast path, closed flag) expire KeyMargin
@@ -114,7 +120,7 @@ func (s *Service) Submit(ctx context.Context, eventID uuid.UUID, sub Submission)
 		return Receipt{}, err
 	}
 	now := s.now()
-	limits := append(s.clientLimits(sub.ClientIP), redis.Limit{Key: "participation:phone:" + sub.PhoneNumber, PerMinute: s.cfg.RatePerPhone})
+	limits := append(s.clientLimits(eventID, sub.ClientIP), redis.Limit{Key: limitKey(eventID, "phone:"+sub.PhoneNumber), PerMinute: s.cfg.RatePerPhone})
 	limits = slices.DeleteFunc(limits, func(l redis.Limit) bool { return l.PerMinute <= 0 })
 	expires, known := s.live.get(eventID, now)
 	pipe := s.rdb.Pipeline()
@@ -285,22 +291,33 @@ func (l *liveEvents) add(id uuid.UUID, now, keysExpire time.Time) {
 	l.m[id] = [2]time.Time{now.Add(liveTTL), keysExpire}
 }
 
+// limitKey names a submit's rate limit (redis.RateKey adds "rate:") under
+// the event's hash tag, so entryGate's keys share one slot. The limits are
+// therefore per event: a client or phone gets PARTICIPATION_RATE_PER_* at
+// each event, not across all of them. Entering many events at once still
+// costs a real, live event per key (an unknown id is refused before any
+// key is written), and each event's own limits hold.
+func limitKey(eventID uuid.UUID, what string) string {
+	return "participation:" + redis.Tag(eventID.String()) + ":" + what
+}
+
 // clientLimits are the per-client limits of an address that are on: the
 // address itself and its network (IPv4 /24, IPv6 /64), so rotating
-// addresses within one network does not multiply the allowance.
-func (s *Service) clientLimits(ip string) []redis.Limit {
+// addresses within one network does not multiply the allowance. They are
+// counted per event (limitKey), like the phone's.
+func (s *Service) clientLimits(eventID uuid.UUID, ip string) []redis.Limit {
 	if ip == "" {
 		return nil
 	}
-	limits := []redis.Limit{{Key: "participation:client:" + ip, PerMinute: s.cfg.RatePerClient}}
+	limits := []redis.Limit{{Key: limitKey(eventID, "client:"+ip), PerMinute: s.cfg.RatePerClient}}
 	if a, err := netip.ParseAddr(ip); err == nil {
 		a = a.Unmap().WithZone("")
 		if a.Is4() {
 			p, _ := a.Prefix(24)
-			limits = append(limits, redis.Limit{Key: "participation:net:" + p.String(), PerMinute: s.cfg.RatePerIPv4Net})
+			limits = append(limits, redis.Limit{Key: limitKey(eventID, "net:"+p.String()), PerMinute: s.cfg.RatePerIPv4Net})
 		} else {
 			p, _ := a.Prefix(64)
-			limits = append(limits, redis.Limit{Key: "participation:net:" + p.String(), PerMinute: s.cfg.RatePerIPv6Net})
+			limits = append(limits, redis.Limit{Key: limitKey(eventID, "net:"+p.String()), PerMinute: s.cfg.RatePerIPv6Net})
 		}
 	}
 	return slices.DeleteFunc(limits, func(l redis.Limit) bool { return l.PerMinute <= 0 })

@@ -34,6 +34,7 @@ import (
 	"github.com/eventmkt/backend/shared/event"
 	"github.com/eventmkt/backend/shared/messaging"
 	"github.com/eventmkt/backend/shared/phone"
+	"github.com/eventmkt/backend/shared/redis"
 )
 
 // Codes, one per refusal (README, docs/openapi.yaml).
@@ -81,7 +82,7 @@ type Events interface {
 
 // Service sends and checks codes and issues tokens.
 type Service struct {
-	rdb    *goredis.Client
+	rdb    goredis.UniversalClient
 	events Events
 	sms    messaging.Sender
 	log    *slog.Logger
@@ -91,7 +92,7 @@ type Service struct {
 }
 
 // NewService wires the package.
-func NewService(rdb *goredis.Client, events Events, sms messaging.Sender, log *slog.Logger, cfg Config, now func() time.Time) *Service {
+func NewService(rdb goredis.UniversalClient, events Events, sms messaging.Sender, log *slog.Logger, cfg Config, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
@@ -120,12 +121,15 @@ type Verified struct {
 }
 
 // Keys. Event and phone are in the code's keys, so one phone can verify
-// for two events at once; the token key is the token's hash.
+// for two events at once; the token key is the token's hash. The code and
+// the gate of one scope and phone share the hash tag {scope:phone}: a failed
+// send deletes both in one DEL, which a sharded Redis allows only within one
+// slot.
 func (s *Service) codeKey(scope, ph string) string {
-	return s.cfg.KeyPrefix + "code:" + scope + ":" + ph
+	return s.cfg.KeyPrefix + "code:" + redis.Tag(scope+":"+ph)
 }
 func (s *Service) gateKey(scope, ph string) string {
-	return s.cfg.KeyPrefix + "gate:" + scope + ":" + ph
+	return s.cfg.KeyPrefix + "gate:" + redis.Tag(scope+":"+ph)
 }
 func (s *Service) countKey(kind, who string, now time.Time) string {
 	return s.cfg.KeyPrefix + kind + ":" + who + ":" + strconv.FormatInt(now.Unix()/int64(window/time.Second), 10)

@@ -43,7 +43,7 @@ func (c *clock) Advance(d time.Duration) {
 type fixture struct {
 	svc    *Service
 	sim    *channelsim.Sim
-	rdb    *goredis.Client
+	rdb    goredis.UniversalClient
 	prefix string
 	clock  *clock
 	live   uuid.UUID // verifyPhone on
@@ -89,7 +89,7 @@ func (f fixture) lastCode(t *testing.T, ph string) string {
 
 func (f fixture) keys(t *testing.T) []string {
 	t.Helper()
-	keys, err := f.rdb.Keys(context.Background(), f.prefix+"*").Result()
+	keys, err := testenv.RedisKeys(context.Background(), f.rdb, f.prefix+"*")
 	if err != nil {
 		t.Fatal(err)
 	}

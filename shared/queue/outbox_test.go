@@ -106,7 +106,7 @@ func TestOutboxRelaySendsAfterBrokerReturns(t *testing.T) {
 	ctx := context.Background()
 
 	// A broker nobody listens on: the commit must stand, the send must wait.
-	deadClient, _ := redis.Open("redis://127.0.0.1:1/0")
+	deadClient, _ := redis.Open("redis://127.0.0.1:1/0", false)
 	defer deadClient.Close()
 	down := queue.NewOutbox(db, queue.NewRedisStreams(deadClient, prefix), testenv.Logger(t))
 	down.SendTimeout = 500 * time.Millisecond

@@ -8,13 +8,15 @@ import (
 	"time"
 
 	goredis "github.com/redis/go-redis/v9"
+
+	"github.com/eventmkt/backend/shared/redis"
 )
 
 // RedisStreams is the local broker: one Redis stream per queue, a sorted set
 // per queue for scheduled messages, and a duplicate-detection window like
 // Service Bus's. The devhost consumes these streams with peek-lock semantics.
 type RedisStreams struct {
-	rdb    *goredis.Client
+	rdb    goredis.UniversalClient
 	prefix string
 	// DedupWindow mirrors Service Bus duplicateDetectionHistoryTimeWindow: a
 	// message id seen within it is accepted and dropped. A queue in the
@@ -29,7 +31,7 @@ const LocalPrefix = "queue:"
 
 // NewRedisStreams returns the local broker. prefix namespaces the keys
 // ("queue:" in the app; tests use their own).
-func NewRedisStreams(rdb *goredis.Client, prefix string) *RedisStreams {
+func NewRedisStreams(rdb goredis.UniversalClient, prefix string) *RedisStreams {
 	return &RedisStreams{rdb: rdb, prefix: prefix, dedupWindow: 10 * time.Minute, now: time.Now}
 }
 
@@ -41,18 +43,27 @@ func (b *RedisStreams) WithTable(t Table) *RedisStreams {
 	return b
 }
 
+// A queue's keys (stream, scheduled set, dead-letter stream, duplicate
+// window, sequence counter) share the hash tag {queue}: the publish and
+// promote scripts and the devhost's settle transactions use several of them
+// at once, which a Redis Cluster allows only within one slot. One queue is
+// then one slot (one shard), which suits the local broker: Azure's queues
+// are Service Bus's.
+
 // Stream names the stream holding a queue's ready messages.
-func (b *RedisStreams) Stream(queue string) string { return b.prefix + queue }
+func (b *RedisStreams) Stream(queue string) string { return b.key(queue, "") }
 
 // ScheduledKey names the sorted set of a queue's messages not yet due.
-func (b *RedisStreams) ScheduledKey(queue string) string { return b.prefix + queue + ":scheduled" }
+func (b *RedisStreams) ScheduledKey(queue string) string { return b.key(queue, ":scheduled") }
 
 // DeadLetterStream names the stream holding a queue's dead-lettered messages.
-func (b *RedisStreams) DeadLetterStream(queue string) string { return b.prefix + queue + ":deadletter" }
+func (b *RedisStreams) DeadLetterStream(queue string) string { return b.key(queue, ":deadletter") }
 
-func (b *RedisStreams) dedupKey(queue, id string) string { return b.prefix + queue + ":dedup:" + id }
+func (b *RedisStreams) dedupKey(queue, id string) string { return b.key(queue, ":dedup:"+id) }
 
-func (b *RedisStreams) sequenceKey(queue string) string { return b.prefix + queue + ":seq" }
+func (b *RedisStreams) sequenceKey(queue string) string { return b.key(queue, ":seq") }
+
+func (b *RedisStreams) key(queue, suffix string) string { return b.prefix + redis.Tag(queue) + suffix }
 
 // Stream entry fields; the devhost reads the same names.
 const (

@@ -35,7 +35,7 @@ type Outcome struct {
 type Service struct {
 	ai      *AI // nil: built-in only
 	builtin *Builtin
-	rdb     *goredis.Client
+	rdb     goredis.UniversalClient
 	log     *slog.Logger
 	// FallbackBudget is the time kept back from the caller's deadline for
 	// the built-in planner and for storing its plans: the AI call is cut
@@ -56,7 +56,7 @@ func (s *Service) fallbackBudget() time.Duration {
 }
 
 // NewService wires the planners; ai may be nil.
-func NewService(ai *AI, builtin *Builtin, rdb *goredis.Client, log *slog.Logger) *Service {
+func NewService(ai *AI, builtin *Builtin, rdb goredis.UniversalClient, log *slog.Logger) *Service {
 	return &Service{ai: ai, builtin: builtin, rdb: rdb, log: log}
 }
 

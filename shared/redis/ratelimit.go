@@ -13,11 +13,11 @@ import (
 // the rate passes and then one action per 60/rate seconds. The entry form
 // and the page-view beacon use it; the entry form checks several limits
 // (address, network, phone) in one round trip with AllowAll.
-type Limiter struct{ rdb *goredis.Client }
+type Limiter struct{ rdb goredis.UniversalClient }
 
 // NewLimiter returns a limiter keeping its state in rdb, one key per limited
 // thing ("rate:" + key), each expiring when its allowance is whole again.
-func NewLimiter(rdb *goredis.Client) *Limiter { return &Limiter{rdb: rdb} }
+func NewLimiter(rdb goredis.UniversalClient) *Limiter { return &Limiter{rdb: rdb} }
 
 // Limit is one allowance: perMinute actions under Key; perMinute <= 0
 // turns it off.
@@ -85,7 +85,7 @@ func (l *Limiter) Queue(ctx context.Context, pipe goredis.Pipeliner, lim Limit) 
 // Wait is AllowAll's answer for a queued limit. After a Redis restart the
 // script is missing: it is loaded for the next call and this one answers
 // the error (callers let the action through or not, as for any error).
-func (p *Pending) Wait(ctx context.Context, rdb *goredis.Client) (time.Duration, error) {
+func (p *Pending) Wait(ctx context.Context, rdb goredis.UniversalClient) (time.Duration, error) {
 	if p.off {
 		return 0, nil
 	}

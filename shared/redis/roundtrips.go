@@ -13,7 +13,10 @@ import (
 // second). Total counts every one on the client; a context from Counting
 // also counts its own (one request's), so a test or the bench can tell the
 // round trips of one submit from the rest. Install it with
-// client.AddHook(&RoundTrips{}).
+// client.AddHook(&RoundTrips{}). On a cluster client it counts calls: a
+// pipeline whose keys are on several shards counts once here but is one
+// network round trip per shard, which is why a submit keeps all its keys
+// under the event's hash tag (participation).
 type RoundTrips struct{ total atomic.Int64 }
 
 type countKey struct{}

@@ -241,30 +241,84 @@ func Postgres(t testing.TB, opts ...postgres.Option) *postgres.DB {
 	return db
 }
 
-// Redis returns a client and a key prefix unique to this test; keys under the
-// prefix are deleted when the test ends.
-func Redis(t testing.TB) (*goredis.Client, string) {
+// RedisCluster is the seed addresses of the Redis Cluster tests use instead
+// of the single node (TEST_REDIS_CLUSTER, comma-separated host:port, e.g. the
+// local 3-master cluster scripts/services.sh starts on 127.0.0.1:7001-7003),
+// or "" for the single node. `make test` runs the Redis-using packages a
+// second time with it set, so a multi-key command, transaction or script
+// whose keys span hash slots fails there with CROSSSLOT.
+func RedisCluster() string { return os.Getenv("TEST_REDIS_CLUSTER") }
+
+// RedisClient opens a client of the kind the tests use (a cluster client
+// when TEST_REDIS_CLUSTER is set, else RedisURL's database), closed when the
+// test ends; for tests that install their own hooks. Keys it writes are the
+// test's to clean up (use the prefix from Redis).
+func RedisClient(t testing.TB) goredis.UniversalClient {
 	t.Helper()
-	rdb, err := redis.Open(RedisURL())
+	raw, cluster := RedisURL(), false
+	if addrs := RedisCluster(); addrs != "" {
+		cluster = true
+		list := strings.Split(addrs, ",")
+		q := url.Values{}
+		for _, a := range list[1:] {
+			q.Add("addr", strings.TrimSpace(a))
+		}
+		raw = (&url.URL{Scheme: "redis", Host: strings.TrimSpace(list[0]), RawQuery: q.Encode()}).String()
+	}
+	rdb, err := redis.Open(raw, cluster)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	if err := rdb.Ping(ctx).Err(); err != nil {
-		t.Fatalf("testenv: Redis is not reachable at %s (run `make services`): %v", RedisURL(), err)
+		rdb.Close()
+		t.Fatalf("testenv: Redis is not reachable at %s (run `make services`): %v", raw, err)
 	}
+	t.Cleanup(func() { rdb.Close() })
+	return rdb
+}
+
+// Redis returns a client and a key prefix unique to this test; keys under the
+// prefix are deleted when the test ends. The client is a cluster client when
+// TEST_REDIS_CLUSTER is set.
+func Redis(t testing.TB) (goredis.UniversalClient, string) {
+	t.Helper()
+	rdb := RedisClient(t)
 	prefix := Name("t") + ":"
-	t.Cleanup(func() {
+	t.Cleanup(func() { // registered after the Close, so it runs before it
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
-		iter := rdb.Scan(ctx, 0, prefix+"*", 500).Iterator()
-		for iter.Next(ctx) {
-			rdb.Del(ctx, iter.Val())
+		keys, _ := RedisKeys(ctx, rdb, prefix+"*")
+		for _, k := range keys {
+			rdb.Del(ctx, k) // one key a call: keys of several slots cannot share a DEL on a cluster
 		}
-		rdb.Close()
 	})
 	return rdb, prefix
+}
+
+// RedisKeys lists the keys matching pattern (SCAN, so never KEYS on a
+// shared server); on a cluster it scans every master, since a SCAN sees only
+// the node it is sent to.
+func RedisKeys(ctx context.Context, rdb goredis.UniversalClient, pattern string) ([]string, error) {
+	var (
+		mu   sync.Mutex
+		keys []string
+	)
+	scan := func(ctx context.Context, c goredis.Cmdable) error {
+		iter := c.Scan(ctx, 0, pattern, 1000).Iterator()
+		for iter.Next(ctx) {
+			mu.Lock()
+			keys = append(keys, iter.Val())
+			mu.Unlock()
+		}
+		return iter.Err()
+	}
+	if cc, ok := rdb.(*goredis.ClusterClient); ok {
+		err := cc.ForEachMaster(ctx, func(ctx context.Context, c *goredis.Client) error { return scan(ctx, c) })
+		return keys, err
+	}
+	return keys, scan(ctx, rdb)
 }
 
 // RedisDBLockKey marks a Redis logical database as claimed; its value is
@@ -279,8 +333,12 @@ var redisClaimDBs = []int{3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}
 // RedisDB claims a whole Redis logical database for this test, for checks
 // that need the database to themselves (DBSIZE before and after): one that
 // is empty, or whose lock names a process that is gone. It holds only the
-// lock key when returned; it is flushed when the test ends.
-func RedisDB(t testing.TB) *goredis.Client {
+// lock key when returned; it is flushed when the test ends. It is always on
+// the single node (RedisURL's server), even when TEST_REDIS_CLUSTER is set: a
+// cluster has only database 0, shared by every test of the run, so there is
+// no whole database to claim; the key-count checks that need one look at
+// the key count, not at slots.
+func RedisDB(t testing.TB) goredis.UniversalClient {
 	t.Helper()
 	base, err := url.Parse(RedisURL())
 	if err != nil {
@@ -292,7 +350,7 @@ func RedisDB(t testing.TB) *goredis.Client {
 	for _, db := range redisClaimDBs {
 		u := *base
 		u.Path = "/" + strconv.Itoa(db)
-		rdb, err := redis.Open(u.String())
+		rdb, err := redis.Open(u.String(), false)
 		if err != nil {
 			t.Fatal(err)
 		}

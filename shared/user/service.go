@@ -46,7 +46,7 @@ type Config struct {
 // Service is the users domain.
 type Service struct {
 	db     *postgres.DB
-	rdb    *goredis.Client
+	rdb    goredis.UniversalClient
 	log    *slog.Logger
 	now    func() time.Time
 	tokens *tokens
@@ -61,7 +61,7 @@ type Service struct {
 }
 
 // NewService wires the users domain. now is injectable for lockout tests.
-func NewService(db *postgres.DB, rdb *goredis.Client, log *slog.Logger, cfg Config, now func() time.Time) (*Service, error) {
+func NewService(db *postgres.DB, rdb goredis.UniversalClient, log *slog.Logger, cfg Config, now func() time.Time) (*Service, error) {
 	if now == nil {
 		now = time.Now
 	}

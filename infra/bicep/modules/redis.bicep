@@ -8,6 +8,9 @@ param kind string
 @description('Azure Managed Redis SKU (e.g. Balanced_B0) or Azure Cache for Redis SKU as Family_Capacity_Name (e.g. C_1_Standard).')
 param sku string
 param highAvailability bool
+@description('Azure Managed Redis clustering policy: EnterpriseCluster (one proxied endpoint, a plain client) or OSSCluster (a cluster client, REDIS_CLUSTER=true).')
+@allowed(['EnterpriseCluster', 'OSSCluster'])
+param clusteringPolicy string = 'EnterpriseCluster'
 
 resource managed 'Microsoft.Cache/redisEnterprise@2025-04-01' = if (kind == 'managed') {
   name: name
@@ -26,7 +29,11 @@ resource managedDb 'Microsoft.Cache/redisEnterprise/databases@2025-04-01' = if (
   properties: {
     clientProtocol: 'Encrypted'
     port: 10000
-    clusteringPolicy: 'EnterpriseCluster' // one endpoint: a plain (non-cluster) client works
+    // EnterpriseCluster: one endpoint, a plain (non-cluster) client works;
+    // OSSCluster: the client needs the cluster API (REDIS_CLUSTER=true).
+    // Several shards either way: a script or MULTI must keep its keys in one
+    // hash slot, or it fails with CROSSSLOT.
+    clusteringPolicy: clusteringPolicy
     evictionPolicy: 'NoEviction' // rate limits and dedup keys must not vanish under memory pressure
     accessKeysAuthentication: 'Enabled'
   }
