@@ -10,6 +10,7 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/eventmkt/backend/shared/queue"
+	"github.com/eventmkt/backend/shared/redis"
 	"github.com/eventmkt/backend/shared/testenv"
 )
 
@@ -163,7 +164,7 @@ func TestRedisStreamsDuplicateWindowPerQueue(t *testing.T) {
 	}
 	send("short")
 	send("other")
-	if ttl := rdb.PTTL(ctx, prefix+"short:dedup:same-id").Val(); ttl <= 0 || ttl > time.Second {
+	if ttl := rdb.PTTL(ctx, prefix+redis.Tag("short")+":dedup:same-id").Val(); ttl <= 0 || ttl > time.Second {
 		t.Errorf("short queue's duplicate record lives %v, want at most its 1 s window", ttl)
 	}
 	time.Sleep(1100 * time.Millisecond)
