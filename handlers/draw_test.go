@@ -13,6 +13,7 @@ import (
 	"github.com/eventmkt/backend/shared/apperr"
 	"github.com/eventmkt/backend/shared/event"
 	"github.com/eventmkt/backend/shared/participation"
+	"github.com/eventmkt/backend/shared/testenv"
 )
 
 func fetchProof(t *testing.T, f fixture, id string) participation.Proof {
@@ -191,7 +192,7 @@ func TestPrivacyPurge(t *testing.T) {
 	if names := exportBlobs(t, f, id); len(names) != 0 {
 		t.Errorf("export files after the purge: %v", names)
 	}
-	if status, _, _ := fetchLink(t, "GET", exported.URL, ""); status != http.StatusNotFound {
+	if status, _, _ := testenv.FetchLink(t, "GET", exported.URL, ""); status != http.StatusNotFound {
 		t.Errorf("the export's link after the purge: %d, want 404", status)
 	}
 	var kept, erased, total int

@@ -5,7 +5,6 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -19,6 +18,7 @@ import (
 	"github.com/eventmkt/backend/shared/blob"
 	"github.com/eventmkt/backend/shared/event"
 	"github.com/eventmkt/backend/shared/participation"
+	"github.com/eventmkt/backend/shared/testenv"
 )
 
 // exportLink asks ParticipantExport for the link and checks its shape.
@@ -35,30 +35,11 @@ func exportLink(t *testing.T, f fixture, id, token string) blob.Link {
 	return l
 }
 
-// fetchLink sends method to a link (a browser following it).
-func fetchLink(t *testing.T, method, link, body string) (int, http.Header, string) {
-	t.Helper()
-	req, err := http.NewRequest(method, link, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if method == "PUT" {
-		req.Header.Set("x-ms-blob-type", "BlockBlob")
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, resp.Header, string(b)
-}
-
 // exportCSV downloads the owner's export through its link and parses it.
 func exportCSV(t *testing.T, f fixture, id, token string) [][]string {
 	t.Helper()
 	l := exportLink(t, f, id, token)
-	status, h, body := fetchLink(t, "GET", l.URL, "")
+	status, h, body := testenv.FetchLink(t, "GET", l.URL, "")
 	if status != 200 || !strings.HasPrefix(body, "\uFEFF") || !strings.HasPrefix(h.Get("Content-Type"), "text/csv") {
 		t.Fatalf("export download: %d %q", status, h)
 	}
@@ -123,7 +104,7 @@ func TestExportIsABlobLink(t *testing.T) {
 	if se, _ := time.Parse(time.RFC3339, q.Query().Get("se")); !se.Equal(l.ExpiresAt) {
 		t.Errorf("signed expiry %s, answered %s", q.Query().Get("se"), l.ExpiresAt)
 	}
-	status, h, body := fetchLink(t, "GET", l.URL, "")
+	status, h, body := testenv.FetchLink(t, "GET", l.URL, "")
 	if status != 200 {
 		t.Fatalf("download: %d %s", status, body)
 	}
@@ -136,10 +117,10 @@ func TestExportIsABlobLink(t *testing.T) {
 	}
 
 	// Read-only: writing with the link is refused and changes nothing.
-	if status, _, _ := fetchLink(t, "PUT", l.URL, "overwritten"); status != http.StatusForbidden {
+	if status, _, _ := testenv.FetchLink(t, "PUT", l.URL, "overwritten"); status != http.StatusForbidden {
 		t.Errorf("PUT with the link: %d, want 403", status)
 	}
-	if _, _, again := fetchLink(t, "GET", l.URL, ""); again != body {
+	if _, _, again := testenv.FetchLink(t, "GET", l.URL, ""); again != body {
 		t.Error("the export changed after a PUT with its link")
 	}
 
@@ -167,7 +148,7 @@ func TestExportIsABlobLink(t *testing.T) {
 	if linkPath(t, fresh.URL) == linkPath(t, l.URL) {
 		t.Error("a new entry, but the old export again")
 	}
-	if status, _, _ := fetchLink(t, "GET", l.URL, ""); status != http.StatusNotFound {
+	if status, _, _ := testenv.FetchLink(t, "GET", l.URL, ""); status != http.StatusNotFound {
 		t.Errorf("the old export after a new one: %d, want 404 (deleted)", status)
 	}
 	if rows := exportCSV(t, f, id, acct.access); len(rows) != 302 {
@@ -228,7 +209,7 @@ func TestDrawProofLink(t *testing.T) {
 	if rec.Code != 200 || json.Unmarshal(rec.Body.Bytes(), &l) != nil {
 		t.Fatalf("proof link: %d %s", rec.Code, rec.Body)
 	}
-	status, h, body := fetchLink(t, "GET", l.URL, "")
+	status, h, body := testenv.FetchLink(t, "GET", l.URL, "")
 	var p participation.Proof
 	if status != 200 || json.Unmarshal([]byte(body), &p) != nil || participation.Verify(p) != nil || len(p.Entries) != 3 {
 		t.Fatalf("proof through the link: %d %.200s", status, body)
@@ -236,7 +217,7 @@ func TestDrawProofLink(t *testing.T) {
 	if got, want := h.Get("Content-Disposition"), `attachment; filename="draw-proof-`+id+`.json"`; got != want {
 		t.Errorf("Content-Disposition %q, want %q", got, want)
 	}
-	if status, _, _ := fetchLink(t, "PUT", l.URL, "{}"); status != http.StatusForbidden {
+	if status, _, _ := testenv.FetchLink(t, "PUT", l.URL, "{}"); status != http.StatusForbidden {
 		t.Errorf("PUT with the proof link: %d, want 403", status)
 	}
 }

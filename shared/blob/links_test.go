@@ -168,20 +168,8 @@ type answer struct {
 
 func do(t *testing.T, method, u, body string) answer {
 	t.Helper()
-	req, err := http.NewRequest(method, u, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if method == "PUT" {
-		req.Header.Set("x-ms-blob-type", "BlockBlob")
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return answer{resp.StatusCode, string(b), resp.Header}
+	status, header, b := testenv.FetchLink(t, method, u, body)
+	return answer{status, b, header}
 }
 
 func mustQuery(t *testing.T, u string) url.Values {

@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
 	"net/url"
 	"os"
 	"slices"
@@ -488,3 +489,24 @@ func (q *QueryCounter) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryE
 
 // Count is the number of queries so far.
 func (q *QueryCounter) Count() int64 { return q.n.Load() }
+
+// FetchLink sends method to a link as a browser following it would (a PUT
+// as a block blob upload), for tests of signed Blob links: status, headers
+// and body.
+func FetchLink(t testing.TB, method, link, body string) (int, http.Header, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, link, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if method == "PUT" {
+		req.Header.Set("x-ms-blob-type", "BlockBlob")
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, resp.Header, string(b)
+}
