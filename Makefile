@@ -40,7 +40,7 @@ web:
 		echo "cd web && npm ci"; cd web && npm ci --no-audit --no-fund --loglevel=error; fi
 	cd web && npm run build
 
-# The local Functions host (shared/funchost) on :7071 runs bin/handler as the
+# The local Functions host (tools/devhost) on :7071 runs bin/handler as the
 # custom handler, fires the timers and delivers the queues from Redis, and
 # serves the web app (dist/web) on the same origin, as Front Door does on
 # Azure; the channel simulator on :7072 plays the six channels' remote APIs
@@ -66,7 +66,7 @@ POOLED_SKIP := 'DrawProofIsBuiltOnceUnderACrowd'
 # hash slots fails with CROSSSLOT there, as on Azure Managed Redis with more
 # than one shard (README, "Redis").
 REDIS_CLUSTER_ADDRS := 127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003
-REDIS_TESTS := ./shared/redis/... ./shared/analytics/... ./shared/event/... ./shared/funchost/... ./shared/phoneverify/... \
+REDIS_TESTS := ./shared/redis/... ./shared/analytics/... ./shared/event/... ./tools/devhost/... ./shared/phoneverify/... \
 	./shared/queue/... ./shared/participation/... ./shared/user/... ./shared/distribution/... ./shared/recommend/... ./handlers
 test: deps services
 	$(GO) vet ./...

@@ -1,19 +1,12 @@
 // Command handler is the whole event-marketing backend as one Azure Functions
-// custom handler, plus the tools that run beside it.
-//
-//	handler              serve the functions on 127.0.0.1:$FUNCTIONS_CUSTOMHANDLER_PORT
-//	handler devhost      run the whole app locally like the Functions host (shared/funchost)
-//	handler migrate      apply the embedded schema migrations (once per release)
-//	handler verify-draw  check a draw proof bundle (file or URL) anyone can download
-//	handler package      zip the deployable package (host.json, handler, function folders)
-//	handler stage        lay the same files out as a script root folder
-//	handler channel-sim  play the channels' remote APIs for a local run
-//	handler analytics-rebuild  recompute an event's stats from the raw log
+// custom handler, plus the tools that run beside it (tools/: the local host,
+// the channel simulator, the bench, packaging, proof verification). This file
+// holds only the subcommand table, the serve loop and migrate; app.New wires
+// the app for serve, the tests and the bench alike.
 package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -24,7 +17,6 @@ import (
 	"os"
 	"os/signal"
 	"strconv"
-	"strings"
 	"syscall"
 	"time"
 	_ "time/tzdata" // event time zones must resolve on any host image
@@ -35,15 +27,11 @@ import (
 	"github.com/eventmkt/backend/handlers"
 	"github.com/eventmkt/backend/infra"
 	"github.com/eventmkt/backend/shared/analytics"
-	"github.com/eventmkt/backend/shared/bench"
 	"github.com/eventmkt/backend/shared/blob"
 	"github.com/eventmkt/backend/shared/config"
 	"github.com/eventmkt/backend/shared/content"
-	"github.com/eventmkt/backend/shared/deploy"
 	"github.com/eventmkt/backend/shared/distribution"
-	"github.com/eventmkt/backend/shared/distribution/channelsim"
 	"github.com/eventmkt/backend/shared/event"
-	"github.com/eventmkt/backend/shared/funchost"
 	"github.com/eventmkt/backend/shared/health"
 	"github.com/eventmkt/backend/shared/logging"
 	"github.com/eventmkt/backend/shared/messaging"
@@ -56,23 +44,49 @@ import (
 	"github.com/eventmkt/backend/shared/redis"
 	"github.com/eventmkt/backend/shared/tables"
 	"github.com/eventmkt/backend/shared/user"
+	"github.com/eventmkt/backend/tools/bench"
+	"github.com/eventmkt/backend/tools/channelsim"
+	"github.com/eventmkt/backend/tools/deploy"
+	"github.com/eventmkt/backend/tools/devhost"
+	"github.com/eventmkt/backend/tools/verifydraw"
 )
 
-const usage = `usage: handler [command]
+// command is one subcommand: its usage line and what runs it. Every tool
+// lives in its own package under tools/ with the same Run signature.
+type command struct {
+	name, usage string
+	run         func(ctx context.Context, args []string, stdout io.Writer) error
+}
 
-commands:
-  (none)    serve the functions on 127.0.0.1:$FUNCTIONS_CUSTOMHANDLER_PORT (the Functions host starts it so)
-  serve -local   the same, reading settings missing from the environment from local.settings.json(.example)
-  devhost   run the app locally the way Azure Functions does (HTTP on :7071, timers, queues), with the web app (dist/web) on the same origin
-  migrate   apply pending schema migrations to POSTGRES_URL, creating the database if missing
-  package   -exe PATH -out dist/app.zip: zip host.json, the linux handler and functions/* for a zip deploy
-  stage     -exe PATH -dir dist/stage: the same layout as a folder, for func start or the devhost
-  verify-draw FILE|URL   recompute a draw proof bundle and print OK or the first mismatch
-  bench [SUITE...]   run the performance suites (login plan posters jobs submit draw instances distribution analytics lighthouse webverify pgcost) and print the table
-  analytics-rebuild -event ID   recompute an event's stats from the raw analytics log
-  channel-sim [-addr 127.0.0.1:7072] [-latency-min D] [-latency-max D] [-fail P]
-            play the six channels' remote APIs locally (make run starts it)
-`
+// commands is the subcommand table; "" (no argument) is how the Functions
+// host starts us.
+func commands() []command {
+	return []command{
+		{"serve", "serve [-local]   serve the functions on 127.0.0.1:$FUNCTIONS_CUSTOMHANDLER_PORT (the default; -local reads settings missing from the environment from local.settings.json(.example))", serve},
+		{"migrate", "migrate   apply pending schema migrations to POSTGRES_URL, creating the database if missing", migrate},
+		{"devhost", "devhost   run the app locally the way Azure Functions does (HTTP on :7071, timers, queues), with the web app (dist/web) on the same origin", devhost.Run},
+		{"package", "package   -exe PATH -out dist/app.zip: zip host.json, the linux handler and functions/* for a zip deploy", withName("package", deploy.Run)},
+		{"stage", "stage     -exe PATH -dir dist/stage: the same layout as a folder, for func start or the devhost", withName("stage", deploy.Run)},
+		{"verify-draw", "verify-draw FILE|URL   recompute a draw proof bundle and print OK or the first mismatch", verifydraw.Run},
+		{"bench", "bench [SUITE...]   run the performance suites (login plan posters jobs submit draw instances distribution analytics lighthouse webverify pgcost) and print the table", bench.Run},
+		{"analytics-rebuild", "analytics-rebuild -event ID   recompute an event's stats from the raw analytics log", analyticsRebuild},
+		{"channel-sim", "channel-sim [-addr 127.0.0.1:7072] [-latency-min D] [-latency-max D] [-fail P]\n            play the six channels' remote APIs locally (make run starts it)", channelsim.Run},
+	}
+}
+
+// withName gives a tool that serves several commands the one it runs as.
+func withName(name string, run func(context.Context, []string, io.Writer) error) func(context.Context, []string, io.Writer) error {
+	return func(ctx context.Context, args []string, stdout io.Writer) error {
+		return run(ctx, append([]string{name}, args...), stdout)
+	}
+}
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, "usage: handler [command]\n\ncommands:\n")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %s\n", c.usage)
+	}
+}
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -84,40 +98,27 @@ func main() {
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	cmd := ""
-	if len(args) > 0 {
-		cmd = args[0]
+	if len(args) == 0 {
+		return serve(ctx, nil, stdout)
 	}
-	switch cmd {
-	case "", "serve":
-		local := len(args) > 1 && args[1] == "-local"
-		return serve(ctx, stdout, local)
-	case "migrate":
-		return migrate(ctx, stdout)
-	case "package", "stage":
-		return pack(cmd, args[1:], stdout)
-	case "devhost":
-		return devhost(ctx, args[1:], stdout)
-	case "verify-draw":
-		return verifyDraw(ctx, args[1:], stdout)
-	case "bench":
-		return bench.Run(ctx, stdout, args[1:]...)
-	case "analytics-rebuild":
-		return analyticsRebuild(ctx, args[1:], stdout)
-	case "channel-sim":
-		return channelSim(ctx, args[1:], stdout)
+	switch args[0] {
 	case "help", "-h", "--help":
-		fmt.Fprint(stdout, usage)
+		usage(stdout)
 		return nil
-	default:
-		fmt.Fprint(stderr, usage)
-		return fmt.Errorf("unknown command %q", cmd)
 	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			return c.run(ctx, args[1:], stdout)
+		}
+	}
+	usage(stderr)
+	return fmt.Errorf("unknown command %q", args[0])
 }
 
 // serve runs the custom handler. Nothing here waits for a dependency: the
 // port is open within milliseconds and Health reports what is down.
-func serve(ctx context.Context, stdout io.Writer, local bool) error {
+func serve(ctx context.Context, args []string, stdout io.Writer) error {
+	local := len(args) > 0 && args[0] == "-local"
 	port, err := strconv.Atoi(os.Getenv("FUNCTIONS_CUSTOMHANDLER_PORT"))
 	if err != nil || port <= 0 || port > 65535 {
 		return errors.New("setting FUNCTIONS_CUSTOMHANDLER_PORT: missing or not a port (the Functions host sets it)")
@@ -327,7 +328,7 @@ func messagingSender(cfg config.Config) *messaging.NHN {
 // to POSTGRES_DIRECT_URL (the server's own port: the migrator holds a session
 // advisory lock, which PgBouncer in transaction mode cannot keep), falling
 // back to POSTGRES_URL.
-func migrate(ctx context.Context, stdout io.Writer) error {
+func migrate(ctx context.Context, _ []string, stdout io.Writer) error {
 	lookup, err := config.WithLocalSettings(config.LocalSettingsPath("."))
 	if err != nil {
 		lookup = config.Env()
@@ -356,167 +357,6 @@ func migrate(ctx context.Context, stdout io.Writer) error {
 	}
 	log.Info("migrations up to date", "applied", len(applied))
 	return nil
-}
-
-// pack writes the deployable zip or the staged script root from the
-// repository in the working directory and a built executable.
-func pack(cmd string, args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
-	exe := fs.String("exe", "", "the linux/amd64 handler executable to include")
-	out := fs.String("out", "dist/app.zip", "zip to write (package)")
-	dir := fs.String("dir", "dist/stage", "folder to write (stage)")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if *exe == "" {
-		return errors.New(cmd + ": -exe is required")
-	}
-	entries, err := deploy.Layout(".", *exe)
-	if err != nil {
-		return err
-	}
-	if cmd == "stage" {
-		if err := deploy.Stage(entries, *dir); err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "staged %d files in %s\n", len(entries), *dir)
-		return nil
-	}
-	if err := deploy.Zip(entries, *out); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "wrote %s (%d files)\n", *out, len(entries))
-	return nil
-}
-
-// devhost runs the local Functions host over the script root, starting this
-// same binary as the custom handler. The handler's environment is
-// local.settings.json's Values (the example's when there is none) with the
-// process environment laid over them, as with Core Tools.
-func devhost(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("devhost", flag.ContinueOnError)
-	root := fs.String("root", ".", "script root: host.json and functions/")
-	addr := fs.String("addr", "127.0.0.1:7071", "HTTP listen address")
-	exe := fs.String("handler", "", "custom handler executable (default: this binary)")
-	web := fs.String("web", "", "the built web app served beside the API (default: dist/web under -root; `make web` builds it)")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	log := slog.New(slog.NewTextHandler(stdout, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	values, err := config.ReadLocalSettings(config.LocalSettingsPath(*root))
-	if err != nil {
-		return err
-	}
-	env := make([]string, 0, len(values)+len(os.Environ()))
-	for k, v := range values {
-		env = append(env, k+"="+v)
-	}
-	env = append(env, os.Environ()...) // later entries win
-	get := func(name string) string {
-		if v, ok := os.LookupEnv(name); ok {
-			return v
-		}
-		return values[name]
-	}
-	rdb, err := redis.Open(get("REDIS_URL"), get("REDIS_CLUSTER") == "true")
-	if err != nil {
-		return fmt.Errorf("devhost: setting REDIS_URL: %w", err)
-	}
-	defer rdb.Close()
-	handlerExe := *exe
-	if handlerExe == "" {
-		if handlerExe, err = os.Executable(); err != nil {
-			return err
-		}
-	}
-	queues, err := queue.ParseTable(infra.QueuesJSON)
-	if err != nil {
-		return fmt.Errorf("devhost: %w", err)
-	}
-	for _, old := range []string{"DEVHOST_MAX_DELIVERY_COUNT", "DEVHOST_LOCK_DURATION_SECONDS"} {
-		if get(old) != "" {
-			log.Warn("devhost: setting "+old+" is ignored: every queue's delivery count, lock and TTL come from infra/queues.json, as in Azure", "setting", old)
-		}
-	}
-	var functionKeys []string
-	for _, k := range strings.Split(get("DEVHOST_FUNCTION_KEYS"), ",") {
-		if k = strings.TrimSpace(k); k != "" {
-			functionKeys = append(functionKeys, k)
-		}
-	}
-	host, err := funchost.New(funchost.Options{
-		Root:         *root,
-		Handler:      handlerExe,
-		Addr:         *addr,
-		Env:          env,
-		Redis:        rdb,
-		QueuePrefix:  queue.LocalPrefix,
-		Queues:       queues,
-		FunctionKeys: functionKeys,
-		MasterKey:    get("DEVHOST_MASTER_KEY"),
-		Log:          log,
-		WebDir:       *web,
-		ImageOrigin:  funchost.ImageOrigin(get("IMAGE_BASE_URL"), get("STORAGE_CONNECTION_STRING"), get("STORAGE_ACCOUNT_NAME")),
-	})
-	if err != nil {
-		return err
-	}
-	return host.Run(ctx)
-}
-
-// verifyDraw checks a proof bundle from a file or a URL (DrawProofGet).
-func verifyDraw(ctx context.Context, args []string, stdout io.Writer) error {
-	if len(args) != 1 {
-		return errors.New("verify-draw: give one proof bundle: a file path or an http(s) URL")
-	}
-	var r io.Reader
-	if strings.HasPrefix(args[0], "http://") || strings.HasPrefix(args[0], "https://") {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, args[0], nil)
-		if err != nil {
-			return err
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			return fmt.Errorf("verify-draw: %w", err)
-		}
-		defer resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			return fmt.Errorf("verify-draw: %s answered %s", args[0], resp.Status)
-		}
-		r = resp.Body
-	} else {
-		f, err := os.Open(args[0])
-		if err != nil {
-			return fmt.Errorf("verify-draw: %w", err)
-		}
-		defer f.Close()
-		r = f
-	}
-	var p participation.Proof
-	if err := json.NewDecoder(r).Decode(&p); err != nil {
-		return fmt.Errorf("verify-draw: not a proof bundle: %w", err)
-	}
-	if err := participation.Verify(p); err != nil {
-		fmt.Fprintf(stdout, "MISMATCH: %v\n", err)
-		return errors.New("verify-draw: the proof does not verify")
-	}
-	fmt.Fprintf(stdout, "OK: event %s, %s draw (%s) over %d entries; %d winners, %d alternates, %d substitutions; seed matches commitment %s\n",
-		p.EventID, p.Algorithm, p.AlgorithmVersion, len(p.Entries), len(p.Winners), len(p.Alternates), len(p.Substitutions), p.SeedCommitment)
-	return nil
-}
-
-// channelSim serves the channel simulator until interrupted.
-func channelSim(ctx context.Context, args []string, stdout io.Writer) error {
-	def := channelsim.DefaultOptions()
-	fs := flag.NewFlagSet("channel-sim", flag.ContinueOnError)
-	addr := fs.String("addr", "127.0.0.1:7072", "address to listen on")
-	fs.DurationVar(&def.LatencyMin, "latency-min", def.LatencyMin, "shortest answer time")
-	fs.DurationVar(&def.LatencyMax, "latency-max", def.LatencyMax, "longest answer time")
-	fs.Float64Var(&def.FailureRate, "fail", def.FailureRate, "probability of a transient 503 per call")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	return channelsim.ListenAndServe(ctx, *addr, def, logging.New(stdout, slog.LevelInfo))
 }
 
 // analyticsRebuild recomputes one event's stats from the raw log, with the

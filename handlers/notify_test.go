@@ -11,7 +11,7 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/eventmkt/backend/shared/distribution/channelsim"
+	"github.com/eventmkt/backend/tools/channelsim"
 	"github.com/eventmkt/backend/shared/participation"
 	"github.com/eventmkt/backend/shared/queue"
 )

@@ -23,7 +23,7 @@ import (
 	"github.com/eventmkt/backend/shared/blob"
 	"github.com/eventmkt/backend/shared/content"
 	"github.com/eventmkt/backend/shared/distribution"
-	"github.com/eventmkt/backend/shared/distribution/channelsim"
+	"github.com/eventmkt/backend/tools/channelsim"
 	"github.com/eventmkt/backend/shared/event"
 	"github.com/eventmkt/backend/shared/health"
 	"github.com/eventmkt/backend/shared/logging"

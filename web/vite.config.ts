@@ -24,7 +24,7 @@ function koText(): Plugin {
 
 /**
  * The host's routes in the dev and preview servers: /e/{id} is the entry
- * page, /e/{id}/result the results page (shared/funchost does the same).
+ * page, /e/{id}/result the results page (tools/devhost does the same).
  */
 function pageRoutes(): Plugin {
   const rewrite = (req: { url?: string }, _res: unknown, next: () => void) => {

@@ -14,7 +14,7 @@ param alwaysReadyHttp = 0
 // worst case, (1 HTTP group + 5 queue functions) × 40 instances × 3 + 5
 // timers × 3 = 735 connections, must fit max_connections less Azure's 15 and
 // 10 for migrations: B1ms allows 50, B2s 429, B2ms 859 (docs/deploy.md,
-// "Connection budget"; shared/deploy checks the sum).
+// "Connection budget"; tools/deploy checks the sum).
 param postgresSku = 'Standard_B2ms'
 param postgresTier = 'Burstable'
 param postgresStorageGb = 32

@@ -20,7 +20,7 @@ param postgresGeoRedundantBackup = true
 // (1 + 5) × 100 × 8 + 5 timers × 8 = 4,840 client connections, which the
 // built-in PgBouncer (max_client_conn 5,000) funnels into 50 server
 // connections of D2ds_v5's 859 (docs/deploy.md, "Connection budget";
-// shared/deploy checks the sums).
+// tools/deploy checks the sums).
 param postgresMaxConns = 8
 param postgresPgBouncerPoolSize = 50
 param postgresPgBouncerMaxClientConn = 5000

@@ -18,7 +18,7 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob"
 	"github.com/google/uuid"
 
-	"github.com/eventmkt/backend/shared/distribution/channelsim"
+	"github.com/eventmkt/backend/tools/channelsim"
 	"github.com/eventmkt/backend/shared/testenv"
 )
 

@@ -2,7 +2,7 @@
 // KakaoTalk AlimTalk (informational template messages), through NHN Cloud
 // Notification's SMS API v3.0 and KakaoTalk Bizmessage AlimTalk API v2.3
 // (docs/messaging.md cites the pages). The simulator in
-// shared/distribution/channelsim plays both APIs for tests and `make run`.
+// tools/channelsim plays both APIs for tests and `make run`.
 //
 // The API other packages use:
 //

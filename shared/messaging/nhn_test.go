@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/eventmkt/backend/shared/distribution/channelsim"
+	"github.com/eventmkt/backend/tools/channelsim"
 )
 
 const testSenderKey = "0123456789abcdef0123456789abcdef01234567"

@@ -12,7 +12,7 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/eventmkt/backend/shared/apperr"
-	"github.com/eventmkt/backend/shared/distribution/channelsim"
+	"github.com/eventmkt/backend/tools/channelsim"
 	"github.com/eventmkt/backend/shared/event"
 	"github.com/eventmkt/backend/shared/messaging"
 	"github.com/eventmkt/backend/shared/testenv"

@@ -4,7 +4,7 @@
 // HTML page from a plain Node server as the baseline: the ratio is what our
 // page costs over a page that costs nothing, on whatever machine runs it.
 // Median of LIGHTHOUSE_RUNS (3) runs each. Prints one JSON object on stdout
-// (shared/bench/lighthouse.go reads it); progress goes to stderr.
+// (tools/bench/lighthouse.go reads it); progress goes to stderr.
 //
 //   node web/scripts/lighthouse.mjs
 import { createServer } from 'node:http';

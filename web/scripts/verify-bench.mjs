@@ -1,7 +1,7 @@
 // The results page checking a large draw in desktop Chromium: the built
 // page (dist/web/result.html and its assets) is opened on a made-up origin
 // whose every request Playwright answers, the API calls from the bundle the
-// Go draw wrote (shared/bench/webverify.go), so the figure is the page's
+// Go draw wrote (tools/bench/webverify.go), so the figure is the page's
 // own work: fetching, parsing and verifying the bundle, from the tap on
 // "검증 시작" to the verdict. Prints one JSON object on stdout.
 //

@@ -1,5 +1,5 @@
 // Azure Front Door Standard: the one public origin of the product, as the
-// devhost is locally (shared/funchost/web.go). Two origin groups, one per
+// devhost is locally (tools/devhost/web.go). Two origin groups, one per
 // path: `/*` goes to the Storage static website with caching and
 // compression (the customer's pages), `/api/*` to the function app with
 // caching off (modules/frontdoor-api.bicep adds that half, after the
@@ -7,8 +7,8 @@
 // host first). A rule set rewrites the page routes to their files, sends
 // the site root to the console (/app/) and adds the security headers; a WAF policy rate-limits entries per client.
 //
-// shared/deploy's infra check compares the rewrites, the headers and the
-// CSP below with shared/funchost, so the local host and the CDN agree.
+// tools/deploy's infra check compares the rewrites, the headers and the
+// CSP below with tools/devhost, so the local host and the CDN agree.
 param profileName string
 param endpointName string
 @description('Alphanumeric only (WAF policy names allow no dashes).')
@@ -22,10 +22,10 @@ param imageOrigin string
 @minValue(10)
 param participateRatePerMinute int = 100
 
-// The pages' Content-Security-Policy: shared/funchost.ContentSecurityPolicy.
+// The pages' Content-Security-Policy: tools/devhost.ContentSecurityPolicy.
 var csp = 'default-src \'self\'; img-src \'self\' data: blob: ${imageOrigin}; connect-src \'self\'; style-src \'self\'; script-src \'self\'; frame-ancestors \'none\'; base-uri \'self\'; form-action \'self\''
 
-// shared/funchost.SecurityHeaders, in order (a rule takes at most five actions).
+// tools/devhost.SecurityHeaders, in order (a rule takes at most five actions).
 var securityHeaders = [
   { name: 'Content-Security-Policy', value: csp }
   { name: 'X-Content-Type-Options', value: 'nosniff' }
@@ -33,7 +33,7 @@ var securityHeaders = [
   { name: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=(), payment=(), usb=()' }
 ]
 
-// shared/funchost.WebRewrites: the page routes, matched on the path
+// tools/devhost.WebRewrites: the page routes, matched on the path
 // without its leading slash (Front Door's UrlPath), rewritten to one file.
 var rewrites = [
   { name: 'resultPage', pattern: '^e/[^/]+/result/?$', destination: '/result.html' }
@@ -151,7 +151,7 @@ resource rewriteRules 'Microsoft.Cdn/profiles/ruleSets/rules@2024-09-01' = [
 ]
 
 // The site root goes to the owner console (issue 15): a 302 to /app/, the
-// query string kept (no customQueryString), as shared/funchost.RootRedirect
+// query string kept (no customQueryString), as tools/devhost.RootRedirect
 // answers on the devhost. The UrlPath of / is empty (no leading slash);
 // '^/?$' also takes '/' in case a client sends one more. After the rewrites
 // (one change to the rule set at a time); none of them matches the root.

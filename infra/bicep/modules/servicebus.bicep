@@ -13,7 +13,7 @@ param capacity int
 // The queues and every per-queue setting come from infra/queues.json, the
 // table the local host (`handler devhost`) applies too; loadJsonContent reads
 // it when the Bicep compiles. Change a queue there, not here (the Go
-// cross-check in shared/deploy refuses literal settings in this file).
+// cross-check in tools/deploy refuses literal settings in this file).
 var queues = loadJsonContent('../../queues.json').queues
 
 resource namespace 'Microsoft.ServiceBus/namespaces@2022-10-01-preview' = {

@@ -1,4 +1,4 @@
-package funchost
+package devhost
 
 import (
 	"errors"
@@ -16,7 +16,7 @@ import (
 // same origin as the API, as Azure Front Door serves it in front of the
 // Storage static website (infra/bicep/modules/frontdoor.bicep). The paths,
 // rewrites, cache lifetimes and security headers below are the ones the
-// Bicep declares; shared/deploy's infra check compares them, so a page
+// Bicep declares; tools/deploy's infra check compares them, so a page
 // that works on :7071 works behind Front Door.
 const (
 	// CacheImmutable is for content-hashed files under assets/: a new
@@ -54,7 +54,7 @@ func WebRewrites() []WebRewrite {
 // RootRedirect is where the site root sends a browser: the owner console
 // (issue 15). A 302, so a later home page can take / back; the query string
 // is kept, as Front Door's UrlRedirect keeps it (the "root-to-console" rule
-// in infra/bicep/modules/frontdoor.bicep; shared/deploy compares the two).
+// in infra/bicep/modules/frontdoor.bicep; tools/deploy compares the two).
 const RootRedirect = "/app/"
 
 var compiledRewrites = func() []*regexp.Regexp {

@@ -1,4 +1,4 @@
-package funchost
+package devhost
 
 import (
 	"bytes"
@@ -117,10 +117,10 @@ func New(opt Options) (*Host, error) {
 			h.timerLocks[fn.Name] = &sync.Mutex{}
 		case KindQueue:
 			if h.broker == nil {
-				return nil, fmt.Errorf("funchost: %s needs the local broker (Redis)", fn.Name)
+				return nil, fmt.Errorf("devhost: %s needs the local broker (Redis)", fn.Name)
 			}
 			if _, ok := opt.Queues[fn.Queue]; !ok {
-				return nil, fmt.Errorf("funchost: %s triggers on queue %q, which is not in the queue table (infra/queues.json)", fn.Name, fn.Queue)
+				return nil, fmt.Errorf("devhost: %s triggers on queue %q, which is not in the queue table (infra/queues.json)", fn.Name, fn.Queue)
 			}
 		}
 	}

@@ -12,7 +12,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/eventmkt/backend/shared/funchost"
+	"github.com/eventmkt/backend/tools/devhost"
 )
 
 // InfraCheck says where the pieces that must agree live, relative to a
@@ -95,7 +95,7 @@ func (c InfraCheck) Check() []error {
 	}
 	c.checkQueues(read, add, queues)
 	for _, fn := range sortedKeys(timers) {
-		if _, err := funchost.ParseSchedule(timers[fn]); err != nil {
+		if _, err := devhost.ParseSchedule(timers[fn]); err != nil {
 			add("timer functions/%s: %v", fn, err)
 		}
 	}

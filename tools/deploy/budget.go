@@ -106,7 +106,7 @@ func (c InfraCheck) checkConnectionBudget(read func(string) string, add func(str
 		clients := (1+queueFunctions)*instances*pool + timerFunctions*pool
 		maxConns, ok := azureMaxConnections[sku]
 		if !ok {
-			add("%s: postgresSku %s has no known max_connections (add it to shared/deploy azureMaxConnections)", pf, sku)
+			add("%s: postgresSku %s has no known max_connections (add it to tools/deploy azureMaxConnections)", pf, sku)
 			continue
 		}
 		usable := maxConns - azureReservedConnections - directHeadroom

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/eventmkt/backend/shared/distribution"
-	"github.com/eventmkt/backend/shared/distribution/channelsim"
+	"github.com/eventmkt/backend/tools/channelsim"
 )
 
 // call sends one request straight to the handler.

@@ -16,7 +16,7 @@ import (
 	"github.com/eventmkt/backend/shared/blob"
 	"github.com/eventmkt/backend/shared/config"
 	"github.com/eventmkt/backend/shared/distribution"
-	"github.com/eventmkt/backend/shared/distribution/channelsim"
+	"github.com/eventmkt/backend/tools/channelsim"
 	"github.com/eventmkt/backend/shared/event"
 	"github.com/eventmkt/backend/shared/queue"
 	"github.com/eventmkt/backend/shared/tables"

@@ -1,4 +1,4 @@
-// Package funchost is a small local Azure Functions host for our three
+// Package devhost is a small local Azure Functions host for our three
 // trigger kinds (HTTP, Service Bus queue, timer). Core Tools cannot be
 // installed here and there is no Service Bus emulator without Docker, so
 // `handler devhost` runs the app the way Azure does: it reads host.json and
@@ -6,7 +6,7 @@
 // requests, fires NCRONTAB timers and delivers queue messages from the local
 // broker (Redis Streams) with peek-lock semantics, encoding every invocation
 // exactly as the real host does.
-package funchost
+package devhost
 
 import (
 	"encoding/json"
@@ -85,7 +85,7 @@ func Load(root string) (*App, error) {
 		paths, _ = filepath.Glob(filepath.Join(root, "*", "function.json"))
 	}
 	if len(paths) == 0 {
-		return nil, fmt.Errorf("funchost: no function.json under %s", root)
+		return nil, fmt.Errorf("devhost: no function.json under %s", root)
 	}
 	sort.Strings(paths)
 	var errs []error
@@ -116,7 +116,7 @@ func (a *App) Function(name string) (*Function, bool) {
 func (a *App) loadHost(path string) error {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return fmt.Errorf("funchost: %w", err)
+		return fmt.Errorf("devhost: %w", err)
 	}
 	var h struct {
 		FunctionTimeout string `json:"functionTimeout"`
@@ -136,7 +136,7 @@ func (a *App) loadHost(path string) error {
 		} `json:"extensions"`
 	}
 	if err := json.Unmarshal(data, &h); err != nil {
-		return fmt.Errorf("funchost: %s: %w", path, err)
+		return fmt.Errorf("devhost: %s: %w", path, err)
 	}
 	a.Host = HostConfig{
 		RoutePrefix:        "api",
@@ -151,7 +151,7 @@ func (a *App) loadHost(path string) error {
 	if h.FunctionTimeout != "" {
 		d, err := parseTimeSpan(h.FunctionTimeout)
 		if err != nil {
-			return fmt.Errorf("funchost: host.json functionTimeout: %w", err)
+			return fmt.Errorf("devhost: host.json functionTimeout: %w", err)
 		}
 		a.Host.FunctionTimeout = d
 	}
@@ -206,7 +206,7 @@ func loadFunction(path, prefix string) (*Function, error) {
 		Bindings []bindingDoc `json:"bindings"`
 	}
 	if err := json.Unmarshal(data, &doc); err != nil {
-		return nil, fmt.Errorf("funchost: %s: %w", path, err)
+		return nil, fmt.Errorf("devhost: %s: %w", path, err)
 	}
 	fn := &Function{Name: name}
 	for _, b := range doc.Bindings {
@@ -225,25 +225,25 @@ func loadFunction(path, prefix string) (*Function, error) {
 				tmpl = *b.Route
 			}
 			if fn.Route, err = ParseRoute(prefix, tmpl); err != nil {
-				return nil, fmt.Errorf("funchost: %s: %w", name, err)
+				return nil, fmt.Errorf("devhost: %s: %w", name, err)
 			}
 		case "timerTrigger":
 			fn.Kind, fn.Binding, fn.Spec, fn.RunOnStartup = KindTimer, b.Name, b.Schedule, b.RunOnStartup
 			if fn.Schedule, err = ParseSchedule(b.Schedule); err != nil {
-				return nil, fmt.Errorf("funchost: %s: %w", name, err)
+				return nil, fmt.Errorf("devhost: %s: %w", name, err)
 			}
 		case "serviceBusTrigger":
 			fn.Kind, fn.Binding, fn.Queue = KindQueue, b.Name, b.QueueName
 			if fn.Queue == "" {
-				return nil, fmt.Errorf("funchost: %s: serviceBusTrigger without queueName", name)
+				return nil, fmt.Errorf("devhost: %s: serviceBusTrigger without queueName", name)
 			}
 		case "http":
 		default:
-			return nil, fmt.Errorf("funchost: %s: binding type %q is not supported by the local host", name, b.Type)
+			return nil, fmt.Errorf("devhost: %s: binding type %q is not supported by the local host", name, b.Type)
 		}
 	}
 	if fn.Kind == "" {
-		return nil, fmt.Errorf("funchost: %s: no trigger binding", name)
+		return nil, fmt.Errorf("devhost: %s: no trigger binding", name)
 	}
 	return fn, nil
 }

@@ -50,7 +50,7 @@ func suites() []Suite {
 
 // Run runs the named suites (all when none) against a scratch database and
 // prints one table.
-func Run(ctx context.Context, w io.Writer, only ...string) error {
+func Run(ctx context.Context, only []string, w io.Writer) error {
 	env, err := newEnv(ctx)
 	if err != nil {
 		return err

@@ -5,14 +5,14 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/eventmkt/backend/shared/funchost"
+	"github.com/eventmkt/backend/tools/devhost"
 )
 
 // checkFrontDoor holds the edge to what the issue asks and to what the
-// devhost does (shared/funchost/web.go): a Front Door Standard profile;
+// devhost does (tools/devhost/web.go): a Front Door Standard profile;
 // a cached /* route to the static website and an uncached, HTTPS-only
 // /api/* route to the function app; the page rewrites and the security
-// headers (CSP included) equal to funchost's; a WAF policy in Prevention
+// headers (CSP included) equal to devhost's; a WAF policy in Prevention
 // mode, linked to the endpoint, rate-limiting POSTs to …/participate;
 // and PUBLIC_WEB_URL defaulting to the Front Door endpoint.
 func (c InfraCheck) checkFrontDoor(read func(string) string, add func(string, ...any)) {
@@ -65,24 +65,24 @@ func (c InfraCheck) checkFrontDoor(read func(string) string, add func(string, ..
 		}
 	}
 
-	// The page rewrites: funchost's, in order, as UrlPath RegEx -> UrlRewrite.
+	// The page rewrites: devhost's, in order, as UrlPath RegEx -> UrlRewrite.
 	var rewrites [][3]string
 	for _, m := range rewriteEntry.FindAllStringSubmatch(bicepBlock(fd, "var rewrites = ["), -1) {
 		rewrites = append(rewrites, [3]string{m[1], unquoteBicep(m[2]), unquoteBicep(m[3])})
 	}
-	want := funchost.WebRewrites()
+	want := devhost.WebRewrites()
 	for i, rw := range want {
 		if i >= len(rewrites) {
-			add("%s: var rewrites lacks %s -> /%s (shared/funchost.WebRewrites)", c.FrontDoorBicep, rw.Pattern, rw.File)
+			add("%s: var rewrites lacks %s -> /%s (shared/devhost.WebRewrites)", c.FrontDoorBicep, rw.Pattern, rw.File)
 			continue
 		}
 		if rewrites[i][1] != rw.Pattern || rewrites[i][2] != "/"+rw.File {
-			add("%s: rewrite %d (%s) is %s -> %s; the devhost has %s -> /%s (shared/funchost.WebRewrites)",
+			add("%s: rewrite %d (%s) is %s -> %s; the devhost has %s -> /%s (shared/devhost.WebRewrites)",
 				c.FrontDoorBicep, i+1, rewrites[i][0], rewrites[i][1], rewrites[i][2], rw.Pattern, rw.File)
 		}
 	}
 	if len(rewrites) > len(want) {
-		add("%s: var rewrites has %d entries, the devhost %d (shared/funchost.WebRewrites)", c.FrontDoorBicep, len(rewrites), len(want))
+		add("%s: var rewrites has %d entries, the devhost %d (shared/devhost.WebRewrites)", c.FrontDoorBicep, len(rewrites), len(want))
 	}
 	rules := resourcesOfType(res, "Microsoft.Cdn/profiles/ruleSets/rules", false)
 	if !slices.ContainsFunc(rules, func(r bicepResource) bool {
@@ -94,19 +94,19 @@ func (c InfraCheck) checkFrontDoor(read func(string) string, add func(string, ..
 	}
 
 	// The site root: a 302 to the console, as the devhost answers.
-	if !slices.ContainsFunc(rules, func(r bicepResource) bool { return redirectsRoot(r.body, funchost.RootRedirect) }) {
-		add("%s: no rule redirects the site root (a UrlPath RegEx matching the empty path) with a 302 UrlRedirect (redirectType 'Found') to customPath '%s', keeping the query (shared/funchost.RootRedirect)",
-			c.FrontDoorBicep, funchost.RootRedirect)
+	if !slices.ContainsFunc(rules, func(r bicepResource) bool { return redirectsRoot(r.body, devhost.RootRedirect) }) {
+		add("%s: no rule redirects the site root (a UrlPath RegEx matching the empty path) with a 302 UrlRedirect (redirectType 'Found') to customPath '%s', keeping the query (shared/devhost.RootRedirect)",
+			c.FrontDoorBicep, devhost.RootRedirect)
 	}
 
-	// The security headers, CSP first: funchost's, with the poster origin.
+	// The security headers, CSP first: devhost's, with the poster origin.
 	const origin = "${imageOrigin}"
 	csp := ""
 	if m := regexp.MustCompile(`(?m)^var csp = '((?:[^'\\\n]|\\.)*)'`).FindStringSubmatch(fd); m != nil {
 		csp = unquoteBicep(m[1])
 	}
-	if wantCSP := funchost.ContentSecurityPolicy(origin); csp != wantCSP {
-		add("%s: var csp (Content-Security-Policy) is %q; the devhost sends %q (shared/funchost.ContentSecurityPolicy)", c.FrontDoorBicep, csp, wantCSP)
+	if wantCSP := devhost.ContentSecurityPolicy(origin); csp != wantCSP {
+		add("%s: var csp (Content-Security-Policy) is %q; the devhost sends %q (shared/devhost.ContentSecurityPolicy)", c.FrontDoorBicep, csp, wantCSP)
 	}
 	var headers [][2]string
 	for _, m := range headerEntry.FindAllStringSubmatch(bicepBlock(fd, "var securityHeaders = ["), -1) {
@@ -118,8 +118,8 @@ func (c InfraCheck) checkFrontDoor(read func(string) string, add func(string, ..
 		}
 		headers = append(headers, [2]string{m[1], v})
 	}
-	if wantHeaders := funchost.SecurityHeaders(origin); !slices.Equal(headers, wantHeaders) {
-		add("%s: var securityHeaders is %q; the devhost sends %q (shared/funchost.SecurityHeaders)", c.FrontDoorBicep, headers, wantHeaders)
+	if wantHeaders := devhost.SecurityHeaders(origin); !slices.Equal(headers, wantHeaders) {
+		add("%s: var securityHeaders is %q; the devhost sends %q (shared/devhost.SecurityHeaders)", c.FrontDoorBicep, headers, wantHeaders)
 	}
 	if !slices.ContainsFunc(rules, func(r bicepResource) bool {
 		return strings.Contains(r.body, "in securityHeaders:") && strings.Contains(r.body, "'ModifyResponseHeader'")
