@@ -410,7 +410,7 @@ func TestOpenAPICheckCatchesDrift(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			changed := data
+			var changed []byte
 			if c.edit != nil {
 				changed = []byte(c.edit(string(data)))
 				if string(changed) == string(data) {

@@ -23,7 +23,6 @@ import (
 	"github.com/eventmkt/backend/shared/blob"
 	"github.com/eventmkt/backend/shared/content"
 	"github.com/eventmkt/backend/shared/distribution"
-	"github.com/eventmkt/backend/tools/channelsim"
 	"github.com/eventmkt/backend/shared/event"
 	"github.com/eventmkt/backend/shared/health"
 	"github.com/eventmkt/backend/shared/logging"
@@ -38,6 +37,7 @@ import (
 	"github.com/eventmkt/backend/shared/tables"
 	"github.com/eventmkt/backend/shared/testenv"
 	"github.com/eventmkt/backend/shared/user"
+	"github.com/eventmkt/backend/tools/channelsim"
 )
 
 const fixtures = "../testdata/functions-host"

@@ -16,11 +16,11 @@ import (
 	"github.com/eventmkt/backend/shared/blob"
 	"github.com/eventmkt/backend/shared/config"
 	"github.com/eventmkt/backend/shared/distribution"
-	"github.com/eventmkt/backend/tools/channelsim"
 	"github.com/eventmkt/backend/shared/event"
 	"github.com/eventmkt/backend/shared/queue"
 	"github.com/eventmkt/backend/shared/tables"
 	"github.com/eventmkt/backend/shared/user"
+	"github.com/eventmkt/backend/tools/channelsim"
 )
 
 // noOwner stands in for the events domain: the bench never reads status
