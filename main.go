@@ -1,8 +1,9 @@
 // Command handler is the whole event-marketing backend as one Azure Functions
 // custom handler, plus the tools that run beside it (tools/: the local host,
-// the channel simulator, the bench, packaging, proof verification). This file
-// holds only the subcommand table, the serve loop and migrate; app.New wires
-// the app for serve, the tests and the bench alike.
+// the channel simulator, the bench, packaging, proof verification, the
+// analytics rebuild). This file holds only the subcommand table, the serve
+// loop and migrate; app.New wires the app for serve, the tests and the bench
+// alike.
 package main
 
 import (
