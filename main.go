@@ -246,7 +246,7 @@ func wire(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error
 	}
 	posters := content.NewService(renderer, art, blobs, cfg.ImageContainer, cfg.ImageBaseURL, log)
 	posters.FallbackBudget = cfg.AIFallbackBudget
-	events := event.NewService(db, rdb, outbox, log, users, participation.NewCounter(db, rdb), event.Config{
+	events := event.NewService(db, rdb, outbox, log, users, participation.NewCounter(db, rdb, ""), event.Config{
 		TimeZone: cfg.TimeZone, JobTimeout: cfg.JobTimeout, PublicWebURL: cfg.PublicWebURL,
 		PlanJobsPerDay: cfg.PlanJobsPerDay, PosterJobsPerDay: cfg.PosterJobsPerDay,
 		RetentionDays: int(cfg.PrivacyRetention / (24 * time.Hour)), ViewRatePerClient: cfg.ViewRatePerClient, WebPosters: posters,

@@ -201,7 +201,7 @@ func (s *Service) Draw(ctx context.Context, c user.Caller, eventID uuid.UUID, re
 	// other keys (past that, the dates refuse entries anyway).
 	if snap, err := s.events.Snapshot(ctx, eventID); err == nil {
 		if ttl := s.keyTTL(snap, now); ttl > 0 {
-			if err := s.rdb.Set(ctx, closedKey(eventID), "1", ttl).Err(); err != nil {
+			if err := s.rdb.Set(ctx, s.closedKey(eventID), "1", ttl).Err(); err != nil {
 				s.log.WarnContext(ctx, "entries-closed flag not cached; Postgres still refuses late entries", "error", err)
 			}
 		}

@@ -94,7 +94,7 @@ func wire(env *Env) (*services, error) {
 	ob := queue.NewOutbox(env.DB, queue.NewRedisStreams(env.Redis, "bench:"+uuid.NewString()[:8]+":"), env.Log)
 	go ob.Run(context.Background())
 	seoul, _ := time.LoadLocation("Asia/Seoul")
-	events := event.NewService(env.DB, env.Redis, ob, env.Log, users, participation.NewCounter(env.DB, env.Redis), event.Config{TimeZone: seoul}, time.Now)
+	events := event.NewService(env.DB, env.Redis, ob, env.Log, users, participation.NewCounter(env.DB, env.Redis, ""), event.Config{TimeZone: seoul}, time.Now)
 	part := participation.NewService(env.DB, env.Redis, ob, blobs, events, env.Log, participation.Config{ProofContainer: "bench-proofs",
 		BatchSize: cfg.EntryBatchSize, BatchDelay: cfg.EntryBatchDelay, BatchWriters: cfg.EntryBatchWriters}, time.Now)
 	stats := analytics.NewService(env.DB, env.Redis, events, env.Log, analytics.Config{TimeZone: seoul}, time.Now)
