@@ -164,6 +164,7 @@ func newServerOpts(t *testing.T, o fixtureOpts) fixture {
 	go ob.Run(t.Context())
 	clk := &clock{t: time.Date(2026, 11, 22, 3, 0, 0, 0, time.UTC)}
 	userRedis := rdb
+	ucfg.KeyPrefix = prefix
 	if rdbOverride != nil {
 		userRedis = rdbOverride
 	}
@@ -179,7 +180,7 @@ func newServerOpts(t *testing.T, o fixtureOpts) fixture {
 		_, _ = blobs.DeleteContainer(context.Background(), images, nil)
 	})
 	posters := content.NewService(renderer(t), nil, blobs, images, "", log)
-	events := event.NewService(db, rdb, ob, log, users, participation.NewCounter(db, rdb), event.Config{TimeZone: seoul, JobTimeout: 10 * time.Minute,
+	events := event.NewService(db, rdb, ob, log, users, participation.NewCounter(db, rdb, prefix), event.Config{TimeZone: seoul, JobTimeout: 10 * time.Minute, KeyPrefix: prefix,
 		PublicWebURL: "https://app.example", RetentionDays: 30, ViewRatePerClient: o.viewRate, WebPosters: posters,
 		PlanJobsPerDay: o.jobQuota[0], PosterJobsPerDay: o.jobQuota[1]}, clk.Now)
 	if probes == nil {
@@ -226,7 +227,7 @@ func newServerOpts(t *testing.T, o fixtureOpts) fixture {
 	pcfg := participation.Config{
 		RatePerClient: o.rate[0], RatePerPhone: o.rate[1], RatePerIPv4Net: o.netRate[0], RatePerIPv6Net: o.netRate[1], ProofContainer: proofs,
 		PhoneTokens: phones, BatchDelay: participation.DefaultBatchDelay, // group commit on, as deployed
-		ExportContainer: exports, Links: links,
+		ExportContainer: exports, Links: links, KeyPrefix: prefix,
 	}
 	if o.parts != nil {
 		o.parts(&pcfg)
@@ -240,6 +241,7 @@ func newServerOpts(t *testing.T, o fixtureOpts) fixture {
 		PublicWebURL: "https://app.example", MaxAttempts: 3, BaseBackoff: time.Second, AttemptTable: notices})
 	planner := recommend.NewService(aiPlanner(o.ai), recommend.NewBuiltin(), rdb, log)
 	planner.FallbackBudget = o.fallbackBudget
+	planner.KeyPrefix = prefix
 	srv := New(Deps{
 		Log:               log,
 		MaxBodyBytes:      1 << 20,
