@@ -89,7 +89,7 @@ func TestRecommendationGenerateFallbackRecorded(t *testing.T) {
 	f := newServerOpts(t, fixtureOpts{users: testUserConfig(), ai: ai})
 	acct := register(t, f, "slow@example.com", "010-1111-0002")
 	_, ev := call(t, f.srv, "POST", "/api/v1/events/objectives", acct.access, map[string]string{"objective": "AWARENESS"})
-	job := requestJob(t, f, "POST", "/api/v1/events/"+ev["eventId"].(string)+"/ai-recommendations", acct.access, map[string]any{"region": "부산 해운대구-" + job0()})
+	job := requestJob(t, f, "POST", "/api/v1/events/"+ev["eventId"].(string)+"/ai-recommendations", acct.access, map[string]any{"region": "부산 해운대구"})
 	if rec := deliver(t, f, "RecommendationGenerate", streamMessages(t, f, queue.AIRecommendationJobs)[0], 1); rec.Code != 200 {
 		t.Fatalf("RecommendationGenerate: %d %s", rec.Code, rec.Body)
 	}
@@ -98,8 +98,6 @@ func TestRecommendationGenerateFallbackRecorded(t *testing.T) {
 		t.Fatalf("job: %v", j)
 	}
 }
-
-func job0() string { return strconv.FormatInt(time.Now().UnixNano(), 36) }
 
 // Posters: the job renders, stores and attaches them; an edit re-renders one
 // as a new image and keeps the old.

@@ -269,7 +269,7 @@ func TestPurgeWaitsForUndrawnEvents(t *testing.T) {
 	}
 	// Retention 7 days, grace 30, over the same database and events.
 	svc := participation.NewService(f.db, f.rdb, f.outbox, testenv.Blob(t), f.events, testenv.Logger(t),
-		participation.Config{PurgeAfter: 7 * 24 * time.Hour, UndrawnGrace: 30 * 24 * time.Hour}, f.clock.Now)
+		participation.Config{PurgeAfter: 7 * 24 * time.Hour, UndrawnGrace: 30 * 24 * time.Hour, KeyPrefix: f.prefix}, f.clock.Now)
 	personal := func(id string) int {
 		var n int
 		_ = f.db.QueryRow(context.Background(), `SELECT count(*) FROM participation.participants WHERE event_id = $1

@@ -453,7 +453,7 @@ func (s *Service) ensure(ctx context.Context, job event.DistributeChannel) (chan
 	return s.load(ctx, s.db, job.EventID, job.Channel, false)
 }
 
-func (s *Service) load(ctx context.Context, q querier, eventID uuid.UUID, channel string, lock bool) (channelRow, error) {
+func (s *Service) load(ctx context.Context, q postgres.Querier, eventID uuid.UUID, channel string, lock bool) (channelRow, error) {
 	sql := `SELECT id, distribution_status_id, status, message_id, distribution_id, attempts, retries, resume_state, lease_until
 		FROM distribution.channel_status WHERE event_id = $1 AND channel = $2`
 	if lock {

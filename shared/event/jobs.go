@@ -98,7 +98,9 @@ type ImageRequest struct {
 	BrandColor *string
 }
 
-func jobStatusKey(id uuid.UUID) string { return "job:status:" + id.String() }
+func (s *Service) jobStatusKey(id uuid.UUID) string {
+	return s.cfg.KeyPrefix + "job:status:" + id.String()
+}
 
 // JobStatusTTL is how long a job's status is served from Redis.
 const JobStatusTTL = 10 * time.Minute
@@ -116,7 +118,7 @@ func scanJob(row pgx.Row) (Job, error) {
 // (Postgres stays the truth).
 func (s *Service) cacheJob(ctx context.Context, j Job) {
 	b, _ := json.Marshal(cachedJob{Job: j, Owner: j.UserID})
-	if err := s.rdb.Set(ctx, jobStatusKey(j.JobID), b, JobStatusTTL).Err(); err != nil {
+	if err := s.rdb.Set(ctx, s.jobStatusKey(j.JobID), b, JobStatusTTL).Err(); err != nil {
 		s.log.WarnContext(ctx, "job status cache unavailable", "jobId", j.JobID, "error", err)
 	}
 }
@@ -126,7 +128,7 @@ func (s *Service) cacheJob(ctx context.Context, j Job) {
 // never overwrites what the worker has written meanwhile.
 func (s *Service) fillJobCache(ctx context.Context, j Job) {
 	b, _ := json.Marshal(cachedJob{Job: j, Owner: j.UserID})
-	if err := s.rdb.SetNX(ctx, jobStatusKey(j.JobID), b, JobStatusTTL).Err(); err != nil {
+	if err := s.rdb.SetNX(ctx, s.jobStatusKey(j.JobID), b, JobStatusTTL).Err(); err != nil {
 		s.log.WarnContext(ctx, "job status cache unavailable", "jobId", j.JobID, "error", err)
 	}
 }
@@ -314,7 +316,7 @@ func (s *Service) startJob(ctx context.Context, c user.Caller, id uuid.UUID, job
 // GetJob returns a job's status to its owner, from Redis when cached.
 func (s *Service) GetJob(ctx context.Context, c user.Caller, jobID uuid.UUID) (Job, error) {
 	var j Job
-	if raw, err := s.rdb.Get(ctx, jobStatusKey(jobID)).Bytes(); err == nil {
+	if raw, err := s.rdb.Get(ctx, s.jobStatusKey(jobID)).Bytes(); err == nil {
 		var cj cachedJob
 		if json.Unmarshal(raw, &cj) == nil {
 			j = cj.Job

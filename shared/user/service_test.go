@@ -13,7 +13,8 @@ import (
 func newTestService(t *testing.T, cfg Config) *Service {
 	t.Helper()
 	db := testenv.Postgres(t)
-	rdb, _ := testenv.Redis(t)
+	rdb, prefix := testenv.Redis(t)
+	cfg.KeyPrefix = prefix
 	if cfg.Tokens.Key == nil {
 		cfg.Tokens = TokenConfig{Key: []byte(testenv.Name("signing-key-for-tests-only-")), Issuer: "eventmkt", Audience: "eventmkt-api",
 			AccessTTL: 15 * time.Minute, RefreshTTL: 14 * 24 * time.Hour}
