@@ -91,7 +91,7 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (Session, erro
 	if in.ClientIP != "" {
 		if wait, over := s.overLimit(ctx, "register", "auth:register:ip:"+in.ClientIP, s.cfg.RegisterRatePerIP, time.Hour); over {
 			return Session{}, apperr.New(apperr.TooMany, CodeTooManySignUps, "too many sign-ups from this address; try again later").
-				With("retryAfterSeconds", wait)
+				RetryAfter(wait)
 		}
 	}
 	hash, err := s.hash([]byte(in.Password), s.cfg.BcryptCost)
@@ -207,7 +207,7 @@ func (s *Service) limitLogins(ctx context.Context, ip string) error {
 	}
 	if wait, over := s.overLimit(ctx, "login", "auth:login:ip:"+ip, s.cfg.LoginRatePerIP, time.Minute); over {
 		return apperr.New(apperr.TooMany, CodeTooManyAttempts, "too many login attempts from this address; try again in a minute").
-			With("retryAfterSeconds", wait)
+			RetryAfter(wait)
 	}
 	return nil
 }
@@ -304,7 +304,7 @@ const (
 func sessionKey(sid uuid.UUID) string { return "auth:session:" + sid.String() }
 
 var errRevocationPending = apperr.New(apperr.Unavailable, CodeRevocationPending,
-	"the sign-out could not be completed on every server; try again in a few seconds").With("retryAfterSeconds", 5)
+	"the sign-out could not be completed on every server; try again in a few seconds").RetryAfter(5)
 
 // markRevoked writes the revoked state of the sessions to the cache,
 // replacing a cached active state. Its markers outlive every access token
@@ -458,7 +458,7 @@ func (s *Service) ChangePassword(ctx context.Context, c Caller, current, next st
 	}
 	if wait, over := s.overLimit(ctx, "password", "auth:password:user:"+c.UserID.String(), s.cfg.PasswordChangesPerHour, time.Hour); over {
 		return apperr.New(apperr.TooMany, CodeTooManyPasswordChanges, "too many password change attempts; try again later").
-			With("retryAfterSeconds", wait)
+			RetryAfter(wait)
 	}
 	u, err := getUser(ctx, s.db, "u.id = $1", c.UserID, false)
 	if err != nil {
