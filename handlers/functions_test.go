@@ -7,11 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/eventmkt/backend/shared/apperr"
 )
-
-var errInvalidForTest = apperr.Invalidf("TEST_001", "can never succeed")
 
 type binding struct {
 	Type       string   `json:"type"`
