@@ -156,3 +156,36 @@ func TestMalformedInvocationInputIsPermanent(t *testing.T) {
 		})
 	}
 }
+
+// Every queue function records and completes a message that can never
+// be processed: one its decoder refuses, or a well-formed one its domain
+// marks permanent.
+func TestQueueFunctionsSettlePermanentFailures(t *testing.T) {
+	t.Parallel()
+	f := newServer(t)
+	tests := []struct {
+		function string
+		body     string
+	}{
+		{"RecommendationGenerate", `{"jobId":"` + uuid.NewString() + `"}`},                   // no such job
+		{"ImageGenerate", `{"jobId":"` + uuid.NewString() + `"}`},                            // no such job
+		{"WinnerNotify", `{"eventId":"` + uuid.NewString() + `","participantId":"P-0001"}`},  // never queued
+		{"ChannelDistribute", `{"eventId":"` + uuid.NewString() + `","channel":"MYSPACE"}`},  // not a channel
+		{"AnalyticsIngest", `{"type":"SomethingElse","eventId":"` + uuid.NewString() + `"}`}, // not recorded
+		{"RecommendationGenerate", `{"jobId":"not-a-uuid"}`},                                 // not the expected JSON
+		{"ChannelDistribute", `{"channel":"KAKAO"}`},                                         // names no job
+		{"WinnerNotify", `["eventId"]`},                                                      // not the expected JSON
+		{"AnalyticsIngest", `{"type":"EventCreated"}`},                                       // no event
+	}
+	for i, tt := range tests {
+		id := fmt.Sprintf("never-%d-%s", i, uuid.NewString()[:8])
+		rec := deliver(t, f, tt.function, queue.Entry{Message: queue.Message{ID: id, Body: json.RawMessage(tt.body)}}, 1)
+		var n int
+		if err := f.db.QueryRow(context.Background(), "SELECT count(*) FROM outbox.poison_messages WHERE message_id = $1 AND consumer = $2", id, tt.function).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if rec.Code != 200 || n != 1 {
+			t.Errorf("%s %s: answered %d, recorded %d times; want 200, once", tt.function, tt.body, rec.Code, n)
+		}
+	}
+}
