@@ -6,6 +6,9 @@ import (
 	"github.com/eventmkt/backend/shared/user"
 )
 
+// Every verification step is answered noStore: codes and tokens are one
+// person's.
+
 // sendPhoneCode is PhoneVerificationStart: public, anonymous.
 func (s *Server) sendPhoneCode(w http.ResponseWriter, r *http.Request) {
 	var req struct {
