@@ -345,15 +345,20 @@ func (s *Service) GetJob(ctx context.Context, c user.Caller, jobID uuid.UUID) (J
 var ErrJobSettled = errors.New("event: job already settled")
 
 // BeginJob moves a job to PROCESSING (again, on a redelivery) and returns
-// it. A settled job returns ErrJobSettled.
+// it. A settled job returns ErrJobSettled, a job that does not exist a
+// permanent error (its message can never succeed).
 func (s *Service) BeginJob(ctx context.Context, jobID uuid.UUID) (Job, error) {
 	j, err := scanJob(s.db.QueryRow(ctx, `UPDATE events.jobs SET status = 'PROCESSING', progress = GREATEST(progress, 5),
 		attempts = attempts + 1, started_at = coalesce(started_at, $2), updated_at = $2
 		WHERE job_id = $1 AND status IN ('PENDING', 'PROCESSING') RETURNING `+jobColumns, jobID, s.now()))
 	if errors.Is(err, pgx.ErrNoRows) {
 		var exists bool
-		if err := s.db.QueryRow(ctx, `SELECT true FROM events.jobs WHERE job_id = $1`, jobID).Scan(&exists); err != nil {
-			return Job{}, apperr.New(apperr.Invalid, CodeJobNotFound, "no such job: "+jobID.String())
+		err := s.db.QueryRow(ctx, `SELECT true FROM events.jobs WHERE job_id = $1`, jobID).Scan(&exists)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return Job{}, errNoSuchJob(jobID)
+		}
+		if err != nil {
+			return Job{}, fmt.Errorf("event: begin job: %w", err)
 		}
 		return Job{}, ErrJobSettled
 	}
@@ -362,6 +367,12 @@ func (s *Service) BeginJob(ctx context.Context, jobID uuid.UUID) (Job, error) {
 	}
 	s.cacheJob(ctx, j)
 	return j, nil
+}
+
+// errNoSuchJob is a worker's job that does not exist: permanent, its
+// message can never succeed.
+func errNoSuchJob(jobID uuid.UUID) error {
+	return apperr.Permanent(apperr.New(apperr.Invalid, CodeJobNotFound, "no such job: "+jobID.String()))
 }
 
 // SetProgress records a running job's progress (0..99; 100 is completion).
@@ -399,7 +410,7 @@ func (s *Service) finishJob(ctx context.Context, jobID uuid.UUID, origin Origin,
 		var jobType string
 		err := tx.QueryRow(ctx, `SELECT event_id, job_type FROM events.jobs WHERE job_id = $1`, jobID).Scan(&eventID, &jobType)
 		if errors.Is(err, pgx.ErrNoRows) {
-			return apperr.New(apperr.Invalid, CodeJobNotFound, "no such job: "+jobID.String())
+			return errNoSuchJob(jobID)
 		}
 		if err != nil {
 			return err
@@ -528,12 +539,13 @@ func (s *Service) FailJob(ctx context.Context, jobID uuid.UUID, message string) 
 	return nil
 }
 
-// ImageSpec returns what a poster was rendered from, for an edit's re-render.
+// ImageSpec returns what a poster was rendered from, for an edit's
+// re-render. An image that is gone is permanent: the edit can never be made.
 func (s *Service) ImageSpec(ctx context.Context, imageID uuid.UUID) (json.RawMessage, error) {
 	var spec []byte
 	err := s.db.QueryRow(ctx, `SELECT spec FROM events.generated_images WHERE image_id = $1`, imageID).Scan(&spec)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, apperr.New(apperr.NotFound, CodeItemNotFound, "no such image")
+		return nil, apperr.Permanent(apperr.New(apperr.NotFound, CodeItemNotFound, "no such image"))
 	}
 	return spec, err
 }

@@ -206,7 +206,7 @@ func (s *Service) RecordView(ctx context.Context, id uuid.UUID, source, client s
 		case wait > 0:
 			secs := int(wait.Seconds()) + 1
 			return apperr.New(apperr.TooMany, CodeTooManyViews, fmt.Sprintf("too many page views from this address; try again in %d seconds", secs)).
-				With("retryAfterSeconds", secs)
+				RetryAfter(secs)
 		}
 	}
 	if !slices.Contains(Sources, source) {

@@ -199,7 +199,7 @@ func (s *Service) takeExportSlot(ctx context.Context, userID uuid.UUID) (func(),
 		secs := int((wait + 999) / 1000)
 		return nil, apperr.New(apperr.TooMany, CodeExportBusy,
 			"you already have "+strconv.Itoa(s.cfg.ExportsPerOwner)+" exports being prepared; try again when one has finished").
-			With("retryAfterSeconds", min(secs, 60))
+			RetryAfter(min(secs, 60))
 	}
 	return func() {
 		if err := s.rdb.ZRem(context.WithoutCancel(ctx), key, token).Err(); err != nil {

@@ -75,7 +75,7 @@ func (s *Service) ProofLink(ctx context.Context, eventID uuid.UUID) (blobstore.L
 
 func (s *Service) proofBuilding() error {
 	return apperr.New(apperr.Unavailable, CodeProofBuilding, "the draw proof is being prepared; try again in a few seconds").
-		With("retryAfterSeconds", int(ProofRetryAfter/time.Second))
+		RetryAfter(int(ProofRetryAfter / time.Second))
 }
 
 // awaitProof is called when the bundle's blob is missing: PART_008 before

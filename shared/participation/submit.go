@@ -418,7 +418,7 @@ func (s *Service) refuseIfWaiting(ctx context.Context) func(time.Duration, error
 		if wait > 0 {
 			secs := int(wait.Seconds()) + 1
 			return apperr.New(apperr.TooMany, CodeTooFast, fmt.Sprintf("too many entries; try again in %d seconds", secs)).
-				With("retryAfterSeconds", secs)
+				RetryAfter(secs)
 		}
 		return nil
 	}

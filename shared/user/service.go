@@ -98,7 +98,7 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (Session, erro
 	if in.ClientIP != "" {
 		if wait, over := s.overLimit(ctx, "register", redis.Limit{Key: "auth:register:ip:" + in.ClientIP, Rate: s.cfg.RegisterRatePerIP, Period: time.Hour}); over {
 			return Session{}, apperr.New(apperr.TooMany, CodeTooManySignUps, "too many sign-ups from this address; try again later").
-				With("retryAfterSeconds", wait)
+				RetryAfter(wait)
 		}
 	}
 	hash, err := s.hash([]byte(in.Password), s.cfg.BcryptCost)
@@ -214,7 +214,7 @@ func (s *Service) limitLogins(ctx context.Context, ip string) error {
 	}
 	if wait, over := s.overLimit(ctx, "login", redis.Limit{Key: "auth:login:ip:" + ip, Rate: s.cfg.LoginRatePerIP}); over {
 		return apperr.New(apperr.TooMany, CodeTooManyAttempts, "too many login attempts from this address; try again in a minute").
-			With("retryAfterSeconds", wait)
+			RetryAfter(wait)
 	}
 	return nil
 }
@@ -313,7 +313,7 @@ func (s *Service) sessionKey(sid uuid.UUID) string {
 }
 
 var errRevocationPending = apperr.New(apperr.Unavailable, CodeRevocationPending,
-	"the sign-out could not be completed on every server; try again in a few seconds").With("retryAfterSeconds", 5)
+	"the sign-out could not be completed on every server; try again in a few seconds").RetryAfter(5)
 
 // markRevoked writes the revoked state of the sessions to the cache,
 // replacing a cached active state. Its markers outlive every access token
@@ -467,7 +467,7 @@ func (s *Service) ChangePassword(ctx context.Context, c Caller, current, next st
 	}
 	if wait, over := s.overLimit(ctx, "password", redis.Limit{Key: "auth:password:user:" + c.UserID.String(), Rate: s.cfg.PasswordChangesPerHour, Period: time.Hour}); over {
 		return apperr.New(apperr.TooMany, CodeTooManyPasswordChanges, "too many password change attempts; try again later").
-			With("retryAfterSeconds", wait)
+			RetryAfter(wait)
 	}
 	u, err := getUser(ctx, s.db, "u.id = $1", c.UserID, false)
 	if err != nil {

@@ -158,7 +158,7 @@ func recordSuccess(ctx context.Context, tx pgx.Tx, key []byte, network string, n
 func locked(until, now time.Time) error {
 	wait := max(1, int(math.Ceil(until.Sub(now).Seconds())))
 	return apperr.New(apperr.TooMany, CodeLocked, "too many failed logins: try again in "+strconv.Itoa(wait)+" seconds").
-		With("retryAfterSeconds", wait)
+		RetryAfter(wait)
 }
 
 // overLimit takes one attempt under lim on the GCRA limiter (a burst up to
