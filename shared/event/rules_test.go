@@ -52,11 +52,7 @@ func TestCreate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		e, err := s.Events.Create(ctx, c, tt.objective)
-		if testenv.ClassOf(err) != tt.want || !reflect.DeepEqual(testenv.Fields(err), tt.fields) {
-			t.Errorf("%q: got %v %q (%v), want %v %q", tt.objective, testenv.ClassOf(err), testenv.Fields(err), err, tt.want, tt.fields)
-			continue
-		}
-		if err != nil {
+		if !testenv.WantErr(t, tt.objective, err, tt.want, tt.fields...) || err != nil {
 			continue
 		}
 		got := event.Summary{EventID: e.EventID, Objective: e.Objective, Status: e.Status, EventName: e.EventName, StartDate: e.StartDate, EndDate: e.EndDate}
@@ -107,9 +103,7 @@ func TestUpdateValidation(t *testing.T) {
 	}
 	for _, tt := range tests {
 		_, err := s.Events.Update(ctx, c, id, tt.upd)
-		if testenv.ClassOf(err) != testenv.Invalid || !reflect.DeepEqual(testenv.Fields(err), tt.fields) {
-			t.Errorf("%s: got %v %q (%v), want %v %q", tt.name, testenv.ClassOf(err), testenv.Fields(err), err, testenv.Invalid, tt.fields)
-		}
+		testenv.WantErr(t, tt.name, err, testenv.Invalid, tt.fields...)
 	}
 	got, err := s.Events.Get(ctx, c, id)
 	if err != nil {
@@ -388,11 +382,7 @@ func TestSelectChannels(t *testing.T) {
 			caller = unverified
 		}
 		e, err := s.Events.SelectChannels(ctx, caller, tt.on, tt.choice)
-		if testenv.ClassOf(err) != tt.want || !reflect.DeepEqual(testenv.Fields(err), tt.fields) {
-			t.Errorf("%s: got %v %q (%v), want %v %q", tt.name, testenv.ClassOf(err), testenv.Fields(err), err, tt.want, tt.fields)
-			continue
-		}
-		if err != nil {
+		if !testenv.WantErr(t, tt.name, err, tt.want, tt.fields...) || err != nil {
 			continue
 		}
 		settings := map[string]map[string]any{}
@@ -456,8 +446,7 @@ func TestList(t *testing.T) {
 	}
 	for _, tt := range tests {
 		items, total, err := s.Events.List(ctx, c, tt.filter)
-		if !reflect.DeepEqual(testenv.Fields(err), tt.fields) || (err != nil) != (tt.fields != nil) {
-			t.Errorf("%s: %v, want fields %q", tt.name, err, tt.fields)
+		if !testenv.WantErr(t, tt.name, err, testenv.InvalidIf(tt.fields), tt.fields...) {
 			continue
 		}
 		var got []uuid.UUID

@@ -108,9 +108,7 @@ func TestSubmitValidation(t *testing.T) {
 			sub := entry("박지성", fmt.Sprintf("010-5555-%04d", i))
 			tt.change(&sub)
 			_, err := s.Parts.Submit(context.Background(), id, sub)
-			if testenv.ClassOf(err) != tt.want || !reflect.DeepEqual(testenv.Fields(err), tt.fields) {
-				t.Errorf("got %v %q (%v), want %v %q", testenv.ClassOf(err), testenv.Fields(err), err, tt.want, tt.fields)
-			}
+			testenv.WantErr(t, "submit", err, tt.want, tt.fields...)
 		})
 	}
 	t.Cleanup(func() {
@@ -276,9 +274,7 @@ func TestDrawRefusals(t *testing.T) {
 	}
 	for _, tt := range tests {
 		_, err := s.Parts.Draw(ctx, tt.caller, tt.id, tt.req)
-		if testenv.ClassOf(err) != tt.want || !reflect.DeepEqual(testenv.Fields(err), tt.fields) {
-			t.Errorf("%s: got %v %q (%v), want %v %q", tt.name, testenv.ClassOf(err), testenv.Fields(err), err, tt.want, tt.fields)
-		}
+		testenv.WantErr(t, tt.name, err, tt.want, tt.fields...)
 	}
 	if got := apperr.As(func() error {
 		_, err := s.Parts.Draw(ctx, c, id, participation.DrawRequest{WinnerCount: 4})
@@ -454,8 +450,8 @@ func TestDrawAndProof(t *testing.T) {
 	}
 	for _, st := range steps {
 		rep, err := s.Parts.Disqualify(ctx, c, id, st.pid, st.category, st.reason)
-		if testenv.ClassOf(err) != st.want || !reflect.DeepEqual(testenv.Fields(err), st.fields) || rep != st.replacement {
-			t.Errorf("%s: got %+v %v %q (%v), want %+v %v %q", st.name, rep, testenv.ClassOf(err), testenv.Fields(err), err, st.replacement, st.want, st.fields)
+		if testenv.WantErr(t, st.name, err, st.want, st.fields...) && rep != st.replacement {
+			t.Errorf("%s: replaced by %+v, want %+v", st.name, rep, st.replacement)
 		}
 	}
 	winners, total, err := s.Parts.Winners(ctx, c, id, 0, 20)
@@ -560,11 +556,7 @@ func TestListAndExport(t *testing.T) {
 	}
 	for _, tt := range tests {
 		got, total, err := s.Parts.List(ctx, c, id, tt.filter)
-		if !reflect.DeepEqual(testenv.Fields(err), tt.fields) || (err != nil) != (tt.fields != nil) {
-			t.Errorf("%s: %v, want fields %q", tt.name, err, tt.fields)
-			continue
-		}
-		if err != nil {
+		if !testenv.WantErr(t, tt.name, err, testenv.InvalidIf(tt.fields), tt.fields...) || err != nil {
 			continue
 		}
 		wantList := []participation.Participant{}

@@ -542,6 +542,15 @@ func ClassOf(err error) Class {
 // Invalid is the class of a request whose fields are invalid.
 var Invalid = Class{Kind: apperr.Invalid, Code: apperr.CodeValidation}
 
+// InvalidIf is Invalid when fields are named, else success: the class of
+// a call whose table rows name the fields it refuses.
+func InvalidIf(fields []string) Class {
+	if len(fields) == 0 {
+		return Class{}
+	}
+	return Invalid
+}
+
 // Fields lists the fields a validation error names, in order (nil for
 // any other error).
 func Fields(err error) []string {
@@ -551,6 +560,19 @@ func Fields(err error) []string {
 		out = append(out, e.Field)
 	}
 	return out
+}
+
+// WantErr reports a test error unless err is of class want and names
+// exactly fields (those of a validation error; none for any other), and
+// says whether it was as wanted.
+func WantErr(t testing.TB, what string, err error, want Class, fields ...string) bool {
+	t.Helper()
+	got, gotFields := ClassOf(err), Fields(err)
+	if got == want && slices.Equal(gotFields, fields) {
+		return true
+	}
+	t.Errorf("%s: got %v %q (%v), want %v %q", what, got, gotFields, err, want, fields)
+	return false
 }
 
 // Clock is a settable time source for code under test whose rules depend

@@ -97,12 +97,7 @@ func TestRegisterValidation(t *testing.T) {
 			in := validSignUp(fmt.Sprintf("v%d@example.com", i), fmt.Sprintf("010-5555-%04d", i))
 			tt.change(&in)
 			_, err := s.Register(context.Background(), in)
-			if got := testenv.ClassOf(err); got != testenv.Invalid {
-				t.Fatalf("got %v (%v), want %v", got, err, testenv.Invalid)
-			}
-			if got := testenv.Fields(err); !reflect.DeepEqual(got, tt.fields) {
-				t.Errorf("fields %q, want %q", got, tt.fields)
-			}
+			testenv.WantErr(t, "register", err, testenv.Invalid, tt.fields...)
 		})
 	}
 	t.Cleanup(func() {
@@ -430,8 +425,8 @@ func TestUpdateProfile(t *testing.T) {
 	}
 	for _, tt := range tests {
 		got, err := s.UpdateProfile(ctx, c, tt.upd)
-		if testenv.ClassOf(err) != tt.want || !reflect.DeepEqual(testenv.Fields(err), tt.fields) {
-			t.Fatalf("%s: got %v %q (%v), want %v %q", tt.name, testenv.ClassOf(err), testenv.Fields(err), err, tt.want, tt.fields)
+		if !testenv.WantErr(t, tt.name, err, tt.want, tt.fields...) {
+			t.FailNow() // the next cases build on this one
 		}
 		if tt.want == (testenv.Class{Kind: apperr.Conflict, Code: CodeConcurrentEdit}) {
 			if cur := apperr.As(err).Extra["currentVersion"]; cur != want.Version {
@@ -478,9 +473,7 @@ func TestChangePassword(t *testing.T) {
 	}
 	for _, tt := range tests {
 		err := s.ChangePassword(ctx, c, tt.current, tt.next)
-		if testenv.ClassOf(err) != tt.want || !reflect.DeepEqual(testenv.Fields(err), tt.fields) {
-			t.Errorf("%s: got %v %q (%v), want %v %q", tt.name, testenv.ClassOf(err), testenv.Fields(err), err, tt.want, tt.fields)
-		}
+		testenv.WantErr(t, tt.name, err, tt.want, tt.fields...)
 	}
 	after := []struct {
 		name string
