@@ -46,7 +46,7 @@ func limitCases() []limitCase {
 				n := 0
 				return func(ctx context.Context, who string) error {
 					n++
-					_, err := s.Register(ctx, signUp(n, ip(who)))
+					_, err := s.Register(ctx, limitSignUp(n, ip(who)))
 					return err
 				}
 			},
@@ -57,7 +57,7 @@ func limitCases() []limitCase {
 			attempts: func(t *testing.T, s *Service) func(context.Context, string) error {
 				accounts := map[string]Caller{}
 				for i, who := range []string{"a", "b"} {
-					sess, err := s.Register(context.Background(), signUp(i+1, "")) // no address: no sign-up limit
+					sess, err := s.Register(context.Background(), limitSignUp(i+1, "")) // no address: no sign-up limit
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -71,7 +71,7 @@ func limitCases() []limitCase {
 	}
 }
 
-func signUp(n int, ip string) RegisterInput {
+func limitSignUp(n int, ip string) RegisterInput {
 	return RegisterInput{Name: "김민수", PhoneNumber: fmt.Sprintf("010-3131-%04d", n), Email: fmt.Sprintf("r%d@example.com", n),
 		Password: "s3cret-pass!", StoreName: "민수네 카페", Industry: "카페", Address: "서울 강남구 테헤란로 1", ClientIP: ip}
 }

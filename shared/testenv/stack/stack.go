@@ -91,12 +91,14 @@ func New(t testing.TB, o Options) *Stack {
 	clk := testenv.NewClock(Start)
 	broker := queue.NewRedisStreams(rdb, prefix)
 	ob := queue.NewOutbox(db, broker, log)
-	users, err := user.NewService(db, rdb, log, UserConfig(), clk.Now)
+	ucfg := UserConfig()
+	ucfg.KeyPrefix = prefix
+	users, err := user.NewService(db, rdb, log, ucfg, clk.Now)
 	if err != nil {
 		t.Fatal(err)
 	}
-	events := event.NewService(db, rdb, ob, log, users, participation.NewCounter(db, rdb),
-		event.Config{TimeZone: Seoul(t), PublicWebURL: "https://app.example", RetentionDays: 30}, clk.Now)
+	events := event.NewService(db, rdb, ob, log, users, participation.NewCounter(db, rdb, prefix),
+		event.Config{TimeZone: Seoul(t), PublicWebURL: "https://app.example", RetentionDays: 30, KeyPrefix: prefix}, clk.Now)
 	blobs := testenv.Blob(t)
 	proofs, exports := testenv.Name("proofs"), testenv.Name("exports")
 	t.Cleanup(func() {
@@ -108,7 +110,7 @@ func New(t testing.TB, o Options) *Stack {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pcfg := participation.Config{ProofContainer: proofs, ExportContainer: exports, Links: links}
+	pcfg := participation.Config{ProofContainer: proofs, ExportContainer: exports, Links: links, KeyPrefix: prefix}
 	if o.Participation != nil {
 		o.Participation(&pcfg)
 	}
