@@ -232,7 +232,7 @@ func wire(ctx context.Context, cfg config.Config, log *slog.Logger) (*app, error
 	var ai *openai.Client
 	if cfg.AIBaseURL != "" {
 		if ai, err = openai.New(openai.Config{BaseURL: cfg.AIBaseURL, APIKey: cfg.AIAPIKey, Flavor: cfg.AIFlavor, APIVersion: cfg.AIAPIVersion,
-			ChatModel: cfg.AIChatModel, ImageModel: cfg.AIImageModel, Timeout: cfg.AITimeout}); err != nil {
+			AzureClientID: cfg.AzureClientID, ChatModel: cfg.AIChatModel, ImageModel: cfg.AIImageModel, Timeout: cfg.AITimeout}); err != nil {
 			return nil, err
 		}
 	}

@@ -82,7 +82,7 @@ func TestRecommendationGenerateFallbackRecorded(t *testing.T) {
 	t.Parallel()
 	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { time.Sleep(300 * time.Millisecond) }))
 	t.Cleanup(slow.Close)
-	ai, err := openai.New(openai.Config{BaseURL: slow.URL, APIKey: "k", ChatModel: "gpt-test", Timeout: 50 * time.Millisecond, MaxAttempts: 2, BaseBackoff: time.Millisecond})
+	ai, err := openai.New(openai.Config{BaseURL: slow.URL, APIKey: "k", ChatModel: "gpt-test", Timeout: 50 * time.Millisecond, MaxAttempts: 2, MaxRetryDelay: time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
