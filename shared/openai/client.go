@@ -53,9 +53,9 @@ type Config struct {
 	// Services OpenAI User" on the Azure OpenAI account.
 	AzureClientID string
 	Credential    azcore.TokenCredential
-	ChatModel  string        // model name, or the Azure deployment
-	ImageModel string        // likewise
-	Timeout    time.Duration // per attempt (the SDK's request timeout)
+	ChatModel     string        // model name, or the Azure deployment
+	ImageModel    string        // likewise
+	Timeout       time.Duration // per attempt (the SDK's request timeout)
 	// MaxAttempts counts the first; the SDK retries MaxAttempts-1 times.
 	MaxAttempts int
 	// MaxRetryDelay caps the SDK's waits between attempts (0: the SDK's

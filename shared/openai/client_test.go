@@ -184,7 +184,9 @@ func TestBreakerHalfOpens(t *testing.T) {
 		<-release
 		io.WriteString(w, completion(`{"name":"back"}`))
 	})
-	c := newClient(t, srv.URL, func(cfg *Config) { cfg.MaxAttempts, cfg.BreakerFailures, cfg.BreakerCooldown = 1, 2, 100*time.Millisecond })
+	c := newClient(t, srv.URL, func(cfg *Config) {
+		cfg.MaxAttempts, cfg.BreakerFailures, cfg.BreakerCooldown = 1, 2, 100*time.Millisecond
+	})
 	ask := func() error {
 		var got answer
 		return c.ChatJSON(context.Background(), "s", "u", "answer", schema, &got)
