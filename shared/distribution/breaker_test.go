@@ -2,30 +2,11 @@ package distribution
 
 import (
 	"context"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/eventmkt/backend/shared/testenv"
 )
-
-// fakeClock is the service's clock, moved by hand.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // near: gobreaker times its state on the wall clock, which the store maps
 // to the service's clock between two readings of each.
@@ -39,7 +20,7 @@ func TestBreakerSharedAcrossInstances(t *testing.T) {
 	const KT = "KT"
 	ctx := context.Background()
 	rdb, prefix := testenv.Redis(t)
-	clk := &fakeClock{t: time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)}
+	clk := testenv.NewClock(time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC))
 	a := NewBreaker(rdb, prefix, 3, 30*time.Second, clk.Now)
 	b := NewBreaker(rdb, prefix, 3, 30*time.Second, clk.Now)
 	allow := func(br *Breaker, ch string) BreakerState {
