@@ -69,6 +69,7 @@ REDIS_CLUSTER_ADDRS := 127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003
 REDIS_TESTS := ./shared/redis/... ./shared/analytics/... ./shared/event/... ./tools/devhost/... ./shared/phoneverify/... \
 	./shared/queue/... ./shared/participation/... ./shared/user/... ./shared/distribution/... ./shared/recommend/... ./handlers
 test: deps services
+	@$(GO) mod tidy -diff || { echo "go.mod/go.sum are not tidy: run go mod tidy" >&2; exit 1; }
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 20m ./...
 	TEST_POSTGRES_URL_POOLED='postgres://postgres@127.0.0.1:6432/postgres?sslmode=disable' \
@@ -96,7 +97,10 @@ bench: services build web
 	@scripts/services.sh browser
 	bin/handler bench
 
+# go.mod must be tidy: a direct dependency marked indirect, or one left over,
+# fails here (go mod tidy -diff prints what tidy would change).
 lint: deps
+	@$(GO) mod tidy -diff || { echo "go.mod/go.sum are not tidy: run go mod tidy" >&2; exit 1; }
 	$(GO) vet ./...
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...

@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/eventmkt/backend/app"
+	"github.com/eventmkt/backend/shared/config"
 	"github.com/eventmkt/backend/shared/distribution"
 	"github.com/eventmkt/backend/shared/openai"
 	"github.com/eventmkt/backend/shared/queue"
@@ -213,7 +215,7 @@ func TestDistributionRequeueAfterLeasePostsOnce(t *testing.T) {
 // HTTP request's and below the host's functionTimeout.
 func TestInvocationDeadline(t *testing.T) {
 	t.Parallel()
-	s := New(Deps{Log: slog.New(slog.DiscardHandler), RequestTimeout: 2 * time.Second})
+	s := New(&app.App{Log: slog.New(slog.DiscardHandler), Config: config.Config{RequestTimeout: 2 * time.Second}})
 	var got time.Duration
 	h := s.withTimeout(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		d, _ := r.Context().Deadline()

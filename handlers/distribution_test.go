@@ -51,7 +51,7 @@ func newQueueJobs(f fixture, name string) *distJobs {
 func (q *distJobs) next(t *testing.T) []queue.Entry {
 	t.Helper()
 	ctx := context.Background()
-	b := queue.NewRedisStreams(q.f.rdb, q.f.prefix)
+	b := q.f.broker
 	scheduled, err := q.f.rdb.ZRange(ctx, b.ScheduledKey(q.queue), 0, -1).Result()
 	if err != nil {
 		t.Fatal(err)

@@ -30,7 +30,7 @@ func fakePlans() []event.Recommendation {
 
 func streamMessages(t *testing.T, f fixture, q string) []queue.Entry {
 	t.Helper()
-	msgs, err := f.rdb.XRange(context.Background(), queue.NewRedisStreams(f.rdb, f.prefix).Stream(q), "-", "+").Result()
+	msgs, err := f.rdb.XRange(context.Background(), f.broker.Stream(q), "-", "+").Result()
 	if err != nil {
 		t.Fatal(err)
 	}

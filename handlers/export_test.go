@@ -16,6 +16,7 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/eventmkt/backend/shared/blob"
+	"github.com/eventmkt/backend/shared/config"
 	"github.com/eventmkt/backend/shared/event"
 	"github.com/eventmkt/backend/shared/participation"
 	"github.com/eventmkt/backend/shared/testenv"
@@ -84,7 +85,7 @@ func linkPath(t *testing.T, l string) string {
 // link.
 func TestExportIsABlobLink(t *testing.T) {
 	t.Parallel()
-	f := newServerOpts(t, fixtureOpts{users: testUserConfig(), parts: func(c *participation.Config) { c.ExportsPerOwner = 1 }})
+	f := newServerOpts(t, fixtureOpts{users: testUserConfig(), settings: func(c *config.Config) { c.ExportsPerOwner = 1 }})
 	acct, id := liveEvent(t, f, "export@example.com", "010-3000-0172")
 	other := register(t, f, "export-other@example.com", "010-3000-0173")
 	if _, err := f.db.Exec(context.Background(), `INSERT INTO participation.participants (participant_id, event_id, name, phone_number, agree_privacy)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/eventmkt/backend/app"
 	"github.com/eventmkt/backend/shared/apperr"
 )
 
@@ -30,7 +31,7 @@ type binding struct {
 // routes, methods and queues agree.
 func TestFunctionFoldersMatchHandlers(t *testing.T) {
 	t.Parallel()
-	srv := New(Deps{})
+	srv := New(&app.App{})
 	byName := map[string]Function{}
 	for _, f := range srv.Functions() {
 		if _, dup := byName[f.Name]; dup {

@@ -80,9 +80,9 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 }
 
 // DefaultInvocationTimeout is the deadline of a queue or timer invocation
-// when Deps leaves it unset: 4 minutes, below host.json's functionTimeout
-// (5 minutes), so the work that must outlive a call (the resume state, a
-// fallback) has time to run before the host gives up on us.
+// when the app's QueueTimeout is zero: 4 minutes, below host.json's
+// functionTimeout (5 minutes), so the work that must outlive a call (the
+// resume state, a fallback) has time to run before the host gives up on us.
 const DefaultInvocationTimeout = 4 * time.Minute
 
 // withTimeout gives each request a deadline below the host's functionTimeout,

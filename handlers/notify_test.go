@@ -11,9 +11,9 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/eventmkt/backend/tools/channelsim"
 	"github.com/eventmkt/backend/shared/participation"
 	"github.com/eventmkt/backend/shared/queue"
+	"github.com/eventmkt/backend/tools/channelsim"
 )
 
 // drawnForNotice is a live event with n entries (phones 010-7<k>00-00ii),

@@ -15,6 +15,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/eventmkt/backend/app"
 	"github.com/eventmkt/backend/shared/analytics"
 	"github.com/eventmkt/backend/shared/apperr"
 	"github.com/eventmkt/backend/shared/blob"
@@ -347,7 +348,7 @@ func readOpenAPI(t *testing.T) []byte {
 // functions of the route table.
 func TestOpenAPIMatchesRoutes(t *testing.T) {
 	t.Parallel()
-	fails := checkOpenAPI(readOpenAPI(t), New(Deps{}).Functions())
+	fails := checkOpenAPI(readOpenAPI(t), New(&app.App{}).Functions())
 	if len(fails) > 0 {
 		t.Errorf("%s disagrees with the route table in %d places:\n  %s", openAPIFile, len(fails), strings.Join(fails, "\n  "))
 	}
@@ -358,7 +359,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 func TestOpenAPICheckCatchesDrift(t *testing.T) {
 	t.Parallel()
 	data := readOpenAPI(t)
-	fns := New(Deps{}).Functions()
+	fns := New(&app.App{}).Functions()
 	baseline := map[string]bool{}
 	for _, f := range checkOpenAPI(data, fns) {
 		baseline[f] = true
@@ -410,7 +411,7 @@ func TestOpenAPICheckCatchesDrift(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
-			changed := data
+			var changed []byte
 			if c.edit != nil {
 				changed = []byte(c.edit(string(data)))
 				if string(changed) == string(data) {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/eventmkt/backend/app"
 	"github.com/eventmkt/backend/shared/analytics"
 	"github.com/eventmkt/backend/shared/content"
 	"github.com/eventmkt/backend/shared/distribution"
@@ -42,31 +43,6 @@ type Function struct {
 	Queue   string // queue only
 }
 
-// Deps are the services the handlers call. main wires them.
-type Deps struct {
-	Log            *slog.Logger
-	MaxBodyBytes   int64
-	RequestTimeout time.Duration
-	// InvocationTimeout is the deadline of queue and timer invocations: longer
-	// than a request's (a slow channel chain, an AI call and its fallback),
-	// below host.json functionTimeout. 0 means DefaultInvocationTimeout.
-	InvocationTimeout time.Duration
-	// ClientAddressHops is how many trusted proxies append to
-	// X-Forwarded-For after the one that saw the customer (clientIP).
-	ClientAddressHops int
-	Health            *health.Checker
-	Outbox            *queue.Outbox
-	Users             *user.Service
-	Events            *event.Service
-	PlanJobs          *recommend.Jobs
-	ImageJobs         *content.Jobs
-	Participation     *participation.Service
-	PhoneVerify       *phoneverify.Service
-	Notifier          *participation.Notifier
-	Distribution      *distribution.Service
-	Analytics         *analytics.Service
-}
-
 // Server routes forwarded HTTP requests (/api/v1/...) and invocations of
 // timer and queue functions (POST /<FunctionName>).
 type Server struct {
@@ -77,7 +53,8 @@ type Server struct {
 	// queue functions, and their paths ("/<Name>").
 	invocationTimeout time.Duration
 	invocations       map[string]bool
-	// clientHops: see Deps.ClientAddressHops.
+	// clientHops is how many trusted proxies append to X-Forwarded-For
+	// after the one that saw the customer (clientIP; CLIENT_ADDRESS_HOPS).
 	clientHops int
 
 	health *health.Checker
@@ -100,27 +77,31 @@ type Server struct {
 	handler    http.Handler
 }
 
-// New builds the server and its routes.
-func New(d Deps) *Server {
+// New serves a built app (app.New): its services, and its settings for
+// the request and invocation deadlines, the body limit and the client
+// address. The invocation deadline is QUEUE_TIMEOUT_SECONDS: longer than a
+// request's (a slow channel chain, an AI call and its fallback), below
+// host.json functionTimeout; 0 means DefaultInvocationTimeout.
+func New(a *app.App) *Server {
 	s := &Server{
-		log:               d.Log,
-		maxBody:           d.MaxBodyBytes,
-		timeout:           d.RequestTimeout,
-		invocationTimeout: cmp.Or(d.InvocationTimeout, DefaultInvocationTimeout),
+		log:               a.Log,
+		maxBody:           a.Config.MaxBodyBytes,
+		timeout:           a.Config.RequestTimeout,
+		invocationTimeout: cmp.Or(a.Config.QueueTimeout, DefaultInvocationTimeout),
 		invocations:       map[string]bool{},
-		clientHops:        d.ClientAddressHops,
-		health:            d.Health,
-		outbox:            d.Outbox,
-		users:             d.Users,
-		events:            d.Events,
+		clientHops:        a.Config.ClientAddressHops,
+		health:            a.Health,
+		outbox:            a.Outbox,
+		users:             a.Users,
+		events:            a.Events,
 
-		planJobs:      d.PlanJobs,
-		imageJobs:     d.ImageJobs,
-		participation: d.Participation,
-		phoneVerify:   d.PhoneVerify,
-		notifier:      d.Notifier,
-		distribution:  d.Distribution,
-		analytics:     d.Analytics,
+		planJobs:      a.PlanJobs,
+		imageJobs:     a.ImageJobs,
+		participation: a.Participation,
+		phoneVerify:   a.PhoneVerify,
+		notifier:      a.Notifier,
+		distribution:  a.Distribution,
+		analytics:     a.Analytics,
 		mux:           http.NewServeMux(),
 		functionAt:    map[string]string{},
 	}

@@ -3,6 +3,7 @@ package handlers
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -19,31 +20,29 @@ import (
 
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob"
 
+	"github.com/eventmkt/backend/app"
 	"github.com/eventmkt/backend/shared/analytics"
-	"github.com/eventmkt/backend/shared/blob"
+	"github.com/eventmkt/backend/shared/config"
 	"github.com/eventmkt/backend/shared/content"
 	"github.com/eventmkt/backend/shared/distribution"
-	"github.com/eventmkt/backend/tools/channelsim"
 	"github.com/eventmkt/backend/shared/event"
 	"github.com/eventmkt/backend/shared/health"
 	"github.com/eventmkt/backend/shared/logging"
-	"github.com/eventmkt/backend/shared/messaging"
 	"github.com/eventmkt/backend/shared/openai"
 	"github.com/eventmkt/backend/shared/participation"
-	"github.com/eventmkt/backend/shared/phoneverify"
 	"github.com/eventmkt/backend/shared/postgres"
 	"github.com/eventmkt/backend/shared/queue"
-	"github.com/eventmkt/backend/shared/recommend"
 	"github.com/eventmkt/backend/shared/redis"
-	"github.com/eventmkt/backend/shared/tables"
 	"github.com/eventmkt/backend/shared/testenv"
 	"github.com/eventmkt/backend/shared/user"
+	"github.com/eventmkt/backend/tools/channelsim"
 )
 
 const fixtures = "../testdata/functions-host"
 
 type fixture struct {
 	srv     *Server
+	app     *app.App // what srv serves, as app.New built it
 	logs    *testenv.Buffer
 	outbox  *queue.Outbox
 	users   *user.Service
@@ -52,6 +51,7 @@ type fixture struct {
 	db      *postgres.DB
 	rdb     goredis.UniversalClient
 	prefix  string
+	broker  *queue.RedisStreams // the app's queues (streams under prefix)
 	pgq     *testenv.QueryCounter
 	sim     *channelsim.Sim // the channels' remote APIs
 	dist    *distribution.Service
@@ -78,13 +78,6 @@ func renderer(t *testing.T) *content.Renderer {
 		sharedRender = r
 	})
 	return sharedRender
-}
-
-func aiPlanner(c *openai.Client) *recommend.AI {
-	if c == nil {
-		return nil
-	}
-	return recommend.NewAI(c)
 }
 
 // clock is a settable time source for rules that depend on time.
@@ -126,9 +119,9 @@ func newServerWith(t *testing.T, ucfg user.Config, rdbOverride goredis.Universal
 
 // fixtureOpts varies the wiring of a test server.
 type fixtureOpts struct {
-	users     user.Config
+	users     user.Config             // the sign-in settings (testUserConfig)
 	userRedis goredis.UniversalClient // nil: the test's Redis
-	probes    []health.Probe
+	probes    []health.Probe          // nil: Postgres, Redis, Blob and Table
 	ai        *openai.Client          // nil: built-in generators only
 	db        *postgres.DB            // nil: a fresh database
 	redis     goredis.UniversalClient // nil: the test's Redis; set to a dead client to run without Redis
@@ -138,17 +131,68 @@ type fixtureOpts struct {
 	// channelRT wraps the channel adapters' transport to the simulator (a
 	// test's hook to slow, hang or cut a call); nil leaves it as is.
 	channelRT func(http.RoundTripper) http.RoundTripper
-	// invocationTimeout is the deadline of queue and timer invocations (0: 5 s).
+	// invocationTimeout is the deadline of queue and timer invocations (0: 1 min).
 	invocationTimeout time.Duration
 	// fallbackBudget is the time kept for the built-in generators after an AI call (0: the default).
 	fallbackBudget time.Duration
-	jobQuota       [2]int                      // plan jobs and poster jobs per owner and day (0 = off)
-	parts          func(*participation.Config) // adjusts the participation settings
+	jobQuota       [2]int               // plan jobs and poster jobs per owner and day (0 = off)
+	settings       func(*config.Config) // adjusts any other setting last
 }
 
+// testSettings are the app settings of a test server, read by config.Load
+// as serve reads the environment: every setting not named here has its
+// deployed default. The channels and the SMS/AlimTalk APIs are the
+// simulator at simURL; containers and tables are this test's own; limits
+// are off (tests of a limit turn theirs on through fixtureOpts).
+// POSTGRES_URL and REDIS_URL are placeholders: the fixture passes its own
+// database and Redis to app.New.
+func testSettings(simURL string, names testNames) map[string]string {
+	return map[string]string{
+		"POSTGRES_URL":              testenv.PostgresAdminURL(),
+		"REDIS_URL":                 testenv.RedisURL(),
+		"STORAGE_CONNECTION_STRING": testenv.StorageConnectionString(),
+		"QUEUE_BROKER":              "redis",
+		"JWT_SIGNING_KEY":           base64.StdEncoding.EncodeToString([]byte(testenv.Name("signing-key-for-tests-only-"))),
+		"BCRYPT_COST":               "4",
+		"LOGIN_RATE_PER_IP":         "0", "REGISTER_RATE_PER_IP": "0", "PASSWORD_CHANGES_PER_HOUR": "0", "LOGIN_SLOWDOWN_AFTER": "0",
+		"PUBLIC_WEB_URL":       "https://app.example",
+		"VIEW_RATE_PER_CLIENT": "0", "AI_PLAN_JOBS_PER_DAY": "0", "AI_POSTER_JOBS_PER_DAY": "0",
+		"PARTICIPATION_RATE_PER_CLIENT": "0", "PARTICIPATION_RATE_PER_PHONE": "0",
+		"PARTICIPATION_RATE_PER_IPV4_24": "0", "PARTICIPATION_RATE_PER_IPV6_64": "0",
+		"IMAGE_CONTAINER":      names.images,
+		"DRAW_PROOF_CONTAINER": names.proofs,
+		"EXPORT_CONTAINER":     names.exports,
+		// Deadlines as deployed, not tuned to an idle machine: under -race on
+		// a loaded 2-core box, a publish (the web poster) or an image job took
+		// more than 5 s. Tests of deadlines set their own.
+		"QUEUE_TIMEOUT_SECONDS":          "60",
+		"DISTRIBUTION_ATTEMPT_TABLE":     names.attempts,
+		"DISTRIBUTION_BREAKER_THRESHOLD": "3",
+		"CHANNEL_URIDONGNETV_BASE_URL":   simURL + "/kt/uridongnetv", "CHANNEL_URIDONGNETV_API_KEY": "k",
+		"CHANNEL_RINGOBIZ_BASE_URL": simURL + "/kt/ringobiz", "CHANNEL_RINGOBIZ_API_KEY": "k",
+		"CHANNEL_GINITV_BASE_URL": simURL + "/kt/ginitv", "CHANNEL_GINITV_API_KEY": "k",
+		"CHANNEL_INSTAGRAM_BASE_URL": simURL + "/instagram/v21.0", "CHANNEL_INSTAGRAM_USER_ID": "17841400000000001", "CHANNEL_INSTAGRAM_ACCESS_TOKEN": "t",
+		"CHANNEL_KAKAO_BASE_URL": simURL + "/kakao", "CHANNEL_KAKAO_API_KEY": "k", "CHANNEL_KAKAO_CHANNEL_ID": "_test",
+		"MESSAGING_SMS_BASE_URL": simURL, "MESSAGING_SMS_APP_KEY": "sms-app", "MESSAGING_SMS_SECRET_KEY": "s", "MESSAGING_SMS_SEND_NO": "0212345678",
+		"MESSAGING_ALIMTALK_BASE_URL": simURL, "MESSAGING_ALIMTALK_APP_KEY": "at-app", "MESSAGING_ALIMTALK_SECRET_KEY": "s",
+		"MESSAGING_ALIMTALK_SENDER_KEY":      strings.Repeat("0", 40),
+		"MESSAGING_ALIMTALK_TEMPLATE_WINNER": "EVENT_WINNER_01",
+		"MESSAGING_TIMEOUT_SECONDS":          "5",
+		"PHONE_VERIFY_SENDS_PER_CLIENT":      "50",
+		"WINNER_NOTIFY_MAX_ATTEMPTS":         "3",
+		"WINNER_NOTIFY_BACKOFF_SECONDS":      "1",
+		"WINNER_NOTIFY_TABLE":                names.notices,
+	}
+}
+
+// testNames are a test server's own Blob containers and tables.
+type testNames struct{ images, proofs, exports, attempts, notices string }
+
+// newServerOpts builds the app with app.New, as serve does, over this
+// test's own slice of the real services (database, Redis prefix, Blob
+// containers, tables), the fixture's clock and the channel simulator.
 func newServerOpts(t *testing.T, o fixtureOpts) fixture {
 	t.Helper()
-	ucfg, rdbOverride, probes := o.users, o.userRedis, o.probes
 	pgq := &testenv.QueryCounter{}
 	db := o.db
 	if db == nil {
@@ -159,105 +203,63 @@ func newServerOpts(t *testing.T, o fixtureOpts) fixture {
 		rdb = o.redis
 	}
 	logs := &testenv.Buffer{}
-	log := logging.New(logs, slog.LevelDebug)
-	ob := queue.NewOutbox(db, queue.NewRedisStreams(rdb, prefix), log)
-	go ob.Run(t.Context())
 	clk := &clock{t: time.Date(2026, 11, 22, 3, 0, 0, 0, time.UTC)}
-	userRedis := rdb
-	if rdbOverride != nil {
-		userRedis = rdbOverride
-	}
-	users, err := user.NewService(db, userRedis, log, ucfg, clk.Now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	seoul, _ := time.LoadLocation("Asia/Seoul")
-	blobs, proofs, images, exports := testenv.Blob(t), testenv.Name("proofs"), testenv.Name("images"), testenv.Name("exports")
+	blobs, tbl := testenv.Blob(t), testenv.Tables(t)
+	names := testNames{images: testenv.Name("images"), proofs: testenv.Name("proofs"), exports: testenv.Name("exports"),
+		attempts: testenv.TableName("attempts"), notices: testenv.TableName("notices")}
 	t.Cleanup(func() {
-		_, _ = blobs.DeleteContainer(context.Background(), proofs, nil)
-		_, _ = blobs.DeleteContainer(context.Background(), exports, nil)
-		_, _ = blobs.DeleteContainer(context.Background(), images, nil)
-	})
-	posters := content.NewService(renderer(t), nil, blobs, images, "", log)
-	events := event.NewService(db, rdb, ob, log, users, participation.NewCounter(db, rdb), event.Config{TimeZone: seoul, JobTimeout: 10 * time.Minute,
-		PublicWebURL: "https://app.example", RetentionDays: 30, ViewRatePerClient: o.viewRate, WebPosters: posters,
-		PlanJobsPerDay: o.jobQuota[0], PosterJobsPerDay: o.jobQuota[1]}, clk.Now)
-	if probes == nil {
-		blobs, tbl := testenv.Blob(t), testenv.Tables(t)
-		probes = []health.Probe{
-			{Name: "postgres", Check: db.Ping},
-			{Name: "redis", Check: func(ctx context.Context) error { return rdb.Ping(ctx).Err() }},
-			{Name: "blob", Check: func(ctx context.Context) error { return blob.Ping(ctx, blobs) }},
-			{Name: "table", Check: func(ctx context.Context) error { return tables.Ping(ctx, tbl) }},
+		for _, c := range []string{names.proofs, names.exports, names.images} {
+			_, _ = blobs.DeleteContainer(context.Background(), c, nil)
 		}
-	}
+		for _, table := range []string{names.attempts, names.notices} {
+			_, _ = tbl.DeleteTable(context.Background(), table, nil)
+		}
+	})
 	sim := channelsim.New(channelsim.Options{Seed: 1})
 	simSrv := httptest.NewServer(sim)
 	t.Cleanup(simSrv.Close)
-	simClient := simSrv.Client()
+	channelRT := simSrv.Client().Transport
 	if o.channelRT != nil {
-		simClient = &http.Client{Transport: o.channelRT(simClient.Transport)}
+		channelRT = o.channelRT(channelRT)
 	}
-	// Deadlines as deployed, not tuned to an idle machine: under -race on a
-	// loaded 2-core box, a publish (the web poster) or an image job took
-	// more than 5 s. Tests of deadlines set their own.
-	if o.invocationTimeout <= 0 {
-		o.invocationTimeout = time.Minute
-	}
-	attempts, tbl := testenv.TableName("attempts"), testenv.Tables(t)
-	t.Cleanup(func() { _, _ = tbl.DeleteTable(context.Background(), attempts, nil) })
-	kits := distribution.NewShareKits(blobs, images, "")
-	dist := distribution.NewService(db, rdb, ob, tbl, events, []distribution.Adapter{
-		distribution.NewUriDongneTV(distribution.KTConfig{BaseURL: simSrv.URL + "/kt/uridongnetv", APIKey: "k"}, simSrv.Client()),
-		distribution.NewRingoBiz(distribution.KTConfig{BaseURL: simSrv.URL + "/kt/ringobiz", APIKey: "k"}, simSrv.Client()),
-		distribution.NewGiniTV(distribution.KTConfig{BaseURL: simSrv.URL + "/kt/ginitv", APIKey: "k"}, simSrv.Client()),
-		distribution.NewInstagram(distribution.InstagramConfig{BaseURL: simSrv.URL + "/instagram/v21.0", UserID: "17841400000000001", AccessToken: "t"}, simClient),
-		distribution.NewNaver(kits),
-		distribution.NewKakao(distribution.KakaoConfig{BaseURL: simSrv.URL + "/kakao", APIKey: "k", ChannelID: "_test"}, simSrv.Client(), kits),
-	}, log, distribution.Config{BreakerThreshold: 3, BreakerCooldown: 30 * time.Second, AttemptTable: attempts, KeyPrefix: prefix}, clk.Now)
-	stats := analytics.NewService(db, rdb, events, log, analytics.Config{TimeZone: seoul, KeyPrefix: prefix}, clk.Now)
-	phones := phoneverify.NewService(rdb, events, messaging.NewNHN(messaging.Config{SMSBaseURL: simSrv.URL, SMSAppKey: "k", SMSSecretKey: "s",
-		SendNo: "0212345678"}, simSrv.Client()), log, phoneverify.Config{SendsPerPhone: 5, SendsPerClient: 50, KeyPrefix: prefix + "phoneverify:", Stores: users}, clk.Now)
-	// Storage checks a link's expiry against the real clock, not the fixture's.
-	links, err := blob.NewLinks(blobs, testenv.StorageConnectionString(), 10*time.Minute, time.Now)
+	cfg, err := config.Load(func(name string) (string, bool) {
+		v, ok := testSettings(simSrv.URL, names)[name]
+		return v, ok
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	pcfg := participation.Config{
-		RatePerClient: o.rate[0], RatePerPhone: o.rate[1], RatePerIPv4Net: o.netRate[0], RatePerIPv6Net: o.netRate[1], ProofContainer: proofs,
-		PhoneTokens: phones, BatchDelay: participation.DefaultBatchDelay, // group commit on, as deployed
-		ExportContainer: exports, Links: links,
+	ucfg := o.users
+	if ucfg.Tokens.Key == nil {
+		ucfg = testUserConfig()
 	}
-	if o.parts != nil {
-		o.parts(&pcfg)
+	cfg.JWTSigningKey, cfg.JWTIssuer, cfg.JWTAudience = ucfg.Tokens.Key, ucfg.Tokens.Issuer, ucfg.Tokens.Audience
+	cfg.AccessTokenTTL, cfg.RefreshTokenTTL, cfg.BcryptCost = ucfg.Tokens.AccessTTL, ucfg.Tokens.RefreshTTL, ucfg.BcryptCost
+	cfg.LoginRatePerIP, cfg.RegisterRatePerIP = ucfg.LoginRatePerIP, ucfg.RegisterRatePerIP
+	cfg.PasswordChangesPerHour, cfg.LoginSlowdownAfter = ucfg.PasswordChangesPerHour, ucfg.LoginSlowdownAfter
+	cfg.RatePerClient, cfg.RatePerPhone, cfg.RatePerIPv4Net, cfg.RatePerIPv6Net = o.rate[0], o.rate[1], o.netRate[0], o.netRate[1]
+	cfg.ViewRatePerClient, cfg.PlanJobsPerDay, cfg.PosterJobsPerDay = o.viewRate, o.jobQuota[0], o.jobQuota[1]
+	if o.invocationTimeout > 0 {
+		cfg.QueueTimeout = o.invocationTimeout
 	}
-	entries := participation.NewService(db, rdb, ob, blobs, events, log, pcfg, clk.Now)
-	notices := testenv.TableName("notices")
-	t.Cleanup(func() { _, _ = tbl.DeleteTable(context.Background(), notices, nil) })
-	sender := messaging.NewNHN(messaging.Config{SMSBaseURL: simSrv.URL, SMSAppKey: "sms-app", SMSSecretKey: "s", SendNo: "0212345678",
-		AlimTalkBaseURL: simSrv.URL, AlimTalkAppKey: "at-app", AlimTalkSecretKey: "s", SenderKey: strings.Repeat("0", 40), Timeout: 5 * time.Second}, simSrv.Client())
-	notifier := participation.NewNotifier(entries, sender, tbl, participation.NotifyConfig{TemplateCode: "EVENT_WINNER_01",
-		PublicWebURL: "https://app.example", MaxAttempts: 3, BaseBackoff: time.Second, AttemptTable: notices})
-	planner := recommend.NewService(aiPlanner(o.ai), recommend.NewBuiltin(), rdb, log)
-	planner.FallbackBudget = o.fallbackBudget
-	srv := New(Deps{
-		Log:               log,
-		MaxBodyBytes:      1 << 20,
-		RequestTimeout:    25 * time.Second, // REQUEST_TIMEOUT_SECONDS's default
-		InvocationTimeout: o.invocationTimeout,
-		Health:            health.NewChecker(log, time.Second, probes...),
-		Outbox:            ob,
-		Users:             users,
-		Events:            events,
-		PlanJobs:          recommend.NewJobs(events, planner, log, seoul, clk.Now),
-		ImageJobs:         content.NewJobs(events, posters, log),
-		Participation:     entries,
-		PhoneVerify:       phones,
-		Notifier:          notifier,
-		Distribution:      dist,
-		Analytics:         stats,
+	if o.fallbackBudget > 0 {
+		cfg.AIFallbackBudget = o.fallbackBudget
+	}
+	if o.settings != nil {
+		o.settings(&cfg)
+	}
+	a, err := app.New(t.Context(), cfg, app.Options{
+		Log: logging.New(logs, slog.LevelDebug), Now: clk.Now,
+		DB: db, Redis: rdb, UserRedis: o.userRedis, RedisPrefix: prefix, Blobs: blobs, Tables: tbl,
+		AI: o.ai, Renderer: renderer(t), ChannelTransport: channelRT, Probes: o.probes,
 	})
-	return fixture{parts: entries, blobs: blobs, proofs: proofs, exports: exports, notify: notifier, sim: sim, dist: dist, stats: stats, srv: srv, logs: logs, outbox: ob, users: users, events: events, clock: clk, db: db, rdb: rdb, prefix: prefix, pgq: pgq}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(a.Close)
+	return fixture{srv: New(a), app: a, logs: logs, outbox: a.Outbox, users: a.Users, events: a.Events, clock: clk, db: db, rdb: rdb, prefix: prefix,
+		broker: a.Broker, pgq: pgq, sim: sim, dist: a.Distribution, stats: a.Analytics, notify: a.Notifier, parts: a.Participation,
+		blobs: blobs, proofs: names.proofs, exports: names.exports}
 }
 
 func do(t *testing.T, h http.Handler, method, path string, body io.Reader, headers ...string) *httptest.ResponseRecorder {

@@ -18,8 +18,8 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob"
 	"github.com/google/uuid"
 
-	"github.com/eventmkt/backend/tools/channelsim"
 	"github.com/eventmkt/backend/shared/testenv"
+	"github.com/eventmkt/backend/tools/channelsim"
 )
 
 // simFixture is a channel simulator on a test server, with no latency and

@@ -12,10 +12,10 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/eventmkt/backend/shared/apperr"
-	"github.com/eventmkt/backend/tools/channelsim"
 	"github.com/eventmkt/backend/shared/event"
 	"github.com/eventmkt/backend/shared/messaging"
 	"github.com/eventmkt/backend/shared/testenv"
+	"github.com/eventmkt/backend/tools/channelsim"
 )
 
 // events is the events domain as this package sees it: snapshots by id.

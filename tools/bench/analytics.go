@@ -9,6 +9,9 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/eventmkt/backend/app"
+	"github.com/eventmkt/backend/handlers"
 )
 
 // seedRaw appends n raw ParticipantRegistered rows (with every 10th a page
@@ -54,11 +57,12 @@ func newIDs(n int) []uuid.UUID {
 // events ended); and the dashboard read on a warm cache.
 func analyticsSuite(ctx context.Context, env *Env) ([]Row, error) {
 	const fresh, history = 10_000, 100_000
-	svc, err := wire(env)
+	svc, err := wire(ctx, env)
 	if err != nil {
 		return nil, err
 	}
-	stats := svc.analytics
+	defer svc.Close()
+	stats := svc.Analytics
 	ownerID := uuid.New()
 	if err := seedRaw(ctx, env, newIDs(50), ownerID, fresh, "a"); err != nil {
 		return nil, err
@@ -109,8 +113,8 @@ func analyticsSuite(ctx context.Context, env *Env) ([]Row, error) {
 // dashboardReads times GET /events/{id}/analytics through the handler with
 // the cache warm, beside the same server's plainest authenticated read, the
 // owner's profile (one Postgres query).
-func dashboardReads(ctx context.Context, env *Env, svc *services) ([]time.Duration, []time.Duration, error) {
-	id, c, err := liveEvent(ctx, env, svc.users)
+func dashboardReads(ctx context.Context, env *Env, svc *app.App) ([]time.Duration, []time.Duration, error) {
+	id, c, err := liveEvent(ctx, env, svc.Users)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -118,10 +122,10 @@ func dashboardReads(ctx context.Context, env *Env, svc *services) ([]time.Durati
 	if err := seedRaw(ctx, env, []uuid.UUID{id}, c.UserID, 500, "d"+id.String()[:8]); err != nil {
 		return nil, nil, err
 	}
-	if _, err := svc.analytics.Rollup(ctx); err != nil {
+	if _, err := svc.Analytics.Rollup(ctx); err != nil {
 		return nil, nil, err
 	}
-	ts := httptest.NewServer(svc.server)
+	ts := httptest.NewServer(handlers.New(svc))
 	defer ts.Close()
 	get := func(path string) (time.Duration, error) {
 		req, _ := http.NewRequestWithContext(ctx, "GET", ts.URL+path, nil)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"net/http/httptest"
 	"sort"
 	"sync"
@@ -16,20 +15,10 @@ import (
 	"github.com/eventmkt/backend/shared/blob"
 	"github.com/eventmkt/backend/shared/config"
 	"github.com/eventmkt/backend/shared/distribution"
-	"github.com/eventmkt/backend/tools/channelsim"
 	"github.com/eventmkt/backend/shared/event"
 	"github.com/eventmkt/backend/shared/queue"
-	"github.com/eventmkt/backend/shared/tables"
-	"github.com/eventmkt/backend/shared/user"
+	"github.com/eventmkt/backend/tools/channelsim"
 )
-
-// noOwner stands in for the events domain: the bench never reads status
-// through the owner path.
-type noOwner struct{}
-
-func (noOwner) Owned(context.Context, user.Caller, uuid.UUID) (event.Info, error) {
-	return event.Info{}, fmt.Errorf("bench: not used")
-}
 
 // distributionSuite publishes events to all six channels against the
 // channel simulator with its default latencies and failure rate, delivered
@@ -41,37 +30,26 @@ func distributionSuite(ctx context.Context, env *Env) ([]Row, error) {
 	opts := channelsim.DefaultOptions()
 	sim := httptest.NewServer(channelsim.New(opts))
 	defer sim.Close()
-	lookup, err := config.WithLocalSettings(config.LocalSettingsPath("."))
-	if err != nil {
-		return nil, err
-	}
-	conn, _ := lookup("STORAGE_CONNECTION_STRING")
-	blobs, err := blob.Open(conn, "", "")
-	if err != nil {
-		return nil, err
-	}
-	tbl, err := tables.Open(conn, "", "")
-	if err != nil {
-		return nil, err
-	}
 	table := "benchattempts" + uuid.NewString()[:8]
-	defer func() { _, _ = tbl.DeleteTable(context.WithoutCancel(ctx), table, nil) }()
-	prefix := "bench:" + uuid.NewString()[:8] + ":"
-	broker := queue.NewRedisStreams(env.Redis, prefix)
-	ob := queue.NewOutbox(env.DB, broker, env.Log)
-	client := &http.Client{Timeout: 10 * time.Second}
-	kits := distribution.NewShareKits(blobs, "bench-sharekits", "")
-	if err := blob.EnsureContainer(ctx, blobs, "bench-sharekits", true); err != nil {
+	// The app as serve builds it, its channels pointed at the simulator.
+	a, err := wire(ctx, env, func(c *config.Config) {
+		c.UriDongneTVBaseURL, c.UriDongneTVAPIKey = sim.URL+"/kt/uridongnetv", "k"
+		c.RingoBizBaseURL, c.RingoBizAPIKey = sim.URL+"/kt/ringobiz", "k"
+		c.GiniTVBaseURL, c.GiniTVAPIKey = sim.URL+"/kt/ginitv", "k"
+		c.InstagramBaseURL, c.InstagramUserID, c.InstagramAccessToken = sim.URL+"/instagram/v21.0", "17841400000000001", "t"
+		c.KakaoBaseURL, c.KakaoAPIKey, c.KakaoChannelID = sim.URL+"/kakao", "k", "_bench"
+		c.ImageContainer, c.ImageBaseURL = "bench-sharekits", "" // the share kits of NAVER
+		c.AttemptTable = table
+	})
+	if err != nil {
 		return nil, err
 	}
-	svc := distribution.NewService(env.DB, env.Redis, ob, tbl, noOwner{}, []distribution.Adapter{
-		distribution.NewUriDongneTV(distribution.KTConfig{BaseURL: sim.URL + "/kt/uridongnetv", APIKey: "k"}, client),
-		distribution.NewRingoBiz(distribution.KTConfig{BaseURL: sim.URL + "/kt/ringobiz", APIKey: "k"}, client),
-		distribution.NewGiniTV(distribution.KTConfig{BaseURL: sim.URL + "/kt/ginitv", APIKey: "k"}, client),
-		distribution.NewInstagram(distribution.InstagramConfig{BaseURL: sim.URL + "/instagram/v21.0", UserID: "17841400000000001", AccessToken: "t"}, client),
-		distribution.NewNaver(kits),
-		distribution.NewKakao(distribution.KakaoConfig{BaseURL: sim.URL + "/kakao", APIKey: "k", ChannelID: "_bench"}, client, kits),
-	}, env.Log, distribution.Config{AttemptTable: table, KeyPrefix: prefix}, time.Now)
+	defer a.Close()
+	defer func() { _, _ = a.Tables.DeleteTable(context.WithoutCancel(ctx), table, nil) }()
+	if err := blob.EnsureContainer(ctx, a.Blobs, "bench-sharekits", true); err != nil {
+		return nil, err
+	}
+	svc, broker := a.Distribution, a.Broker
 
 	// What EventPublish enqueues: one job per channel.
 	ids := make([]uuid.UUID, events)

@@ -19,13 +19,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/eventmkt/backend/handlers"
-	"github.com/eventmkt/backend/shared/analytics"
-	"github.com/eventmkt/backend/shared/blob"
-	"github.com/eventmkt/backend/shared/config"
-	"github.com/eventmkt/backend/shared/event"
 	"github.com/eventmkt/backend/shared/participation"
-	"github.com/eventmkt/backend/shared/postgres"
-	"github.com/eventmkt/backend/shared/queue"
 	"github.com/eventmkt/backend/shared/user"
 )
 
@@ -54,55 +48,6 @@ type owner struct {
 	token string
 }
 
-type services struct {
-	users         *user.Service
-	events        *event.Service
-	participation *participation.Service
-	analytics     *analytics.Service
-	server        *handlers.Server
-}
-
-// wire builds the app as `serve` does, on its own pool sized like the
-// app's default (POSTGRES_MAX_CONNS=10): the baselines use the 80-connection
-// scratch pool, which only makes them faster.
-func wire(env *Env) (*services, error) {
-	db, err := postgres.Open(context.Background(), env.URL, 10)
-	if err != nil {
-		return nil, err
-	}
-	env = &Env{DB: db, URL: env.URL, Redis: env.Redis, Log: env.Log}
-	lookup, err := config.WithLocalSettings(config.LocalSettingsPath("."))
-	if err != nil {
-		return nil, err
-	}
-	// The settings serve reads (local.settings.json, else the example), so
-	// the bench measures the group commit and limits as deployed.
-	cfg, err := config.Load(lookup)
-	if err != nil {
-		return nil, err
-	}
-	conn, _ := lookup("STORAGE_CONNECTION_STRING")
-	blobs, err := blob.Open(conn, "", "")
-	if err != nil {
-		return nil, err
-	}
-	users, err := user.NewService(env.DB, env.Redis, env.Log, user.Config{BcryptCost: 4,
-		Tokens: user.TokenConfig{Key: []byte("bench-signing-key-at-least-32-bytes!!"), Issuer: "b", Audience: "b", AccessTTL: time.Minute, RefreshTTL: time.Hour}}, time.Now)
-	if err != nil {
-		return nil, err
-	}
-	ob := queue.NewOutbox(env.DB, queue.NewRedisStreams(env.Redis, "bench:"+uuid.NewString()[:8]+":"), env.Log)
-	go ob.Run(context.Background())
-	seoul, _ := time.LoadLocation("Asia/Seoul")
-	events := event.NewService(env.DB, env.Redis, ob, env.Log, users, participation.NewCounter(env.DB, env.Redis), event.Config{TimeZone: seoul}, time.Now)
-	part := participation.NewService(env.DB, env.Redis, ob, blobs, events, env.Log, participation.Config{ProofContainer: "bench-proofs",
-		BatchSize: cfg.EntryBatchSize, BatchDelay: cfg.EntryBatchDelay, BatchWriters: cfg.EntryBatchWriters}, time.Now)
-	stats := analytics.NewService(env.DB, env.Redis, events, env.Log, analytics.Config{TimeZone: seoul}, time.Now)
-	srv := handlers.New(handlers.Deps{Log: env.Log, MaxBodyBytes: 1 << 20, RequestTimeout: 30 * time.Second, Outbox: ob, Users: users, Events: events,
-		Participation: part, Analytics: stats})
-	return &services{users: users, events: events, participation: part, analytics: stats, server: srv}, nil
-}
-
 func percentile(ds []time.Duration, p float64) time.Duration {
 	sort.Slice(ds, func(i, j int) bool { return ds[i] < ds[j] })
 	return ds[int(float64(len(ds)-1)*p)]
@@ -113,19 +58,20 @@ func percentile(ds []time.Duration, p float64) time.Duration {
 // concurrency.
 func submitSuite(ctx context.Context, env *Env) ([]Row, error) {
 	const total, workers, dupEvery = 20000, 64, 10
-	svc, err := wire(env)
+	svc, err := wire(ctx, env)
 	if err != nil {
 		return nil, err
 	}
-	id, o, err := liveEvent(ctx, env, svc.users)
+	defer svc.Close()
+	id, o, err := liveEvent(ctx, env, svc.Users)
 	if err != nil {
 		return nil, err
 	}
-	visit, err := svc.events.VisitCode(ctx, o.Caller, id) // every third entrant was in the store
+	visit, err := svc.Events.VisitCode(ctx, o.Caller, id) // every third entrant was in the store
 	if err != nil {
 		return nil, err
 	}
-	ts := httptest.NewServer(svc.server)
+	ts := httptest.NewServer(handlers.New(svc))
 	defer ts.Close()
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: workers, MaxConnsPerHost: workers}}
 	bodies := make([][]byte, total)
@@ -296,22 +242,23 @@ func drawSuite(ctx context.Context, env *Env) ([]Row, error) {
 // jobSuite: RecommendationRequest through the handler answers 202 with a
 // queued job; the baseline is the same owner's GET of the event.
 func jobSuite(ctx context.Context, env *Env) ([]Row, error) {
-	svc, err := wire(env)
+	svc, err := wire(ctx, env)
 	if err != nil {
 		return nil, err
 	}
+	defer svc.Close()
 	b := make([]byte, 4)
 	_, _ = rand.Read(b)
 	email := fmt.Sprintf("job-%x@example.com", b)
-	if _, err := svc.users.Register(ctx, user.RegisterInput{Name: "벤치사장", PhoneNumber: fmt.Sprintf("0108%07d", (int(b[0])<<16|int(b[1])<<8|int(b[2]))%10_000_000),
+	if _, err := svc.Users.Register(ctx, user.RegisterInput{Name: "벤치사장", PhoneNumber: fmt.Sprintf("0108%07d", (int(b[0])<<16|int(b[1])<<8|int(b[2]))%10_000_000),
 		Email: email, Password: "bench-pass-1!", StoreName: "벤치 카페", Industry: "카페", Address: "서울 강남구"}); err != nil {
 		return nil, err
 	}
-	sess, err := svc.users.Login(ctx, email, "bench-pass-1!", "")
+	sess, err := svc.Users.Login(ctx, email, "bench-pass-1!", "")
 	if err != nil {
 		return nil, err
 	}
-	ts := httptest.NewServer(svc.server)
+	ts := httptest.NewServer(handlers.New(svc))
 	defer ts.Close()
 	do := func(method, path string, body string) (*http.Response, error) {
 		req, _ := http.NewRequestWithContext(ctx, method, ts.URL+path, bytes.NewBufferString(body))

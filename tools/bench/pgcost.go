@@ -21,6 +21,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	goredis "github.com/redis/go-redis/v9"
 
+	"github.com/eventmkt/backend/handlers"
 	"github.com/eventmkt/backend/shared/apperr"
 	"github.com/eventmkt/backend/shared/participation"
 	"github.com/eventmkt/backend/shared/postgres"
@@ -438,15 +439,16 @@ func costPhase(ctx context.Context, total, workers int) (costResult, error) {
 	defer env.Close(context.WithoutCancel(ctx))
 	hook := &rtCounter{}
 	env.Redis.AddHook(hook)
-	svc, err := wire(env)
+	svc, err := wire(ctx, env)
 	if err != nil {
 		return costResult{}, err
 	}
-	id, o, err := liveEvent(ctx, env, svc.users)
+	defer svc.Close()
+	id, o, err := liveEvent(ctx, env, svc.Users)
 	if err != nil {
 		return costResult{}, err
 	}
-	visit, err := svc.events.VisitCode(ctx, o.Caller, id)
+	visit, err := svc.Events.VisitCode(ctx, o.Caller, id)
 	if err != nil {
 		return costResult{}, err
 	}
@@ -461,7 +463,7 @@ func costPhase(ctx context.Context, total, workers int) (costResult, error) {
 	var firstErr atomic.Value
 	lat, wall := drive(total, workers, func(i int) {
 		var rt atomic.Int64 // this submit's own round trips
-		_, err := svc.participation.Submit(context.WithValue(ctx, hotKey{}, &rt), id, subs[i])
+		_, err := svc.Participation.Submit(context.WithValue(ctx, hotKey{}, &rt), id, subs[i])
 		switch {
 		case err == nil:
 			accepted.Add(1)
@@ -583,16 +585,17 @@ func httpSubmits(ctx context.Context, total, workers int) (*httpRun, error) {
 		return nil, err
 	}
 	run := &httpRun{n: total, workers: workers, env: env, status: make([]int, total), pids: make([]string, total)}
-	svc, err := wire(env)
+	svc, err := wire(ctx, env)
 	if err != nil {
 		return run, err
 	}
-	id, o, err := liveEvent(ctx, env, svc.users)
+	defer svc.Close()
+	id, o, err := liveEvent(ctx, env, svc.Users)
 	if err != nil {
 		return run, err
 	}
 	run.eventID = id
-	visit, err := svc.events.VisitCode(ctx, o.Caller, id)
+	visit, err := svc.Events.VisitCode(ctx, o.Caller, id)
 	if err != nil {
 		return run, err
 	}
@@ -602,7 +605,7 @@ func httpSubmits(ctx context.Context, total, workers int) (*httpRun, error) {
 		bodies[i], _ = json.Marshal(map[string]any{"name": s.Name, "phoneNumber": s.PhoneNumber, "agreePrivacy": true,
 			"visitCode": s.VisitCode, "channel": s.Channel, "source": s.Source})
 	}
-	ts := httptest.NewServer(svc.server)
+	ts := httptest.NewServer(handlers.New(svc))
 	defer ts.Close()
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: workers, MaxConnsPerHost: workers}}
 	url := ts.URL + "/api/v1/events/" + id.String() + "/participate"
