@@ -237,6 +237,7 @@ func (a *App) services(cfg config.Config, opts Options) error {
 		RegisterRatePerIP:      cfg.RegisterRatePerIP,
 		PasswordChangesPerHour: cfg.PasswordChangesPerHour,
 		LoginSlowdownAfter:     cfg.LoginSlowdownAfter,
+		KeyPrefix:              prefix,
 	}, now); err != nil {
 		return err
 	}
@@ -259,10 +260,11 @@ func (a *App) services(cfg config.Config, opts Options) error {
 	}
 	posters := content.NewService(renderer, art, a.Blobs, cfg.ImageContainer, cfg.ImageBaseURL, log)
 	posters.FallbackBudget = cfg.AIFallbackBudget
-	a.Events = event.NewService(db, rdb, a.Outbox, log, a.Users, participation.NewCounter(db, rdb), event.Config{
+	a.Events = event.NewService(db, rdb, a.Outbox, log, a.Users, participation.NewCounter(db, rdb, prefix), event.Config{
 		TimeZone: cfg.TimeZone, JobTimeout: cfg.JobTimeout, PublicWebURL: cfg.PublicWebURL,
 		PlanJobsPerDay: cfg.PlanJobsPerDay, PosterJobsPerDay: cfg.PosterJobsPerDay,
 		RetentionDays: int(cfg.PrivacyRetention / (24 * time.Hour)), ViewRatePerClient: cfg.ViewRatePerClient, WebPosters: posters,
+		KeyPrefix: prefix,
 	}, now)
 	a.ImageJobs = content.NewJobs(a.Events, posters, log)
 	var aiPlanner *recommend.AI
@@ -271,6 +273,7 @@ func (a *App) services(cfg config.Config, opts Options) error {
 	}
 	planner := recommend.NewService(aiPlanner, recommend.NewBuiltin(), rdb, log)
 	planner.FallbackBudget = cfg.AIFallbackBudget
+	planner.KeyPrefix = prefix
 	a.PlanJobs = recommend.NewJobs(a.Events, planner, log, cfg.TimeZone, now)
 
 	sender := messagingSender(cfg) // one SMS/AlimTalk client for verification codes and winner notices
@@ -284,6 +287,7 @@ func (a *App) services(cfg config.Config, opts Options) error {
 		ExportsPerOwner: cfg.ExportsPerOwner, ExportMaxDuration: cfg.ExportMaxDuration, ExportContainer: cfg.ExportContainer, Links: links,
 		UndrawnGrace: cfg.UndrawnGrace, FlagNetworkEntries: cfg.FlagNetworkEntries, FlagBurstPerMinute: cfg.FlagBurstPerMinute,
 		PhoneTokens: a.PhoneVerify, BatchSize: cfg.EntryBatchSize, BatchDelay: cfg.EntryBatchDelay, BatchWriters: cfg.EntryBatchWriters,
+		KeyPrefix: prefix,
 	}, now)
 	a.Notifier = participation.NewNotifier(a.Participation, sender, a.Tables, participation.NotifyConfig{
 		TemplateCode: cfg.MessagingWinnerTemplate, PublicWebURL: cfg.PublicWebURL,

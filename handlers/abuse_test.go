@@ -102,7 +102,7 @@ func TestParticipationKeysExpire(t *testing.T) {
 	acct, id := liveEvent(t, f, "ttl@example.com", "010-2000-0017")
 	seoul, _ := time.LoadLocation("Asia/Seoul")
 	end := event.Date{Time: time.Date(2026, 12, 10, 0, 0, 0, 0, time.UTC)}
-	ip := fmt.Sprintf("192.0.2.%d", time.Now().UnixNano()%250+1)
+	ip := "192.0.2.7"
 	for i, phone := range []string{"010-5100-0001", "010-5100-0002", "010-5100-0001"} {
 		rec, _ := submit(t, f, id, entry("가나", phone, false), "X-Forwarded-For", ip)
 		if want := []int{201, 201, 409}[i]; rec.Code != want {
@@ -118,7 +118,7 @@ func TestParticipationKeysExpire(t *testing.T) {
 		limit := participation.KeyExpiry(end, seoul).Sub(at)
 		ctx := context.Background()
 		keys, _ := testenv.RedisKeys(ctx, f.rdb, "*"+id+"*")
-		for _, pattern := range []string{"rate:participation:*" + ip[:strings.LastIndex(ip, ".")] + "*", "rate:participation:*:phone:0105100000*"} {
+		for _, pattern := range []string{f.prefix + "rate:participation:*" + ip[:strings.LastIndex(ip, ".")] + "*", f.prefix + "rate:participation:*:phone:0105100000*"} {
 			more, _ := testenv.RedisKeys(ctx, f.rdb, pattern)
 			keys = append(keys, more...)
 		}
@@ -153,13 +153,11 @@ func TestSubmitNetworkLimits(t *testing.T) {
 	t.Parallel()
 	f := newServerOpts(t, fixtureOpts{users: testUserConfig(), rate: [2]int{30, 5}, netRate: [2]int{3, 2}})
 	_, id := liveEvent(t, f, "net@example.com", "010-2000-0018")
-	n := time.Now().UnixNano()
-	v4 := fmt.Sprintf("10.%d.%d.", n%200+1, n/1000%250+1)
-	v6 := fmt.Sprintf("2001:db8:%x:%x:", n%65000, n/1000%65000)
+	v4, v6 := "10.1.2.", "2001:db8:12:34:"
 	phone := 0
 	try := func(ip string) *httptest.ResponseRecorder {
 		phone++
-		rec, _ := submit(t, f, id, entry("망", fmt.Sprintf("010-6%03d-%04d", n%1000, phone), false), "X-Forwarded-For", ip)
+		rec, _ := submit(t, f, id, entry("망", fmt.Sprintf("010-6000-%04d", phone), false), "X-Forwarded-For", ip)
 		return rec
 	}
 	for _, tt := range []struct {

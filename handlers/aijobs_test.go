@@ -4,12 +4,16 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/eventmkt/backend/shared/openai"
 	"github.com/eventmkt/backend/shared/queue"
@@ -34,14 +38,39 @@ func deliver(t *testing.T, f fixture, function string, e queue.Entry, delivery i
 	return do(t, f.srv, "POST", "/"+function, bytes.NewReader(queueEnvelope(t, e, delivery)), "Content-Type", "application/json")
 }
 
+// newJobServer is the fixture for tests of what a job does, not of how long
+// it may take: its invocations run until the test binary's own deadline (go
+// test -timeout), so only a hung job ends one, never a slow machine. Under
+// -race on a loaded box, rendering posters overran the 5 s invocations the
+// fixture once had. Tests of deadlines set their own (async_test.go).
+func newJobServer(t *testing.T, ai *openai.Client) fixture {
+	t.Helper()
+	o := fixtureOpts{users: testUserConfig(), ai: ai, invocationTimeout: time.Hour} // go test -timeout 0
+	if dl, ok := t.Deadline(); ok {
+		o.invocationTimeout = time.Until(dl)
+	}
+	return newServerOpts(t, o)
+}
+
+// queuedJob is job's message on queue q, as the host would deliver it.
+// Whatever the outbox has not sent yet (an immediate send cut short by its
+// timeout on a loaded machine) is relayed first.
+func queuedJob(t *testing.T, f fixture, q string, job uuid.UUID) queue.Entry {
+	t.Helper()
+	if _, err := f.outbox.Relay(context.Background(), 100); err != nil {
+		t.Fatal(err)
+	}
+	return jobMessage(t, f, q, job)
+}
+
 func TestRecommendationGenerateBuiltin(t *testing.T) {
 	t.Parallel()
-	f := newServer(t)
+	f := newJobServer(t, nil)
 	acct := register(t, f, "plan@example.com", "010-1111-0001")
 	_, ev := call(t, f.srv, "POST", "/api/v1/events/objectives", acct.access, map[string]string{"objective": "REVISIT"})
 	id := ev["eventId"].(string)
 	job := requestJob(t, f, "POST", "/api/v1/events/"+id+"/ai-recommendations", acct.access, nil)
-	msg := streamMessages(t, f, queue.AIRecommendationJobs)[0]
+	msg := queuedJob(t, f, queue.AIRecommendationJobs, job)
 
 	if rec := deliver(t, f, "RecommendationGenerate", msg, 1); rec.Code != 200 {
 		t.Fatalf("RecommendationGenerate: %d %s", rec.Code, rec.Body)
@@ -70,47 +99,59 @@ func TestRecommendationGenerateBuiltin(t *testing.T) {
 		t.Errorf("poison: %d", rec.Code)
 	}
 	var n int
-	_ = f.db.QueryRow(context.Background(), "SELECT count(*) FROM outbox.poison_messages WHERE message_id = 'bad-1'").Scan(&n)
+	if err := f.db.QueryRow(context.Background(), "SELECT count(*) FROM outbox.poison_messages WHERE message_id = 'bad-1'").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
 	if n != 1 {
-		t.Error("the poison message was not recorded")
+		t.Errorf("the poison message was recorded %d times, want once", n)
 	}
 }
 
 // An AI endpoint that times out: the built-in planner stands in and the job
-// says so.
+// says so. The endpoint answers only once the client has given up, so the
+// timeout is certain however slow the machine; the job's deadline is far
+// enough that the AI is really asked (a deadline inside the fallback
+// budget skips it, with the same reason).
 func TestRecommendationGenerateFallbackRecorded(t *testing.T) {
 	t.Parallel()
-	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { time.Sleep(300 * time.Millisecond) }))
+	var asked atomic.Int64
+	release := make(chan struct{})
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		asked.Add(1)
+		_, _ = io.Copy(io.Discard, r.Body) // read: only then does the server notice the client leave
+		select {
+		case <-r.Context().Done():
+		case <-release:
+		}
+	}))
 	t.Cleanup(slow.Close)
+	t.Cleanup(func() { close(release) })
 	ai, err := openai.New(openai.Config{BaseURL: slow.URL, APIKey: "k", ChatModel: "gpt-test", Timeout: 50 * time.Millisecond, MaxAttempts: 2, MaxRetryDelay: time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := newServerOpts(t, fixtureOpts{users: testUserConfig(), ai: ai})
+	f := newJobServer(t, ai)
 	acct := register(t, f, "slow@example.com", "010-1111-0002")
 	_, ev := call(t, f.srv, "POST", "/api/v1/events/objectives", acct.access, map[string]string{"objective": "AWARENESS"})
-	job := requestJob(t, f, "POST", "/api/v1/events/"+ev["eventId"].(string)+"/ai-recommendations", acct.access, map[string]any{"region": "부산 해운대구-" + job0()})
-	if rec := deliver(t, f, "RecommendationGenerate", streamMessages(t, f, queue.AIRecommendationJobs)[0], 1); rec.Code != 200 {
+	job := requestJob(t, f, "POST", "/api/v1/events/"+ev["eventId"].(string)+"/ai-recommendations", acct.access, map[string]any{"region": "부산 해운대구"})
+	if rec := deliver(t, f, "RecommendationGenerate", queuedJob(t, f, queue.AIRecommendationJobs, job), 1); rec.Code != 200 {
 		t.Fatalf("RecommendationGenerate: %d %s", rec.Code, rec.Body)
 	}
 	_, j := call(t, f.srv, "GET", "/api/v1/jobs/"+job.String(), acct.access, nil)
-	if j["status"] != "COMPLETED" || j["generator"] != "builtin" || j["fallbackReason"] != "AI endpoint timed out" {
-		t.Fatalf("job: %v", j)
+	if j["status"] != "COMPLETED" || j["generator"] != "builtin" || j["fallbackReason"] != "AI endpoint timed out" || asked.Load() == 0 {
+		t.Fatalf("job: %v; the AI was asked %d times", j, asked.Load())
 	}
 }
-
-func job0() string { return strconv.FormatInt(time.Now().UnixNano(), 36) }
 
 // Posters: the job renders, stores and attaches them; an edit re-renders one
 // as a new image and keeps the old.
 func TestImageGenerate(t *testing.T) {
 	t.Parallel()
-	f := newServer(t)
+	f := newJobServer(t, nil)
 	acct := register(t, f, "poster@example.com", "010-1111-0003")
 	id := draftWithPlan(t, f, acct) // uses fake images; now real ones
 	job := requestJob(t, f, "POST", "/api/v1/events/"+id+"/images", acct.access, map[string]any{"styles": []string{"FANCY"}, "platforms": []string{"KAKAO", "NAVER"}, "brandColor": "#2E86C1"})
-	msgs := streamMessages(t, f, queue.ImageGenerationJobs)
-	if rec := deliver(t, f, "ImageGenerate", msgs[len(msgs)-1], 1); rec.Code != 200 {
+	if rec := deliver(t, f, "ImageGenerate", queuedJob(t, f, queue.ImageGenerationJobs, job), 1); rec.Code != 200 {
 		t.Fatalf("ImageGenerate: %d %s", rec.Code, rec.Body)
 	}
 	_, j := call(t, f.srv, "GET", "/api/v1/jobs/"+job.String(), acct.access, nil)
@@ -136,8 +177,7 @@ func TestImageGenerate(t *testing.T) {
 
 	// Edit the NAVER one: a new 800x600 poster from the stored spec.
 	editJob := requestJob(t, f, "PUT", "/api/v1/events/"+id+"/images/"+made[1]["imageId"].(string)+"/edit", acct.access, map[string]any{"title": "수정된 제목", "backgroundColor": "#000000"})
-	msgs = streamMessages(t, f, queue.ImageGenerationJobs)
-	if rec := deliver(t, f, "ImageGenerate", msgs[len(msgs)-1], 1); rec.Code != 200 {
+	if rec := deliver(t, f, "ImageGenerate", queuedJob(t, f, queue.ImageGenerationJobs, editJob), 1); rec.Code != 200 {
 		t.Fatalf("edit: %d %s", rec.Code, rec.Body)
 	}
 	_, j = call(t, f.srv, "GET", "/api/v1/jobs/"+editJob.String(), acct.access, nil)

@@ -5,8 +5,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/google/uuid"
-
 	"github.com/eventmkt/backend/shared/analytics"
 	"github.com/eventmkt/backend/shared/apperr"
 	"github.com/eventmkt/backend/shared/event"
@@ -35,7 +33,7 @@ func (s *Server) analyticsDashboard(w http.ResponseWriter, r *http.Request, c us
 		return
 	}
 	d, err := s.analytics.Dashboard(r.Context(), c, id, refresh)
-	s.respondAnalytics(w, r, d, err)
+	s.respond(w, r, http.StatusOK, d, err)
 }
 
 // analyticsChannels is AnalyticsChannels (channels CSV, sortBy, sortOrder).
@@ -45,7 +43,7 @@ func (s *Server) analyticsChannels(w http.ResponseWriter, r *http.Request, c use
 		return
 	}
 	list, err := s.analytics.Channels(r.Context(), c, id, channelQuery(r))
-	s.respondChannels(w, r, list, err)
+	s.respond(w, r, http.StatusOK, channelsReply(list), err)
 }
 
 // analyticsRoi is AnalyticsRoi.
@@ -55,7 +53,7 @@ func (s *Server) analyticsRoi(w http.ResponseWriter, r *http.Request, c user.Cal
 		return
 	}
 	rep, err := s.analytics.ROIReport(r.Context(), c, id)
-	s.respondAnalytics(w, r, rep, err)
+	s.respond(w, r, http.StatusOK, rep, err)
 }
 
 // analyticsTimeline is AnalyticsTimeline (granularity, startDate, endDate).
@@ -70,7 +68,7 @@ func (s *Server) analyticsTimeline(w http.ResponseWriter, r *http.Request, c use
 		return
 	}
 	t, err := s.analytics.Timeline(r.Context(), c, id, q)
-	s.respondAnalytics(w, r, t, err)
+	s.respond(w, r, http.StatusOK, t, err)
 }
 
 // userAnalytics is UserAnalytics: the dashboard over the owner's events.
@@ -85,7 +83,7 @@ func (s *Server) userAnalytics(w http.ResponseWriter, r *http.Request, c user.Ca
 		return
 	}
 	d, err := s.analytics.UserDashboard(r.Context(), c, id, refresh)
-	s.respondAnalytics(w, r, d, err)
+	s.respond(w, r, http.StatusOK, d, err)
 }
 
 // userAnalyticsChannels is UserAnalyticsChannels.
@@ -95,7 +93,7 @@ func (s *Server) userAnalyticsChannels(w http.ResponseWriter, r *http.Request, c
 		return
 	}
 	list, err := s.analytics.UserChannels(r.Context(), c, id, channelQuery(r))
-	s.respondChannels(w, r, list, err)
+	s.respond(w, r, http.StatusOK, channelsReply(list), err)
 }
 
 // userAnalyticsRoi is UserAnalyticsRoi.
@@ -105,7 +103,7 @@ func (s *Server) userAnalyticsRoi(w http.ResponseWriter, r *http.Request, c user
 		return
 	}
 	rep, err := s.analytics.UserROI(r.Context(), c, id)
-	s.respondAnalytics(w, r, rep, err)
+	s.respond(w, r, http.StatusOK, rep, err)
 }
 
 // userAnalyticsTimeline is UserAnalyticsTimeline.
@@ -120,34 +118,12 @@ func (s *Server) userAnalyticsTimeline(w http.ResponseWriter, r *http.Request, c
 		return
 	}
 	t, err := s.analytics.UserTimeline(r.Context(), c, id, q)
-	s.respondAnalytics(w, r, t, err)
+	s.respond(w, r, http.StatusOK, t, err)
 }
 
-// withUser reads the {userId} path value; a malformed one is the user
-// domain's not-found, as getStore answers.
-func (s *Server) withUser(w http.ResponseWriter, r *http.Request) (uuid.UUID, bool) {
-	id, err := uuid.Parse(r.PathValue("userId"))
-	if err != nil {
-		s.writeError(w, r, apperr.New(apperr.NotFound, user.CodeNotFound, "no such user"))
-		return uuid.Nil, false
-	}
-	return id, true
-}
-
-func (s *Server) respondAnalytics(w http.ResponseWriter, r *http.Request, v any, err error) {
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, v)
-}
-
-func (s *Server) respondChannels(w http.ResponseWriter, r *http.Request, list []analytics.ChannelReport, err error) {
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, channelsResponse{Channels: list, Figures: analytics.ChannelFigures()})
+// channelsReply is the channel report with its measured/estimated labels.
+func channelsReply(list []analytics.ChannelReport) channelsResponse {
+	return channelsResponse{Channels: list, Figures: analytics.ChannelFigures()}
 }
 
 // refreshParam reads refresh=true|false (absent: false).

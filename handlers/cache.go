@@ -1,11 +1,8 @@
 package handlers
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/base64"
-	"encoding/json"
-	"net/http"
 	"strings"
 )
 
@@ -15,27 +12,14 @@ import (
 // a minute per edge instead of once per visitor.
 const PublicMaxAge = "public, max-age=30"
 
-// writeCacheable answers 200 with v as JSON, a strong ETag over the exact
-// body and PublicMaxAge; a request whose If-None-Match names that ETag gets
-// 304 and no body. Only for responses that are the same for everyone.
-func (s *Server) writeCacheable(w http.ResponseWriter, r *http.Request, v any) {
-	var body bytes.Buffer
-	if err := json.NewEncoder(&body).Encode(v); err != nil { // as writeJSON writes it
-		s.writeError(w, r, err)
-		return
-	}
-	sum := sha256.Sum256(body.Bytes())
-	etag := `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`
-	h := w.Header()
-	h.Set("ETag", etag)
-	h.Set("Cache-Control", PublicMaxAge)
-	if etagMatches(r.Header.Values("If-None-Match"), etag) {
-		w.WriteHeader(http.StatusNotModified)
-		return
-	}
-	h.Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(http.StatusOK)
-	_, _ = w.Write(body.Bytes())
+// publicCache is the reply option of answers that are the same for
+// everyone: a strong ETag over the exact body and PublicMaxAge; a request
+// whose If-None-Match names that ETag gets 304 and no body.
+func publicCache(r *reply) {
+	sum := sha256.Sum256(r.body)
+	r.header.Set("ETag", `"`+base64.RawURLEncoding.EncodeToString(sum[:18])+`"`)
+	r.header.Set("Cache-Control", PublicMaxAge)
+	r.conditional = true
 }
 
 // etagMatches is If-None-Match's weak comparison (RFC 9110 13.1.2): any
@@ -50,12 +34,4 @@ func etagMatches(headers []string, etag string) bool {
 		}
 	}
 	return false
-}
-
-// decodeAnyJSON is decodeOptionalJSON whatever the declared Content-Type:
-// navigator.sendBeacon posts a string body as text/plain.
-func decodeAnyJSON(r *http.Request, v any) error {
-	plain := r.Clone(r.Context())
-	plain.Header.Del("Content-Type")
-	return decodeOptionalJSON(plain, v)
 }

@@ -5,7 +5,6 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/eventmkt/backend/shared/apperr"
 	"github.com/eventmkt/backend/shared/event"
 	"github.com/eventmkt/backend/shared/user"
 )
@@ -17,9 +16,6 @@ func (s *Server) distributeChannel(w http.ResponseWriter, r *http.Request, inv *
 	m, err := decodeMessage(inv, &job, func() uuid.UUID { return job.EventID })
 	if err != nil {
 		return err
-	}
-	if m.MessageID == "" {
-		return apperr.Invalidf(codeBadRequest, "the message has no MessageId")
 	}
 	out, err := s.distribution.Distribute(r.Context(), m.MessageID, job)
 	if err == nil {
@@ -35,11 +31,7 @@ func (s *Server) distributionStatus(w http.ResponseWriter, r *http.Request, c us
 		return
 	}
 	st, err := s.distribution.Status(r.Context(), c, id)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, st)
+	s.respond(w, r, http.StatusOK, st, err)
 }
 
 // retryChannel is DistributionRetry.
@@ -49,11 +41,7 @@ func (s *Server) retryChannel(w http.ResponseWriter, r *http.Request, c user.Cal
 		return
 	}
 	receipt, err := s.distribution.Retry(r.Context(), c, id, r.PathValue("channel"))
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusAccepted, receipt)
+	s.respond(w, r, http.StatusAccepted, receipt, err)
 }
 
 // collectChannelStats is the ChannelStatsCollect timer.

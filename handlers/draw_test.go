@@ -76,7 +76,7 @@ func TestDrawFlow(t *testing.T) {
 	if err := participation.Verify(p); err != nil {
 		t.Fatalf("proof does not verify: %v", err)
 	}
-	if len(p.Entries) != 12 || p.Winners[0].ParticipantID != w1["participantId"] || strings.Contains(fmt.Sprint(p), "6000-") {
+	if len(p.Entries) != 12 || len(p.Winners) != 3 || p.Winners[0].ParticipantID != w1["participantId"] || strings.Contains(fmt.Sprint(p), "6000-") {
 		t.Errorf("proof: %d entries, winners %v", len(p.Entries), p.Winners)
 	}
 	tampered := p

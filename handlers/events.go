@@ -11,45 +11,6 @@ import (
 	"github.com/eventmkt/backend/shared/user"
 )
 
-// pathID reads a uuid path value; a malformed one is the given not-found.
-func pathID(r *http.Request, name, code, what string) (uuid.UUID, error) {
-	id, err := uuid.Parse(r.PathValue(name))
-	if err != nil {
-		return uuid.Nil, apperr.New(apperr.NotFound, code, "no such "+what)
-	}
-	return id, nil
-}
-
-func eventID(r *http.Request) (uuid.UUID, error) {
-	return pathID(r, "eventId", event.CodeNotFound, "event")
-}
-
-// respondEvent answers with an event or the error.
-func (s *Server) respondEvent(w http.ResponseWriter, r *http.Request, status int, e *event.Event, err error) {
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, status, e)
-}
-
-// withEvent decodes the event id and, when body is non-nil, the JSON body.
-func (s *Server) withEvent(w http.ResponseWriter, r *http.Request, body any) (uuid.UUID, bool) {
-	return s.withEventBody(w, r, body, decodeJSON)
-}
-
-func (s *Server) withEventBody(w http.ResponseWriter, r *http.Request, body any, decode func(*http.Request, any) error) (uuid.UUID, bool) {
-	id, err := eventID(r)
-	if err == nil && body != nil {
-		err = decode(r, body)
-	}
-	if err != nil {
-		s.writeError(w, r, err)
-		return uuid.Nil, false
-	}
-	return id, true
-}
-
 // listEvents is EventList.
 func (s *Server) listEvents(w http.ResponseWriter, r *http.Request, c user.Caller) {
 	page, size, err := pageParams(r)
@@ -59,11 +20,7 @@ func (s *Server) listEvents(w http.ResponseWriter, r *http.Request, c user.Calle
 	}
 	q := r.URL.Query()
 	items, total, err := s.events.List(r.Context(), c, event.Filter{Status: q.Get("status"), Objective: q.Get("objective"), Search: q.Get("search"), Page: page, Size: size})
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, newPage(items, page, size, total))
+	s.respond(w, r, http.StatusOK, newPage(items, page, size, total), err)
 }
 
 // createEvent is EventCreate.
@@ -76,14 +33,14 @@ func (s *Server) createEvent(w http.ResponseWriter, r *http.Request, c user.Call
 		return
 	}
 	e, err := s.events.Create(r.Context(), c, req.Objective)
-	s.respondEvent(w, r, http.StatusCreated, e, err)
+	s.respond(w, r, http.StatusCreated, e, err)
 }
 
 // getEvent is EventGet.
 func (s *Server) getEvent(w http.ResponseWriter, r *http.Request, c user.Caller) {
 	if id, ok := s.withEvent(w, r, nil); ok {
 		e, err := s.events.Get(r.Context(), c, id)
-		s.respondEvent(w, r, http.StatusOK, e, err)
+		s.respond(w, r, http.StatusOK, e, err)
 	}
 }
 
@@ -92,12 +49,7 @@ func (s *Server) getEvent(w http.ResponseWriter, r *http.Request, c user.Caller)
 func (s *Server) visitCode(w http.ResponseWriter, r *http.Request, c user.Caller) {
 	if id, ok := s.withEvent(w, r, nil); ok {
 		v, err := s.events.VisitCode(r.Context(), c, id)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		w.Header().Set("Cache-Control", "private, no-store")
-		writeJSON(w, http.StatusOK, v)
+		s.respond(w, r, http.StatusOK, v, err, cacheControl("private, no-store"))
 	}
 }
 
@@ -115,34 +67,27 @@ func (s *Server) updateEvent(w http.ResponseWriter, r *http.Request, c user.Call
 	}
 	if id, ok := s.withEvent(w, r, &req); ok {
 		e, err := s.events.Update(r.Context(), c, id, event.Update(req))
-		s.respondEvent(w, r, http.StatusOK, e, err)
+		s.respond(w, r, http.StatusOK, e, err)
 	}
 }
 
 // deleteEvent is EventDelete.
 func (s *Server) deleteEvent(w http.ResponseWriter, r *http.Request, c user.Caller) {
 	if id, ok := s.withEvent(w, r, nil); ok {
-		if err := s.events.Delete(r.Context(), c, id); err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		w.WriteHeader(http.StatusNoContent)
+		s.respond(w, r, http.StatusNoContent, nil, s.events.Delete(r.Context(), c, id))
 	}
 }
 
+// jobAccepted is the answer of a request that starts a job (202).
 type jobAccepted struct {
 	JobID  uuid.UUID `json:"jobId"`
 	Status string    `json:"status"`
 }
 
-func (s *Server) respondJob(w http.ResponseWriter, r *http.Request, j event.Job, err error) {
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	w.Header().Set("Location", RoutePrefix+"/jobs/"+j.JobID.String())
-	writeJSON(w, http.StatusAccepted, jobAccepted{JobID: j.JobID, Status: j.Status})
-}
+func accepted(j event.Job) jobAccepted { return jobAccepted{JobID: j.JobID, Status: j.Status} }
+
+// jobLocation is where a started job is followed (JobGet).
+func jobLocation(j event.Job) replyOption { return location(RoutePrefix + "/jobs/" + j.JobID.String()) }
 
 // requestRecommendations is RecommendationRequest.
 func (s *Server) requestRecommendations(w http.ResponseWriter, r *http.Request, c user.Caller) {
@@ -155,7 +100,7 @@ func (s *Server) requestRecommendations(w http.ResponseWriter, r *http.Request, 
 		return
 	}
 	j, err := s.events.RequestRecommendations(r.Context(), c, id, req.Region, req.Budget)
-	s.respondJob(w, r, j, err)
+	s.respond(w, r, http.StatusAccepted, accepted(j), err, jobLocation(j))
 }
 
 // selectRecommendation is RecommendationSelect.
@@ -181,7 +126,7 @@ func (s *Server) selectRecommendation(w http.ResponseWriter, r *http.Request, c 
 	}
 	e, err := s.events.SelectRecommendation(r.Context(), c, id, event.Selection{RecommendationID: recID, EventName: req.EventName,
 		Description: req.Description, Prize: req.Prize, StartDate: req.StartDate, EndDate: req.EndDate})
-	s.respondEvent(w, r, http.StatusOK, e, err)
+	s.respond(w, r, http.StatusOK, e, err)
 }
 
 // requestImages is ImageRequest.
@@ -196,18 +141,14 @@ func (s *Server) requestImages(w http.ResponseWriter, r *http.Request, c user.Ca
 		return
 	}
 	j, err := s.events.RequestImages(r.Context(), c, id, event.ImageRequest(req))
-	s.respondJob(w, r, j, err)
+	s.respond(w, r, http.StatusAccepted, accepted(j), err, jobLocation(j))
 }
 
 // listImages is ImageList.
 func (s *Server) listImages(w http.ResponseWriter, r *http.Request, c user.Caller) {
 	if id, ok := s.withEvent(w, r, nil); ok {
 		imgs, err := s.events.Images(r.Context(), c, id)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, imgs)
+		s.respond(w, r, http.StatusOK, imgs, err)
 	}
 }
 
@@ -227,7 +168,7 @@ func (s *Server) selectImage(w http.ResponseWriter, r *http.Request, c user.Call
 		return
 	}
 	e, err := s.events.SelectImage(r.Context(), c, id, img)
-	s.respondEvent(w, r, http.StatusOK, e, err)
+	s.respond(w, r, http.StatusOK, e, err)
 }
 
 // editImage is ImageEdit.
@@ -243,7 +184,7 @@ func (s *Server) editImage(w http.ResponseWriter, r *http.Request, c user.Caller
 		return
 	}
 	j, err := s.events.RequestImageEdit(r.Context(), c, id, img, req)
-	s.respondJob(w, r, j, err)
+	s.respond(w, r, http.StatusAccepted, accepted(j), err, jobLocation(j))
 }
 
 // selectChannels is ChannelSelect.
@@ -254,7 +195,7 @@ func (s *Server) selectChannels(w http.ResponseWriter, r *http.Request, c user.C
 	}
 	if id, ok := s.withEvent(w, r, &req); ok {
 		e, err := s.events.SelectChannels(r.Context(), c, id, event.ChannelChoice(req))
-		s.respondEvent(w, r, http.StatusOK, e, err)
+		s.respond(w, r, http.StatusOK, e, err)
 	}
 }
 
@@ -262,7 +203,7 @@ func (s *Server) selectChannels(w http.ResponseWriter, r *http.Request, c user.C
 func (s *Server) publishEvent(w http.ResponseWriter, r *http.Request, c user.Caller) {
 	if id, ok := s.withEvent(w, r, nil); ok {
 		e, err := s.events.Publish(r.Context(), c, id)
-		s.respondEvent(w, r, http.StatusOK, e, err)
+		s.respond(w, r, http.StatusOK, e, err)
 	}
 }
 
@@ -270,7 +211,7 @@ func (s *Server) publishEvent(w http.ResponseWriter, r *http.Request, c user.Cal
 func (s *Server) endEvent(w http.ResponseWriter, r *http.Request, c user.Caller) {
 	if id, ok := s.withEvent(w, r, nil); ok {
 		e, err := s.events.End(r.Context(), c, id)
-		s.respondEvent(w, r, http.StatusOK, e, err)
+		s.respond(w, r, http.StatusOK, e, err)
 	}
 }
 
@@ -282,27 +223,16 @@ func (s *Server) getJob(w http.ResponseWriter, r *http.Request, c user.Caller) {
 		return
 	}
 	j, err := s.events.GetJob(r.Context(), c, id)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusOK, j)
+	s.respond(w, r, http.StatusOK, j, err, noStore)
 }
 
 // publicEvent is EventPublicGet: anonymous and free of side effects, so
 // the CDN and browsers may cache it (views arrive by recordView).
 func (s *Server) publicEvent(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.withEvent(w, r, nil)
-	if !ok {
-		return
+	if id, ok := s.withEvent(w, r, nil); ok {
+		p, err := s.events.Snapshot(r.Context(), id)
+		s.respond(w, r, http.StatusOK, p, err, publicCache)
 	}
-	p, err := s.events.Snapshot(r.Context(), id)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	s.writeCacheable(w, r, p)
 }
 
 // recordView is EventViewRecord: the entry page's beacon, one per page
@@ -312,16 +242,10 @@ func (s *Server) recordView(w http.ResponseWriter, r *http.Request) {
 	var req struct {
 		Ch string `json:"ch"`
 	}
-	id, ok := s.withEventBody(w, r, &req, decodeAnyJSON)
-	if !ok {
-		return
+	if id, ok := s.withEventBody(w, r, &req, decodeAnyJSON); ok {
+		err := s.events.RecordView(r.Context(), id, req.Ch, clientIP(r, s.clientHops))
+		s.respond(w, r, http.StatusNoContent, nil, err, noStore)
 	}
-	if err := s.events.RecordView(r.Context(), id, req.Ch, clientIP(r, s.clientHops)); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(http.StatusNoContent)
 }
 
 // autoEndEvents is the EventAutoEnd timer.

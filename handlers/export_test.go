@@ -126,7 +126,7 @@ func TestExportIsABlobLink(t *testing.T) {
 	}
 
 	// Nothing new: the same blob, even with every export slot taken.
-	f.rdb.ZAdd(context.Background(), "participation:exports:"+acct.userID, goredis.Z{Score: float64(time.Now().Add(time.Hour).UnixMilli()), Member: "someone-else"})
+	f.rdb.ZAdd(context.Background(), f.prefix+"participation:exports:"+acct.userID, goredis.Z{Score: float64(time.Now().Add(time.Hour).UnixMilli()), Member: "someone-else"})
 	if again := exportLink(t, f, id, acct.access); linkPath(t, again.URL) != linkPath(t, l.URL) {
 		t.Errorf("nothing new, but a new export: %s then %s", linkPath(t, l.URL), linkPath(t, again.URL))
 	}
@@ -142,7 +142,7 @@ func TestExportIsABlobLink(t *testing.T) {
 	if rec.Header().Get("Retry-After") == "" {
 		t.Error("429 without Retry-After")
 	}
-	f.rdb.Del(context.Background(), "participation:exports:"+acct.userID)
+	f.rdb.Del(context.Background(), f.prefix+"participation:exports:"+acct.userID)
 
 	// A new entry: a new file with it, the old one gone.
 	fresh := exportLink(t, f, id, acct.access)

@@ -49,7 +49,7 @@ func TestFailuresReachTheLog(t *testing.T) {
 	})
 	f.srv.queueFunc("TestPoisonConsumer", "test-queue", func(w http.ResponseWriter, r *http.Request, inv *Invocation) error {
 		inv.Logf("read a body that can never succeed")
-		return errInvalidForTest
+		return errPermanentForTest
 	})
 	f.srv.timerFunc("TestPanickingTimer", func(w http.ResponseWriter, r *http.Request, inv *Invocation) error {
 		inv.Logf("before the panic")

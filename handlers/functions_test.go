@@ -9,10 +9,7 @@ import (
 	"testing"
 
 	"github.com/eventmkt/backend/app"
-	"github.com/eventmkt/backend/shared/apperr"
 )
-
-var errInvalidForTest = apperr.Invalidf("TEST_001", "can never succeed")
 
 type binding struct {
 	Type       string   `json:"type"`

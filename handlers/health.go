@@ -10,6 +10,5 @@ func (s *Server) getHealth(w http.ResponseWriter, r *http.Request) {
 	if !report.OK() {
 		status = http.StatusServiceUnavailable
 	}
-	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, status, report)
+	s.respond(w, r, status, report, nil, noStore)
 }

@@ -170,10 +170,16 @@ func TestDisqualificationCategory(t *testing.T) {
 	f := newServer(t)
 	acct, id := liveEvent(t, f, "dqcat@example.com", "010-2100-0004")
 	for i := range 8 {
-		submit(t, f, id, entry("참가자", fmt.Sprintf("010-6300-%04d", i), false), "X-Forwarded-For", fmt.Sprintf("198.51.100.%d", i))
+		if rec, _ := submit(t, f, id, entry("참가자", fmt.Sprintf("010-6300-%04d", i), false), "X-Forwarded-For", fmt.Sprintf("198.51.100.%d", i)); rec.Code != 201 {
+			t.Fatalf("entry %d: %d %s", i, rec.Code, rec.Body)
+		}
 	}
-	_, d := call(t, f.srv, "POST", "/api/v1/events/"+id+"/draw-winners", acct.access, map[string]any{"winnerCount": 2, "alternateCount": 2})
-	w1 := d["winners"].([]any)[0].(map[string]any)["participantId"].(string)
+	rec, d := call(t, f.srv, "POST", "/api/v1/events/"+id+"/draw-winners", acct.access, map[string]any{"winnerCount": 2, "alternateCount": 2})
+	winners, _ := d["winners"].([]any)
+	if rec.Code != 201 || len(winners) != 2 {
+		t.Fatalf("draw: %d %s", rec.Code, rec.Body)
+	}
+	w1 := winners[0].(map[string]any)["participantId"].(string)
 	path := "/api/v1/events/" + id + "/winners/" + w1 + "/disqualify"
 	for _, body := range []map[string]string{{"reason": "같은 사람"}, {"category": "SPAM", "reason": "같은 사람"}, {"category": "fraud", "reason": "같은 사람"}} {
 		rec, _ := call(t, f.srv, "POST", path, acct.access, body)
@@ -239,7 +245,7 @@ func TestDisqualificationCategory(t *testing.T) {
 		t.Errorf("owner's disqualifications after the purge: %v", dq)
 	}
 	f.srv.participation.WaitProofs()
-	if p := fetchProof(t, f, id); participation.Verify(p) != nil || p.Substitutions[0].Category != "FRAUD" {
+	if p := fetchProof(t, f, id); participation.Verify(p) != nil || len(p.Substitutions) != 1 || p.Substitutions[0].Category != "FRAUD" {
 		t.Errorf("proof after the purge: %+v", p.Substitutions)
 	}
 }
@@ -269,7 +275,7 @@ func TestPurgeWaitsForUndrawnEvents(t *testing.T) {
 	}
 	// Retention 7 days, grace 30, over the same database and events.
 	svc := participation.NewService(f.db, f.rdb, f.outbox, testenv.Blob(t), f.events, testenv.Logger(t),
-		participation.Config{PurgeAfter: 7 * 24 * time.Hour, UndrawnGrace: 30 * 24 * time.Hour}, f.clock.Now)
+		participation.Config{PurgeAfter: 7 * 24 * time.Hour, UndrawnGrace: 30 * 24 * time.Hour, KeyPrefix: f.prefix}, f.clock.Now)
 	personal := func(id string) int {
 		var n int
 		_ = f.db.QueryRow(context.Background(), `SELECT count(*) FROM participation.participants WHERE event_id = $1

@@ -61,15 +61,16 @@ func decodeInvocation(r *http.Request, function string) (*Invocation, error) {
 }
 
 // binding returns Data[name], or the only Data entry when name is empty.
+// An invocation without it is permanent: the host sends the same again.
 func (inv *Invocation) binding(name string) (json.RawMessage, error) {
 	if name != "" {
 		if raw, ok := inv.Data[name]; ok {
 			return raw, nil
 		}
-		return nil, apperr.Invalidf(codeBadRequest, "invocation has no %q input", name)
+		return nil, apperr.Permanent(apperr.Invalidf(codeBadRequest, "invocation has no %q input", name))
 	}
 	if len(inv.Data) != 1 {
-		return nil, apperr.Invalidf(codeBadRequest, "invocation has %d inputs, expected one", len(inv.Data))
+		return nil, apperr.Permanent(apperr.Invalidf(codeBadRequest, "invocation has %d inputs, expected one", len(inv.Data)))
 	}
 	for _, raw := range inv.Data {
 		return raw, nil
@@ -98,7 +99,7 @@ func (inv *Invocation) Timer() (TimerInfo, error) {
 		} `json:"ScheduleStatus"`
 	}
 	if err := json.Unmarshal(raw, &t); err != nil {
-		return TimerInfo{}, apperr.Wrap(err, apperr.Invalid, codeBadRequest, "malformed timer input")
+		return TimerInfo{}, apperr.Permanent(apperr.Wrap(err, apperr.Invalid, codeBadRequest, "malformed timer input"))
 	}
 	info := TimerInfo{IsPastDue: t.IsPastDue}
 	if t.ScheduleStatus != nil {
@@ -120,7 +121,9 @@ type QueueMessage struct {
 }
 
 // Message decodes a Service Bus message (binding "msg"). The body is read
-// from Data, never from the copies of its fields the host leaks into Metadata.
+// from Data, never from the copies of its fields the host leaks into
+// Metadata. A message without a MessageId is permanent (nothing can make
+// its work idempotent), so every consumer may rely on one.
 func (inv *Invocation) Message() (QueueMessage, error) {
 	raw, err := inv.binding("msg")
 	if err != nil {
@@ -129,7 +132,7 @@ func (inv *Invocation) Message() (QueueMessage, error) {
 	m := QueueMessage{Body: unwrapBody(raw)}
 	m.MessageID = inv.metaString("MessageId")
 	if m.MessageID == "" {
-		return m, apperr.Invalidf(codeBadRequest, "queue invocation without a MessageId")
+		return m, apperr.Permanent(apperr.Invalidf(codeBadRequest, "queue invocation without a MessageId"))
 	}
 	if n, err := strconv.Atoi(inv.metaString("DeliveryCount")); err == nil {
 		m.DeliveryCount = n
@@ -248,12 +251,43 @@ const stateWriteTimeout = 10 * time.Second
 // invocationFunc handles a timer or queue invocation.
 type invocationFunc func(w http.ResponseWriter, r *http.Request, inv *Invocation) error
 
-// invoke adapts an invocation handler to the host protocol. A nil error, or
-// a message classified as Invalid (poison: it can never succeed, and the
-// handler has recorded it), answers 200 so the host completes it; any other
-// error answers 500 so Service Bus redelivers (a timer waits for its tick).
-// The host drops the Logs of an answer that is not 2xx, so every failing
-// path logs one failure record carrying them (logFailure).
+// settlement is what an invocation's outcome asks of the host.
+type settlement int
+
+const (
+	settleComplete settlement = iota // 200: the host completes the message
+	settlePoison                     // recorded as poison, then 200
+	settleRetry                      // 500: the host delivers again
+)
+
+func (s settlement) String() string {
+	return [...]string{"complete", "poison", "retry"}[s]
+}
+
+// settle is the retry rule of queue and timer work, decided here and
+// nowhere else, from the error an invocation handler returns:
+//
+//   - nil: done; the host completes the message.
+//   - marked apperr.Permanent, whatever its kind (the input can never
+//     succeed): the message is recorded as poison and completed, instead
+//     of being redelivered until it dead-letters (acknowledgePoison).
+//   - anything else, an Invalid not so marked included: transient; the
+//     invocation fails, so Service Bus delivers the message again (a timer
+//     waits for its next tick).
+func settle(err error) settlement {
+	switch {
+	case err == nil:
+		return settleComplete
+	case apperr.IsPermanent(err):
+		return settlePoison
+	default:
+		return settleRetry
+	}
+}
+
+// invoke adapts an invocation handler to the host protocol under the retry
+// rule (settle). The host drops the Logs of an answer that is not 2xx, so
+// every failing path logs one failure record carrying them (logFailure).
 func (s *Server) invoke(function string, fn invocationFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		inv, err := decodeInvocation(r, function)
@@ -263,20 +297,19 @@ func (s *Server) invoke(function string, fn invocationFunc) http.HandlerFunc {
 		}
 		defer s.recoverInvocation(w, r, inv)
 		status := http.StatusOK
-		if err := fn(w, r, inv); err != nil {
-			kind := apperr.KindOf(err)
-			if kind == apperr.Invalid {
-				status = s.acknowledgePoison(r, inv, err)
-			} else {
-				s.logFailure(r.Context(), "invocation failed; the host will retry", function, http.StatusInternalServerError,
-					invocationCode(err), err, inv.logs)
-				status = http.StatusInternalServerError
-			}
+		err = fn(w, r, inv)
+		switch settle(err) {
+		case settlePoison:
+			status = s.acknowledgePoison(r, inv, err)
+		case settleRetry:
+			s.logFailure(r.Context(), "invocation failed; the host will retry", function, http.StatusInternalServerError,
+				invocationCode(err), err, inv.logs)
+			status = http.StatusInternalServerError
 		}
 		if inv.logs == nil {
 			inv.logs = []string{}
 		}
-		writeJSON(w, status, invocationReply{Outputs: map[string]any{}, Logs: inv.logs})
+		s.respond(w, r, status, invocationReply{Outputs: map[string]any{}, Logs: inv.logs}, nil)
 	}
 }
 
@@ -295,7 +328,7 @@ func (s *Server) acknowledgePoison(r *http.Request, inv *Invocation, err error) 
 		}
 	}
 	s.log.ErrorContext(r.Context(), "invocation input can never succeed; recorded and acknowledged", "function", inv.Function,
-		"kind", apperr.Invalid.String(), "code", invocationCode(err), logValue(err))
+		"kind", apperr.KindOf(err).String(), "code", invocationCode(err), logValue(err))
 	inv.Logf("poison input acknowledged: %v", err)
 	return http.StatusOK
 }
@@ -324,7 +357,7 @@ func (s *Server) recoverInvocation(w http.ResponseWriter, r *http.Request, inv *
 	if rec, ok := w.(*statusRecorder); ok && rec.wrote {
 		return // too late for an answer
 	}
-	writeJSON(w, http.StatusInternalServerError, invocationReply{Outputs: map[string]any{}, Logs: []string{}})
+	s.respond(w, r, http.StatusInternalServerError, invocationReply{Outputs: map[string]any{}, Logs: []string{}}, nil)
 }
 
 // invocationCode is the code logged for a failed invocation: the error's
@@ -355,13 +388,13 @@ func (s *Server) envelopeHTTP(function string) http.HandlerFunc {
 		for k := range rec.Header() {
 			headers[k] = rec.Header().Get(k)
 		}
-		writeJSON(w, http.StatusOK, invocationReply{
+		s.respond(w, r, http.StatusOK, invocationReply{
 			Outputs: map[string]any{"res": map[string]any{
 				"statusCode": rec.Code,
 				"headers":    headers,
 				"body":       rec.Body.String(),
 			}},
 			Logs: []string{},
-		})
+		}, nil)
 	}
 }

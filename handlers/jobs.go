@@ -11,17 +11,17 @@ import (
 )
 
 // decodeMessage reads a queue message's JSON body; a body that does not
-// decode, or names no job, is poison.
+// decode, or names no job, is permanent (poison).
 func decodeMessage(inv *Invocation, v any, jobID func() uuid.UUID) (QueueMessage, error) {
 	m, err := inv.Message()
 	if err != nil {
 		return m, err
 	}
 	if err := json.Unmarshal(m.Body, v); err != nil {
-		return m, apperr.Wrap(err, apperr.Invalid, codeBadRequest, "the message body is not the expected JSON")
+		return m, apperr.Permanent(apperr.Wrap(err, apperr.Invalid, codeBadRequest, "the message body is not the expected JSON"))
 	}
 	if jobID() == uuid.Nil {
-		return m, apperr.Invalidf(codeBadRequest, "the message names no job")
+		return m, apperr.Permanent(apperr.Invalidf(codeBadRequest, "the message names no job"))
 	}
 	return m, nil
 }

@@ -3,7 +3,6 @@ package handlers
 import (
 	"io"
 	"net/http"
-	"strconv"
 
 	"github.com/google/uuid"
 
@@ -34,21 +33,7 @@ func (s *Server) submitEntry(w http.ResponseWriter, r *http.Request) {
 	rec, err := s.participation.Submit(r.Context(), id, participation.Submission{Name: req.Name, PhoneNumber: req.PhoneNumber, Email: req.Email,
 		AgreePrivacy: req.AgreePrivacy, AgreeMarketing: req.AgreeMarketing, StoreVisited: req.StoreVisited, VisitCode: req.VisitCode, Channel: req.Channel,
 		Source: req.Source, ClientIP: clientIP(r, s.clientHops), VerificationToken: req.VerificationToken})
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, rec)
-}
-
-func boolParam(r *http.Request, name string, v *apperr.Validation) *bool {
-	s := r.URL.Query().Get(name)
-	if s == "" {
-		return nil
-	}
-	b, err := strconv.ParseBool(s)
-	v.Check(err == nil, name, "must be true or false")
-	return &b
+	s.respond(w, r, http.StatusCreated, rec, err)
 }
 
 // listParticipants is ParticipantList.
@@ -74,11 +59,7 @@ func (s *Server) listParticipants(w http.ResponseWriter, r *http.Request, c user
 		return
 	}
 	flags, err := s.participation.Anomalies(r.Context(), c, id)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, participantPage{newPage(items, page, size, total), flags})
+	s.respond(w, r, http.StatusOK, participantPage{newPage(items, page, size, total), flags}, err)
 }
 
 // participantPage is ParticipantList's answer: the page and the event's
@@ -92,11 +73,7 @@ type participantPage struct {
 func (s *Server) getParticipant(w http.ResponseWriter, r *http.Request, c user.Caller) {
 	if id, ok := s.withEvent(w, r, nil); ok {
 		p, err := s.participation.Get(r.Context(), c, id, r.PathValue("participantId"))
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, p)
+		s.respond(w, r, http.StatusOK, p, err)
 	}
 }
 
@@ -104,17 +81,10 @@ func (s *Server) getParticipant(w http.ResponseWriter, r *http.Request, c user.C
 // to the CSV in Blob ({url, expiresAt}). The Functions host buffers a
 // whole answer on Azure, so the file never goes through the function.
 func (s *Server) exportParticipants(w http.ResponseWriter, r *http.Request, c user.Caller) {
-	id, ok := s.withEvent(w, r, nil)
-	if !ok {
-		return
+	if id, ok := s.withEvent(w, r, nil); ok {
+		link, err := s.participation.ExportLink(r.Context(), c, id)
+		s.respond(w, r, http.StatusOK, link, err, noStore)
 	}
-	link, err := s.participation.ExportLink(r.Context(), c, id)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusOK, link)
 }
 
 // drawWinners is WinnerDraw.
@@ -126,11 +96,7 @@ func (s *Server) drawWinners(w http.ResponseWriter, r *http.Request, c user.Call
 	}
 	if id, ok := s.withEvent(w, r, &req); ok {
 		d, err := s.participation.Draw(r.Context(), c, id, participation.DrawRequest(req))
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusCreated, d)
+		s.respond(w, r, http.StatusCreated, d, err)
 	}
 }
 
@@ -151,11 +117,7 @@ func (s *Server) listWinners(w http.ResponseWriter, r *http.Request, c user.Call
 		return
 	}
 	out, err := s.participation.Disqualifications(r.Context(), id)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, winnerPage{newPage(items, page, size, total), out})
+	s.respond(w, r, http.StatusOK, winnerPage{newPage(items, page, size, total), out}, err)
 }
 
 // winnerPage is WinnerList's answer: the current winners and, for the
@@ -177,11 +139,7 @@ func (s *Server) notifyWinners(w http.ResponseWriter, r *http.Request, c user.Ca
 		return
 	}
 	receipt, err := s.notifier.Queue(r.Context(), c, id, req.ParticipantIDs)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusAccepted, receipt)
+	s.respond(w, r, http.StatusAccepted, receipt, err)
 }
 
 // sendWinnerNotice is the WinnerNotify queue function: one winner's notice
@@ -191,9 +149,6 @@ func (s *Server) sendWinnerNotice(w http.ResponseWriter, r *http.Request, inv *I
 	m, err := decodeMessage(inv, &job, func() uuid.UUID { return job.EventID })
 	if err != nil {
 		return err
-	}
-	if m.MessageID == "" {
-		return apperr.Invalidf(codeBadRequest, "the message has no MessageId")
 	}
 	out, err := s.notifier.Send(r.Context(), m.MessageID, job)
 	if err == nil {
@@ -210,11 +165,7 @@ func (s *Server) disqualifyWinner(w http.ResponseWriter, r *http.Request, c user
 	}
 	if id, ok := s.withEvent(w, r, &req); ok {
 		rep, err := s.participation.Disqualify(r.Context(), c, id, r.PathValue("participantId"), req.Category, req.Reason)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		writeJSON(w, http.StatusOK, map[string]any{"replacedBy": rep})
+		s.respond(w, r, http.StatusOK, map[string]any{"replacedBy": rep}, err)
 	}
 }
 
@@ -241,32 +192,19 @@ func (s *Server) drawProof(w http.ResponseWriter, r *http.Request) {
 // drawProofLink is DrawProofLink: public, a short-lived read-only link to
 // the stored bundle for downloads.
 func (s *Server) drawProofLink(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.withEvent(w, r, nil)
-	if !ok {
-		return
+	if id, ok := s.withEvent(w, r, nil); ok {
+		link, err := s.participation.ProofLink(r.Context(), id)
+		s.respond(w, r, http.StatusOK, link, err, noStore)
 	}
-	link, err := s.participation.ProofLink(r.Context(), id)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusOK, link)
 }
 
 // eventResults is EventResultsGet: public, cacheable; the draw and each
 // disqualification change it.
 func (s *Server) eventResults(w http.ResponseWriter, r *http.Request) {
-	id, ok := s.withEvent(w, r, nil)
-	if !ok {
-		return
+	if id, ok := s.withEvent(w, r, nil); ok {
+		res, err := s.participation.Results(r.Context(), id)
+		s.respond(w, r, http.StatusOK, res, err, publicCache)
 	}
-	res, err := s.participation.Results(r.Context(), id)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	s.writeCacheable(w, r, res)
 }
 
 // purgePrivacy is the PrivacyPurge timer.

@@ -6,6 +6,9 @@ import (
 	"github.com/eventmkt/backend/shared/user"
 )
 
+// Every verification step is answered noStore: codes and tokens are one
+// person's.
+
 // sendPhoneCode is PhoneVerificationStart: public, anonymous.
 func (s *Server) sendPhoneCode(w http.ResponseWriter, r *http.Request) {
 	var req struct {
@@ -16,7 +19,7 @@ func (s *Server) sendPhoneCode(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sent, err := s.phoneVerify.Send(r.Context(), id, req.PhoneNumber, clientIP(r, s.clientHops))
-	s.answerCode(w, r, http.StatusAccepted, sent, err)
+	s.respond(w, r, http.StatusAccepted, sent, err, noStore)
 }
 
 // confirmPhoneCode is PhoneVerificationConfirm: public, anonymous.
@@ -30,7 +33,7 @@ func (s *Server) confirmPhoneCode(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v, err := s.phoneVerify.Confirm(r.Context(), id, req.PhoneNumber, req.Code, clientIP(r, s.clientHops))
-	s.answerCode(w, r, http.StatusOK, v, err)
+	s.respond(w, r, http.StatusOK, v, err, noStore)
 }
 
 // sendStorePhoneCode is StorePhoneVerificationStart: the owner proves the
@@ -44,7 +47,7 @@ func (s *Server) sendStorePhoneCode(w http.ResponseWriter, r *http.Request, c us
 		return
 	}
 	sent, err := s.phoneVerify.SendStoreCode(r.Context(), c, req.PhoneNumber, clientIP(r, s.clientHops))
-	s.answerCode(w, r, http.StatusAccepted, sent, err)
+	s.respond(w, r, http.StatusAccepted, sent, err, noStore)
 }
 
 // confirmStorePhoneCode is StorePhoneVerificationConfirm: a right code
@@ -59,16 +62,5 @@ func (s *Server) confirmStorePhoneCode(w http.ResponseWriter, r *http.Request, c
 		return
 	}
 	st, err := s.phoneVerify.ConfirmStoreCode(r.Context(), c, req.PhoneNumber, req.Code, clientIP(r, s.clientHops))
-	s.answerCode(w, r, http.StatusOK, st, err)
-}
-
-// answerCode answers a verification step: never cached (codes and tokens
-// are one person's), with Retry-After on a throttled refusal.
-func (s *Server) answerCode(w http.ResponseWriter, r *http.Request, status int, v any, err error) {
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, status, v)
+	s.respond(w, r, http.StatusOK, st, err, noStore)
 }

@@ -137,7 +137,11 @@ func TestPhoneVerificationRefusals(t *testing.T) {
 	rec, out := call(t, f.srv, "POST", path+"/confirm", "", map[string]any{"phoneNumber": "010-3100-0001", "code": "12345x"})
 	wantProblem(t, rec, 400, "VALIDATION_001")
 	_ = out
-	code := smsCode.FindString(f.sim.Messages("01031000001")[0].Text)
+	sms := f.sim.Messages("01031000001")
+	if len(sms) == 0 {
+		t.Fatal("no SMS to 01031000001")
+	}
+	code := smsCode.FindString(sms[0].Text)
 	wrong := "000000"
 	if code == wrong {
 		wrong = "999999"

@@ -1,16 +1,12 @@
 package handlers
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/eventmkt/backend/shared/apperr"
 )
@@ -54,11 +50,11 @@ type Problem struct {
 // (4xx, a normal outcome) at info.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	e, status, code, detail := problemOf(err)
-	// A throttled or briefly unavailable answer says when to come back.
-	if e.Kind == apperr.TooMany || e.Kind == apperr.Unavailable {
-		if secs, ok := e.Extra["retryAfterSeconds"].(int); ok && w.Header().Get("Retry-After") == "" {
-			w.Header().Set("Retry-After", strconv.Itoa(secs))
-		}
+	// A throttled or briefly unavailable answer says when to come back. The
+	// wait is the error's own (apperr.Error.RetryAfter), so every endpoint
+	// that can refuse with it carries Retry-After alike.
+	if secs, ok := e.RetryAfterSeconds(); ok && (e.Kind == apperr.TooMany || e.Kind == apperr.Unavailable) {
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
 	}
 	if status >= 500 {
 		s.logFailure(r.Context(), "request failed", s.functionOf(r), status, code, err, nil)
@@ -125,71 +121,6 @@ func writeProblem(w http.ResponseWriter, r *http.Request, status int, code, deta
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(body)
-}
-
-// writeJSON answers with a JSON body.
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
-}
-
-var errBodyRequired = apperr.New(apperr.Invalid, codeBadRequest, "request body is required")
-
-// decodeOptionalJSON is decodeJSON for endpoints whose body may be absent.
-func decodeOptionalJSON(r *http.Request, v any) error {
-	if r.ContentLength == 0 {
-		return nil
-	}
-	if err := decodeJSON(r, v); err != errBodyRequired {
-		return err
-	}
-	return nil
-}
-
-// decodeJSON reads a JSON request body into v, classifying every way it can
-// be wrong as a client error with a message that says what to fix.
-func decodeJSON(r *http.Request, v any) error {
-	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.Contains(strings.ToLower(ct), "json") {
-		return apperr.New(apperr.Invalid, codeBadRequest, "Content-Type must be application/json")
-	}
-	body, err := io.ReadAll(r.Body)
-	var maxErr *http.MaxBytesError
-	if errors.As(err, &maxErr) {
-		return apperr.New(apperr.TooLarge, codeTooLarge, fmt.Sprintf("request body exceeds %d bytes", maxErr.Limit))
-	}
-	if err != nil {
-		return apperr.Wrap(err, apperr.Invalid, codeBadRequest, "the request body could not be read")
-	}
-	if err := jsonTextError(body); err != nil {
-		return err
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	err = dec.Decode(v)
-	if err == nil {
-		if dec.More() {
-			return apperr.New(apperr.Invalid, codeBadRequest, "request body must hold a single JSON value")
-		}
-		return nil
-	}
-	var syntaxErr *json.SyntaxError
-	var typeErr *json.UnmarshalTypeError
-	switch {
-	case errors.Is(err, io.EOF):
-		return errBodyRequired
-	case errors.As(err, &syntaxErr):
-		return apperr.New(apperr.Invalid, codeBadRequest, fmt.Sprintf("malformed JSON at byte %d", syntaxErr.Offset))
-	case errors.Is(err, io.ErrUnexpectedEOF):
-		return apperr.New(apperr.Invalid, codeBadRequest, "malformed JSON: body ends early")
-	case errors.As(err, &typeErr):
-		field := typeErr.Field
-		if field == "" {
-			field = "body"
-		}
-		return apperr.New(apperr.Invalid, codeBadRequest, fmt.Sprintf("field %q must be %s", field, typeErr.Type.String()))
-	default:
-		return apperr.Wrap(err, apperr.Invalid, codeBadRequest, "malformed JSON")
-	}
 }
 
 // logValue keeps an error's text on one line in logs.

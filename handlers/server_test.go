@@ -547,53 +547,6 @@ func TestHTTPEnvelopeInvocation(t *testing.T) {
 	}
 }
 
-// A queue message that fails transiently answers 500 (redelivery); one that
-// can never succeed is acknowledged.
-func TestQueueInvocationRetryRules(t *testing.T) {
-	t.Parallel()
-	f := newServer(t)
-	fail := map[string]error{}
-	var mu sync.Mutex
-	f.srv.queueFunc("TestConsumer", "test-queue", func(w http.ResponseWriter, r *http.Request, inv *Invocation) error {
-		m, err := inv.Message()
-		if err != nil {
-			return err
-		}
-		mu.Lock()
-		defer mu.Unlock()
-		return fail[m.MessageID]
-	})
-	body := readFixture(t, "servicebus-redelivered.json")
-	send := func() int {
-		return do(t, f.srv, "POST", "/TestConsumer", bytes.NewReader(body), "Content-Type", "application/json").Code
-	}
-	id := "dist-5f0c1a52-3d4e-4f8a-9b7c-2a1d6e9f0b11-INSTAGRAM"
-	tests := []struct {
-		name string
-		err  error
-		want int
-	}{
-		{"success completes", nil, 200},
-		{"transient failure is retried", context.DeadlineExceeded, 500},
-		{"poison is acknowledged", errInvalidForTest, 200},
-	}
-	for _, tt := range tests {
-		mu.Lock()
-		fail[id] = tt.err
-		mu.Unlock()
-		if got := send(); got != tt.want {
-			t.Errorf("%s: got %d, want %d", tt.name, got, tt.want)
-		}
-	}
-	var consumer, reason, kept string
-	if err := f.db.QueryRow(context.Background(), "SELECT consumer, reason, body FROM outbox.poison_messages WHERE message_id = $1", id).Scan(&consumer, &reason, &kept); err != nil {
-		t.Fatalf("the poison message was not recorded: %v", err)
-	}
-	if consumer != "TestConsumer" || !strings.Contains(reason, "can never succeed") || !strings.Contains(kept, "INSTAGRAM") {
-		t.Errorf("recorded %s / %s / %s", consumer, reason, kept)
-	}
-}
-
 // fireTimer invokes a timer function as the host does and returns the reply.
 func fireTimer(t *testing.T, f fixture, function string) string {
 	t.Helper()

@@ -34,10 +34,10 @@ type tokenResponse struct {
 	ExpiresIn    int        `json:"expiresIn"`
 }
 
-func writeTokens(w http.ResponseWriter, status int, resp tokenResponse) {
-	resp.TokenType = "Bearer"
-	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, status, resp)
+// bearerTokens is the token pair of a session; each endpoint adds the
+// account fields API.md gives it. Tokens are answered with noStore.
+func bearerTokens(sess user.Session) tokenResponse {
+	return tokenResponse{AccessToken: sess.AccessToken, RefreshToken: sess.RefreshToken, TokenType: "Bearer", ExpiresIn: sess.ExpiresIn}
 }
 
 // register is UserRegister: the owner and store, signed in.
@@ -49,12 +49,9 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 	}
 	req.ClientIP = clientIP(r, s.clientHops)
 	sess, err := s.users.Register(r.Context(), user.RegisterInput(req))
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	writeTokens(w, http.StatusCreated, tokenResponse{UserID: &sess.UserID, StoreID: &sess.StoreID,
-		AccessToken: sess.AccessToken, RefreshToken: sess.RefreshToken, ExpiresIn: sess.ExpiresIn})
+	t := bearerTokens(sess)
+	t.UserID, t.StoreID = &sess.UserID, &sess.StoreID
+	s.respond(w, r, http.StatusCreated, t, err, noStore)
 }
 
 // login is UserLogin.
@@ -68,12 +65,9 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sess, err := s.users.Login(r.Context(), req.Email, req.Password, clientIP(r, s.clientHops))
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	writeTokens(w, http.StatusOK, tokenResponse{UserID: &sess.UserID, StoreID: &sess.StoreID, Name: sess.Name, Role: sess.Role,
-		AccessToken: sess.AccessToken, RefreshToken: sess.RefreshToken, ExpiresIn: sess.ExpiresIn})
+	t := bearerTokens(sess)
+	t.UserID, t.StoreID, t.Name, t.Role = &sess.UserID, &sess.StoreID, sess.Name, sess.Role
+	s.respond(w, r, http.StatusOK, t, err, noStore)
 }
 
 // refresh is UserRefresh: a new pair; the old refresh token stops working.
@@ -86,11 +80,7 @@ func (s *Server) refresh(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sess, err := s.users.Refresh(r.Context(), req.RefreshToken)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	writeTokens(w, http.StatusOK, tokenResponse{AccessToken: sess.AccessToken, RefreshToken: sess.RefreshToken, ExpiresIn: sess.ExpiresIn})
+	s.respond(w, r, http.StatusOK, bearerTokens(sess), err, noStore)
 }
 
 // logout is UserLogout. A body (refreshToken) is accepted and not needed:
@@ -104,27 +94,19 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request, c user.Caller) {
 		s.writeError(w, r, err)
 		return
 	}
-	if err := s.users.Logout(r.Context(), c); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
+	s.respond(w, r, http.StatusNoContent, nil, s.users.Logout(r.Context(), c))
 }
 
-func writeProfile(w http.ResponseWriter, p user.Profile) {
-	w.Header().Set("ETag", `"v`+strconv.Itoa(p.Version)+`"`)
-	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusOK, p)
+// profileETag is a profile's version as its ETag ("v3"), which If-Match
+// gives back on the next update.
+func profileETag(p user.Profile) replyOption {
+	return etag(`"v` + strconv.Itoa(p.Version) + `"`)
 }
 
 // getProfile is UserProfileGet; its ETag guards the next update.
 func (s *Server) getProfile(w http.ResponseWriter, r *http.Request, c user.Caller) {
 	p, err := s.users.Profile(r.Context(), c)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	writeProfile(w, p)
+	s.respond(w, r, http.StatusOK, p, err, profileETag(p), noStore)
 }
 
 // updateProfile is UserProfileUpdate. The version to update from comes from
@@ -154,11 +136,7 @@ func (s *Server) updateProfile(w http.ResponseWriter, r *http.Request, c user.Ca
 		req.Version = &v
 	}
 	p, err := s.users.UpdateProfile(r.Context(), c, user.ProfileUpdate(req))
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	writeProfile(w, p)
+	s.respond(w, r, http.StatusOK, p, err, profileETag(p), noStore)
 }
 
 // changePassword is UserPasswordChange.
@@ -171,24 +149,13 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, c user.C
 		s.writeError(w, r, err)
 		return
 	}
-	if err := s.users.ChangePassword(r.Context(), c, req.CurrentPassword, req.NewPassword); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	w.WriteHeader(http.StatusNoContent)
+	s.respond(w, r, http.StatusNoContent, nil, s.users.ChangePassword(r.Context(), c, req.CurrentPassword, req.NewPassword))
 }
 
 // getStore is UserStoreGet.
 func (s *Server) getStore(w http.ResponseWriter, r *http.Request, c user.Caller) {
-	id, err := uuid.Parse(r.PathValue("userId"))
-	if err != nil {
-		s.writeError(w, r, apperr.New(apperr.NotFound, user.CodeNotFound, "no such user"))
-		return
+	if id, ok := s.withUser(w, r); ok {
+		st, err := s.users.Store(r.Context(), c, id)
+		s.respond(w, r, http.StatusOK, st, err)
 	}
-	st, err := s.users.Store(r.Context(), c, id)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, st)
 }

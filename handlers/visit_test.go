@@ -79,7 +79,7 @@ func TestVisitCode(t *testing.T) {
 	if rec.Code != 201 || out["bonusEntries"] != float64(3) {
 		t.Fatalf("today's code: %d %v", rec.Code, out)
 	}
-	if n, _ := f.rdb.Exists(context.Background(), "participation:session:{"+id+"}:01031000001").Result(); n != 1 {
+	if n, _ := f.rdb.Exists(context.Background(), f.prefix+"participation:session:{"+id+"}:01031000001").Result(); n != 1 {
 		t.Fatal("the duplicate fast path is not where this test looks for it")
 	}
 	// storeVisited: true alongside the code is fine; storeVisited: false
@@ -123,7 +123,7 @@ func TestVisitCode(t *testing.T) {
 		}
 		// Nothing in Redis says this phone entered.
 		digits := "0" + phone[1:4] + phone[5:9] + phone[10:]
-		if n, _ := f.rdb.Exists(context.Background(), "participation:session:{"+id+"}:"+digits).Result(); n != 0 {
+		if n, _ := f.rdb.Exists(context.Background(), f.prefix+"participation:session:{"+id+"}:"+digits).Result(); n != 0 {
 			t.Errorf("%s: the duplicate fast path was written", name)
 		}
 		// The customer can correct it: the same phone enters without a code.

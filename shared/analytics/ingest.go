@@ -40,25 +40,25 @@ type envelope struct {
 // Ingest records one message in the raw log, once: the message id is the
 // log's key, so a redelivery or a duplicate inserts nothing. It reports
 // whether the message was new. A message that can never be recorded (not
-// JSON, an unknown type, no event) is Invalid, so the host acknowledges it
-// as poison instead of retrying.
+// JSON, an unknown type, no event) is a permanent Invalid, so it is
+// acknowledged as poison instead of retried.
 func (s *Service) Ingest(ctx context.Context, messageID, subject string, body []byte) (bool, error) {
 	if messageID == "" {
-		return false, apperr.Invalidf(CodeBadMessage, "the message has no id")
+		return false, apperr.Permanent(apperr.Invalidf(CodeBadMessage, "the message has no id"))
 	}
 	var env envelope
 	if err := json.Unmarshal(body, &env); err != nil {
-		return false, apperr.Wrap(err, apperr.Invalid, CodeBadMessage, "the message body is not JSON")
+		return false, apperr.Permanent(apperr.Wrap(err, apperr.Invalid, CodeBadMessage, "the message body is not JSON"))
 	}
 	typ := env.Type
 	if typ == "" {
 		typ = subject
 	}
 	if !knownTypes[typ] {
-		return false, apperr.Invalidf(CodeBadMessage, "message %s has type %q, which analytics does not record", messageID, typ)
+		return false, apperr.Permanent(apperr.Invalidf(CodeBadMessage, "message %s has type %q, which analytics does not record", messageID, typ))
 	}
 	if env.EventID == uuid.Nil {
-		return false, apperr.Invalidf(CodeBadMessage, "message %s (%s) names no event", messageID, typ)
+		return false, apperr.Permanent(apperr.Invalidf(CodeBadMessage, "message %s (%s) names no event", messageID, typ))
 	}
 	at := firstTime(env.OccurredAt, env.CompletedAt, env.CollectedAt, s.now())
 	tag, err := s.db.Exec(ctx, `WITH raw AS (

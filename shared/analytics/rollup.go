@@ -573,7 +573,7 @@ func (s *Service) takeViews(ctx context.Context) (int, error) {
 		tokens := make([]string, len(chunk))
 		for i, id := range chunk {
 			tokens[i] = "views-" + id.String() + "-" + uuid.NewString()[:13]
-			cmds[i] = takeViewsScript.Run(ctx, pipe, []string{event.ViewsKey(id), foldingKey(id)}, tokens[i])
+			cmds[i] = takeViewsScript.Run(ctx, pipe, []string{event.ViewsKey(s.cfg.KeyPrefix, id), s.foldingKey(id)}, tokens[i])
 		}
 		if _, err := pipe.Exec(ctx); err != nil && !errors.Is(err, goredis.Nil) {
 			return taken, fmt.Errorf("analytics: take page views: %w", err)
@@ -597,7 +597,7 @@ func (s *Service) takeViews(ctx context.Context) (int, error) {
 			if _, err := s.Ingest(ctx, token, TypeViewsCounted, body); err != nil {
 				return taken, err // the folding key stays; the next run records it
 			}
-			if err := dropFoldedScript.Run(ctx, s.rdb, []string{foldingKey(id)}, token).Err(); err != nil && !errors.Is(err, goredis.Nil) {
+			if err := dropFoldedScript.Run(ctx, s.rdb, []string{s.foldingKey(id)}, token).Err(); err != nil && !errors.Is(err, goredis.Nil) {
 				s.log.WarnContext(ctx, "folded page views not cleared; the next run records them under the same id", "eventId", id, "error", err)
 			}
 			taken++
@@ -606,7 +606,11 @@ func (s *Service) takeViews(ctx context.Context) (int, error) {
 	return taken, nil
 }
 
-func foldingKey(id uuid.UUID) string { return event.ViewsKey(id) + ":folding" }
+// foldingKey sits beside the event's page-view hash, in its slot. The
+// events domain writes that hash under the same key prefix as this one.
+func (s *Service) foldingKey(id uuid.UUID) string {
+	return event.ViewsKey(s.cfg.KeyPrefix, id) + ":folding"
+}
 
 // Rebuild recomputes one event's stats from its whole raw log, in one
 // transaction: the event's rows leave the rollup queue, its stats are

@@ -32,7 +32,7 @@ type EventReader interface {
 type Config struct {
 	DashboardTTL time.Duration // analytics:dashboard:{id} (5 minutes)
 	BatchSize    int           // raw rows folded per transaction (5,000)
-	KeyPrefix    string        // Redis key prefix ("" in production; tests isolate with one)
+	KeyPrefix    string        // Redis key prefix ("" in production; tests isolate with one), the events domain's too (page views)
 	TimeZone     *time.Location
 }
 

@@ -80,6 +80,22 @@ func (e *Error) With(key string, value any) *Error {
 	return &c
 }
 
+// retryAfterMember is the problem member that says when to come back.
+const retryAfterMember = "retryAfterSeconds"
+
+// RetryAfter returns a copy of e telling the caller to come back in secs
+// seconds. Every TooMany that knows its wait (and an Unavailable that knows
+// when it ends) says it this way: the problem body carries it as
+// retryAfterSeconds and the HTTP layer sets Retry-After from it, so no
+// handler has to.
+func (e *Error) RetryAfter(secs int) *Error { return e.With(retryAfterMember, secs) }
+
+// RetryAfterSeconds is the wait RetryAfter set; ok is false when e has none.
+func (e *Error) RetryAfterSeconds() (secs int, ok bool) {
+	secs, ok = e.Extra[retryAfterMember].(int)
+	return secs, ok
+}
+
 // Convenience constructors for the common kinds.
 func Invalidf(code, format string, args ...any) *Error {
 	return New(Invalid, code, fmt.Sprintf(format, args...))

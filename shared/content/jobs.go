@@ -52,7 +52,7 @@ func (j *Jobs) Run(ctx context.Context, msg event.ImageJob, delivery int) error 
 		specs = []PosterSpec{ApplyEdit(src, *msg.Edit)}
 	}
 	if len(specs) == 0 {
-		return j.fail(ctx, msg, delivery, apperr.Invalidf("JOB_002", "the job asks for no posters"))
+		return j.fail(ctx, msg, delivery, apperr.Permanent(apperr.Invalidf("JOB_002", "the job asks for no posters")))
 	}
 	posters, origin, err := j.posters.Render(ctx, msg.EventID, msg.JobID, msg.Industry, specs, func(done int) {
 		_ = j.events.SetProgress(ctx, msg.JobID, 10+done*85/len(specs))
@@ -76,8 +76,11 @@ func (j *Jobs) Run(ctx context.Context, msg event.ImageJob, delivery int) error 
 	return nil
 }
 
+// fail decides between a retry and the end: a permanent problem
+// (apperr.IsPermanent) or the last allowed delivery marks the job FAILED
+// and completes the message.
 func (j *Jobs) fail(ctx context.Context, msg event.ImageJob, delivery int, cause error) error {
-	if apperr.KindOf(cause) != apperr.Invalid && apperr.KindOf(cause) != apperr.NotFound && delivery < j.GiveUpAfter {
+	if !apperr.IsPermanent(cause) && delivery < j.GiveUpAfter {
 		return fmt.Errorf("image job %s (delivery %d): %w", msg.JobID, delivery, cause)
 	}
 	msgText := cause.Error()

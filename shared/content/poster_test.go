@@ -13,7 +13,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
 )
 
 var (
@@ -442,14 +441,9 @@ func renderSet(tb testing.TB, r *Renderer) {
 	}
 }
 
-func TestRenderSetTime(t *testing.T) {
-	t.Parallel()
-	r := newTestRenderer(t)
-	start := time.Now()
-	renderSet(t, r)
-	t.Logf("3 styles x 3 platforms rendered in %v", time.Since(start))
-}
-
+// BenchmarkRenderSet times a set; TestRenderAllStylesAndPlatforms checks
+// the same renders. A wall-clock figure belongs to benchmarks (and to
+// `make bench`'s posters suite), not to a test that could only log it.
 func BenchmarkRenderSet(b *testing.B) {
 	r := newTestRenderer(b)
 	for b.Loop() {

@@ -209,12 +209,14 @@ type channelRow struct {
 
 // Distribute handles one delivery of a channel job. It returns nil when the
 // message is done with (posted, failed for good, rescheduled as a new
-// message, or a duplicate); an error asks the host to deliver it again
-// (Postgres unreachable, or another delivery of it is still in flight).
+// message, or a duplicate); a permanent error (apperr.IsPermanent) when it
+// can never be (a channel this app does not serve); any other error asks
+// the host to deliver it again (Postgres unreachable, or another delivery
+// of it is still in flight).
 func (s *Service) Distribute(ctx context.Context, messageID string, job event.DistributeChannel) (Outcome, error) {
 	adapter, ok := s.adapters[job.Channel]
 	if !ok || job.EventID == uuid.Nil {
-		return "", apperr.Invalidf(CodeUnknownChannel, "job for event %s names channel %q, which this app does not serve", job.EventID, job.Channel)
+		return "", apperr.Permanent(apperr.Invalidf(CodeUnknownChannel, "job for event %s names channel %q, which this app does not serve", job.EventID, job.Channel))
 	}
 	row, err := s.ensure(ctx, job)
 	if err != nil {
@@ -453,7 +455,7 @@ func (s *Service) ensure(ctx context.Context, job event.DistributeChannel) (chan
 	return s.load(ctx, s.db, job.EventID, job.Channel, false)
 }
 
-func (s *Service) load(ctx context.Context, q querier, eventID uuid.UUID, channel string, lock bool) (channelRow, error) {
+func (s *Service) load(ctx context.Context, q postgres.Querier, eventID uuid.UUID, channel string, lock bool) (channelRow, error) {
 	sql := `SELECT id, distribution_status_id, status, message_id, distribution_id, attempts, retries, resume_state, lease_until
 		FROM distribution.channel_status WHERE event_id = $1 AND channel = $2`
 	if lock {
@@ -462,7 +464,7 @@ func (s *Service) load(ctx context.Context, q querier, eventID uuid.UUID, channe
 	var r channelRow
 	err := q.QueryRow(ctx, sql, eventID, channel).Scan(&r.ID, &r.DistID, &r.Status, &r.MessageID, &r.DistributionID, &r.Attempts, &r.Retries, &r.ResumeState, &r.LeaseUntil)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return r, apperr.New(apperr.Invalid, CodeUnknownChannel, channel+" is not one of this event's channels")
+		return r, apperr.Permanent(apperr.New(apperr.Invalid, CodeUnknownChannel, channel+" is not one of this event's channels"))
 	}
 	if err != nil {
 		return r, fmt.Errorf("distribution: load %s/%s: %w", eventID, channel, err)

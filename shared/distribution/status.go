@@ -13,15 +13,10 @@ import (
 
 	"github.com/eventmkt/backend/shared/apperr"
 	"github.com/eventmkt/backend/shared/event"
+	"github.com/eventmkt/backend/shared/postgres"
 	"github.com/eventmkt/backend/shared/queue"
 	"github.com/eventmkt/backend/shared/user"
 )
-
-// querier is a pool or a transaction.
-type querier interface {
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-}
 
 // Status is an event's distribution as the owner sees it.
 type Status struct {
@@ -102,7 +97,7 @@ func pendingStatus(info event.Info) (Status, error) {
 
 var errNoDistribution = errors.New("distribution: none for the event")
 
-func readStatus(ctx context.Context, q querier, eventID uuid.UUID) (Status, error) {
+func readStatus(ctx context.Context, q postgres.Querier, eventID uuid.UUID) (Status, error) {
 	st := Status{EventID: eventID}
 	err := q.QueryRow(ctx, `SELECT overall_status, started_at, completed_at FROM distribution.distribution_status WHERE event_id = $1`, eventID).
 		Scan(&st.OverallStatus, &st.StartedAt, &st.CompletedAt)

@@ -86,7 +86,7 @@ func (s *Service) claimJobSlot(ctx context.Context, tx pgx.Tx, e *Event, jobType
 		if used >= limit {
 			secs := max(1, int(math.Ceil(dayStart.AddDate(0, 0, 1).Sub(now).Seconds())))
 			return nil, apperr.New(apperr.TooMany, CodeJobQuota, fmt.Sprintf("the daily limit of %d jobs of this kind is used up; it resets at midnight", limit)).
-				With("retryAfterSeconds", secs)
+				RetryAfter(secs)
 		}
 	}
 	rows, err := tx.Query(ctx, `UPDATE events.jobs SET status = 'FAILED', error_message = $3, completed_at = $4, updated_at = $4

@@ -98,7 +98,9 @@ type ImageRequest struct {
 	BrandColor *string
 }
 
-func jobStatusKey(id uuid.UUID) string { return "job:status:" + id.String() }
+func (s *Service) jobStatusKey(id uuid.UUID) string {
+	return s.cfg.KeyPrefix + "job:status:" + id.String()
+}
 
 // JobStatusTTL is how long a job's status is served from Redis.
 const JobStatusTTL = 10 * time.Minute
@@ -116,7 +118,7 @@ func scanJob(row pgx.Row) (Job, error) {
 // (Postgres stays the truth).
 func (s *Service) cacheJob(ctx context.Context, j Job) {
 	b, _ := json.Marshal(cachedJob{Job: j, Owner: j.UserID})
-	if err := s.rdb.Set(ctx, jobStatusKey(j.JobID), b, JobStatusTTL).Err(); err != nil {
+	if err := s.rdb.Set(ctx, s.jobStatusKey(j.JobID), b, JobStatusTTL).Err(); err != nil {
 		s.log.WarnContext(ctx, "job status cache unavailable", "jobId", j.JobID, "error", err)
 	}
 }
@@ -126,7 +128,7 @@ func (s *Service) cacheJob(ctx context.Context, j Job) {
 // never overwrites what the worker has written meanwhile.
 func (s *Service) fillJobCache(ctx context.Context, j Job) {
 	b, _ := json.Marshal(cachedJob{Job: j, Owner: j.UserID})
-	if err := s.rdb.SetNX(ctx, jobStatusKey(j.JobID), b, JobStatusTTL).Err(); err != nil {
+	if err := s.rdb.SetNX(ctx, s.jobStatusKey(j.JobID), b, JobStatusTTL).Err(); err != nil {
 		s.log.WarnContext(ctx, "job status cache unavailable", "jobId", j.JobID, "error", err)
 	}
 }
@@ -314,7 +316,7 @@ func (s *Service) startJob(ctx context.Context, c user.Caller, id uuid.UUID, job
 // GetJob returns a job's status to its owner, from Redis when cached.
 func (s *Service) GetJob(ctx context.Context, c user.Caller, jobID uuid.UUID) (Job, error) {
 	var j Job
-	if raw, err := s.rdb.Get(ctx, jobStatusKey(jobID)).Bytes(); err == nil {
+	if raw, err := s.rdb.Get(ctx, s.jobStatusKey(jobID)).Bytes(); err == nil {
 		var cj cachedJob
 		if json.Unmarshal(raw, &cj) == nil {
 			j = cj.Job
@@ -343,15 +345,20 @@ func (s *Service) GetJob(ctx context.Context, c user.Caller, jobID uuid.UUID) (J
 var ErrJobSettled = errors.New("event: job already settled")
 
 // BeginJob moves a job to PROCESSING (again, on a redelivery) and returns
-// it. A settled job returns ErrJobSettled.
+// it. A settled job returns ErrJobSettled, a job that does not exist a
+// permanent error (its message can never succeed).
 func (s *Service) BeginJob(ctx context.Context, jobID uuid.UUID) (Job, error) {
 	j, err := scanJob(s.db.QueryRow(ctx, `UPDATE events.jobs SET status = 'PROCESSING', progress = GREATEST(progress, 5),
 		attempts = attempts + 1, started_at = coalesce(started_at, $2), updated_at = $2
 		WHERE job_id = $1 AND status IN ('PENDING', 'PROCESSING') RETURNING `+jobColumns, jobID, s.now()))
 	if errors.Is(err, pgx.ErrNoRows) {
 		var exists bool
-		if err := s.db.QueryRow(ctx, `SELECT true FROM events.jobs WHERE job_id = $1`, jobID).Scan(&exists); err != nil {
-			return Job{}, apperr.New(apperr.Invalid, CodeJobNotFound, "no such job: "+jobID.String())
+		err := s.db.QueryRow(ctx, `SELECT true FROM events.jobs WHERE job_id = $1`, jobID).Scan(&exists)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return Job{}, errNoSuchJob(jobID)
+		}
+		if err != nil {
+			return Job{}, fmt.Errorf("event: begin job: %w", err)
 		}
 		return Job{}, ErrJobSettled
 	}
@@ -360,6 +367,12 @@ func (s *Service) BeginJob(ctx context.Context, jobID uuid.UUID) (Job, error) {
 	}
 	s.cacheJob(ctx, j)
 	return j, nil
+}
+
+// errNoSuchJob is a worker's job that does not exist: permanent, its
+// message can never succeed.
+func errNoSuchJob(jobID uuid.UUID) error {
+	return apperr.Permanent(apperr.New(apperr.Invalid, CodeJobNotFound, "no such job: "+jobID.String()))
 }
 
 // SetProgress records a running job's progress (0..99; 100 is completion).
@@ -397,7 +410,7 @@ func (s *Service) finishJob(ctx context.Context, jobID uuid.UUID, origin Origin,
 		var jobType string
 		err := tx.QueryRow(ctx, `SELECT event_id, job_type FROM events.jobs WHERE job_id = $1`, jobID).Scan(&eventID, &jobType)
 		if errors.Is(err, pgx.ErrNoRows) {
-			return apperr.New(apperr.Invalid, CodeJobNotFound, "no such job: "+jobID.String())
+			return errNoSuchJob(jobID)
 		}
 		if err != nil {
 			return err
@@ -526,12 +539,13 @@ func (s *Service) FailJob(ctx context.Context, jobID uuid.UUID, message string) 
 	return nil
 }
 
-// ImageSpec returns what a poster was rendered from, for an edit's re-render.
+// ImageSpec returns what a poster was rendered from, for an edit's
+// re-render. An image that is gone is permanent: the edit can never be made.
 func (s *Service) ImageSpec(ctx context.Context, imageID uuid.UUID) (json.RawMessage, error) {
 	var spec []byte
 	err := s.db.QueryRow(ctx, `SELECT spec FROM events.generated_images WHERE image_id = $1`, imageID).Scan(&spec)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, apperr.New(apperr.NotFound, CodeItemNotFound, "no such image")
+		return nil, apperr.Permanent(apperr.New(apperr.NotFound, CodeItemNotFound, "no such image"))
 	}
 	return spec, err
 }

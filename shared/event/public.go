@@ -16,6 +16,7 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/eventmkt/backend/shared/apperr"
+	"github.com/eventmkt/backend/shared/redis"
 )
 
 // Public is the entry page's snapshot of a published event. It holds no
@@ -68,8 +69,10 @@ const PublicTTL = 10 * time.Minute
 
 // The snapshot and its generation share a hash tag, so the conditional
 // write below is one script on one slot.
-func publicKey(id uuid.UUID) string    { return "event:public:{" + id.String() + "}" }
-func publicGenKey(id uuid.UUID) string { return "event:public:gen:{" + id.String() + "}" }
+func (s *Service) publicKey(id uuid.UUID) string { return SnapshotKey(s.cfg.KeyPrefix, id) }
+func (s *Service) publicGenKey(id uuid.UUID) string {
+	return s.cfg.KeyPrefix + "event:public:gen:" + redis.Tag(id.String())
+}
 
 // publicGenTTL outlives any rebuild in flight, so a rebuild that began
 // before a change always sees the generation move.
@@ -86,8 +89,10 @@ return 1`)
 
 // SnapshotKey is where the public snapshot is cached, so a hot path can
 // fetch it in the same Redis round trip as its own keys (DecodeSnapshot
-// reads it; on a miss, call Snapshot).
-func SnapshotKey(id uuid.UUID) string { return publicKey(id) }
+// reads it; on a miss, call Snapshot). prefix is Config.KeyPrefix.
+func SnapshotKey(prefix string, id uuid.UUID) string {
+	return prefix + "event:public:" + redis.Tag(id.String())
+}
 
 // DecodeSnapshot reads a cached snapshot.
 func DecodeSnapshot(raw []byte) (Public, error) {
@@ -99,8 +104,8 @@ func DecodeSnapshot(raw []byte) (Public, error) {
 // ViewsKey holds an event's page views per source (a Redis hash) until
 // StatsRollup folds them. The id is a hash tag: the rollup's script renames
 // the hash to a folding key beside it (views:{id}:folding), which a sharded
-// Redis allows only within one slot.
-func ViewsKey(id uuid.UUID) string { return "views:{" + id.String() + "}" }
+// Redis allows only within one slot. prefix is Config.KeyPrefix.
+func ViewsKey(prefix string, id uuid.UUID) string { return prefix + "views:" + redis.Tag(id.String()) }
 
 // Snapshot returns the public snapshot of a published or ended event,
 // served from Redis; the first request after a change reads Postgres. It
@@ -111,7 +116,7 @@ func (s *Service) Snapshot(ctx context.Context, id uuid.UUID) (Public, error) {
 	if s.Unknown(id) {
 		return Public{}, errNotFound
 	}
-	raw, err := s.rdb.Get(ctx, publicKey(id)).Bytes()
+	raw, err := s.rdb.Get(ctx, s.publicKey(id)).Bytes()
 	if err == nil {
 		var p Public
 		if json.Unmarshal(raw, &p) == nil {
@@ -120,7 +125,7 @@ func (s *Service) Snapshot(ctx context.Context, id uuid.UUID) (Public, error) {
 	} else if !errors.Is(err, goredis.Nil) {
 		s.log.WarnContext(ctx, "public snapshot cache unavailable", "error", err)
 	}
-	gen, err := s.rdb.Get(ctx, publicGenKey(id)).Result()
+	gen, err := s.rdb.Get(ctx, s.publicGenKey(id)).Result()
 	if err != nil && !errors.Is(err, goredis.Nil) {
 		s.log.WarnContext(ctx, "public snapshot generation unavailable", "error", err)
 	}
@@ -132,7 +137,7 @@ func (s *Service) Snapshot(ctx context.Context, id uuid.UUID) (Public, error) {
 		return Public{}, err
 	}
 	b, _ := json.Marshal(p)
-	keys := []string{publicKey(id), publicGenKey(id)}
+	keys := []string{s.publicKey(id), s.publicGenKey(id)}
 	if err := setIfGeneration.Run(ctx, s.rdb, keys, gen, b, PublicTTL.Milliseconds()).Err(); err != nil {
 		s.log.WarnContext(ctx, "public snapshot not cached", "error", err)
 	}
@@ -201,13 +206,13 @@ func (s *Service) RecordView(ctx context.Context, id uuid.UUID, source, client s
 		case wait > 0:
 			secs := int(wait.Seconds()) + 1
 			return apperr.New(apperr.TooMany, CodeTooManyViews, fmt.Sprintf("too many page views from this address; try again in %d seconds", secs)).
-				With("retryAfterSeconds", secs)
+				RetryAfter(secs)
 		}
 	}
 	if !slices.Contains(Sources, source) {
 		source = "DIRECT"
 	}
-	if err := s.rdb.HIncrBy(ctx, ViewsKey(id), source, 1).Err(); err != nil {
+	if err := s.rdb.HIncrBy(ctx, ViewsKey(s.cfg.KeyPrefix, id), source, 1).Err(); err != nil {
 		return apperr.Wrap(err, apperr.Unavailable, "", "the view could not be counted")
 	}
 	return nil
@@ -215,7 +220,7 @@ func (s *Service) RecordView(ctx context.Context, id uuid.UUID, source, client s
 
 // Views returns the page views counted so far per source (not yet folded).
 func (s *Service) Views(ctx context.Context, id uuid.UUID) (map[string]int64, error) {
-	m, err := s.rdb.HGetAll(ctx, ViewsKey(id)).Result()
+	m, err := s.rdb.HGetAll(ctx, ViewsKey(s.cfg.KeyPrefix, id)).Result()
 	if err != nil {
 		return nil, apperr.Wrap(err, apperr.Unavailable, "", "view counts are unavailable")
 	}
@@ -234,9 +239,9 @@ func (s *Service) Views(ctx context.Context, id uuid.UUID) (map[string]int64, er
 func (s *Service) RefreshPublic(ctx context.Context, id uuid.UUID) {
 	s.missing.Forget(id) // published a moment ago
 	pipe := s.rdb.TxPipeline()
-	pipe.Incr(ctx, publicGenKey(id))
-	pipe.Expire(ctx, publicGenKey(id), publicGenTTL)
-	pipe.Del(ctx, publicKey(id))
+	pipe.Incr(ctx, s.publicGenKey(id))
+	pipe.Expire(ctx, s.publicGenKey(id), publicGenTTL)
+	pipe.Del(ctx, s.publicKey(id))
 	if _, err := pipe.Exec(ctx); err != nil {
 		s.log.ErrorContext(ctx, "public snapshot not invalidated; it expires within its TTL", "eventId", id, "ttl", PublicTTL, "error", err)
 	}

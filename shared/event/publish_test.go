@@ -33,7 +33,7 @@ type readyEvent struct {
 	broker *queue.RedisStreams
 }
 
-func newReadyEvent(t *testing.T, parts func(*postgres.DB, goredis.UniversalClient) event.ParticipationReader, wrap func(queue.Publisher) queue.Publisher) readyEvent {
+func newReadyEvent(t *testing.T, parts func(db *postgres.DB, rdb goredis.UniversalClient, prefix string) event.ParticipationReader, wrap func(queue.Publisher) queue.Publisher) readyEvent {
 	t.Helper()
 	ctx := context.Background()
 	db := testenv.Postgres(t)
@@ -46,7 +46,7 @@ func newReadyEvent(t *testing.T, parts func(*postgres.DB, goredis.UniversalClien
 	}
 	ob := queue.NewOutbox(db, pub, log)
 	now := func() time.Time { return time.Date(2026, 11, 22, 3, 0, 0, 0, time.UTC) }
-	users, err := user.NewService(db, rdb, log, user.Config{BcryptCost: 4, Tokens: user.TokenConfig{
+	users, err := user.NewService(db, rdb, log, user.Config{BcryptCost: 4, KeyPrefix: prefix, Tokens: user.TokenConfig{
 		Key: []byte("0123456789abcdef0123456789abcdef"), Issuer: "i", Audience: "a", AccessTTL: time.Minute, RefreshTTL: time.Hour}}, now)
 	if err != nil {
 		t.Fatal(err)
@@ -57,7 +57,7 @@ func newReadyEvent(t *testing.T, parts func(*postgres.DB, goredis.UniversalClien
 		t.Fatal(err)
 	}
 	c := user.Caller{UserID: sess.UserID, StoreID: sess.StoreID, Role: user.RoleOwner}
-	svc := event.NewService(db, rdb, ob, log, users, parts(db, rdb), event.Config{PublicWebURL: "https://x"}, now)
+	svc := event.NewService(db, rdb, ob, log, users, parts(db, rdb, prefix), event.Config{PublicWebURL: "https://x", KeyPrefix: prefix}, now)
 
 	e, err := svc.Create(ctx, c, "REVISIT")
 	if err != nil {
@@ -77,8 +77,8 @@ func newReadyEvent(t *testing.T, parts func(*postgres.DB, goredis.UniversalClien
 	return readyEvent{svc: svc, caller: c, id: e.EventID, db: db, rdb: rdb, broker: broker}
 }
 
-func counter(db *postgres.DB, rdb goredis.UniversalClient) event.ParticipationReader {
-	return participation.NewCounter(db, rdb)
+func counter(db *postgres.DB, rdb goredis.UniversalClient, prefix string) event.ParticipationReader {
+	return participation.NewCounter(db, rdb, prefix)
 }
 
 // A failure after the status change rolls everything back: the event stays
@@ -145,8 +145,8 @@ func TestSlowRebuildNeverRestoresAStalePage(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	slow := &slowDraw{reading: make(chan struct{}), release: make(chan struct{})}
-	r := newReadyEvent(t, func(db *postgres.DB, rdb goredis.UniversalClient) event.ParticipationReader {
-		slow.ParticipationReader = counter(db, rdb)
+	r := newReadyEvent(t, func(db *postgres.DB, rdb goredis.UniversalClient, prefix string) event.ParticipationReader {
+		slow.ParticipationReader = counter(db, rdb, prefix)
 		return slow
 	}, nil)
 	if _, err := r.svc.Publish(ctx, r.caller, r.id); err != nil {

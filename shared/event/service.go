@@ -67,6 +67,12 @@ type Config struct {
 	// TimeZone (0 = off): AI_002 beyond.
 	PlanJobsPerDay   int
 	PosterJobsPerDay int
+	// KeyPrefix goes in front of every Redis key of the domain ("" in
+	// production; tests isolate with one). The domains of one process share
+	// it: participation reads the snapshot (SnapshotKey) and analytics folds
+	// the page views (ViewsKey) under their own KeyPrefix. No braces: a
+	// key's hash tag must stay the event id.
+	KeyPrefix string
 }
 
 // Service is the events domain.
@@ -106,7 +112,7 @@ func NewService(db *postgres.DB, rdb goredis.UniversalClient, outbox *queue.Outb
 	if cfg.WebPosterTimeout <= 0 {
 		cfg.WebPosterTimeout = 10 * time.Second
 	}
-	return &Service{db: db, rdb: rdb, outbox: outbox, log: log, now: now, stores: stores, parts: parts, limiter: redis.NewLimiter(rdb), cfg: cfg,
+	return &Service{db: db, rdb: rdb, outbox: outbox, log: log, now: now, stores: stores, parts: parts, limiter: redis.NewLimiter(rdb, cfg.KeyPrefix), cfg: cfg,
 		missing: &RecentIDs{TTL: MissingTTL, Max: 10_000}}
 }
 

@@ -12,14 +12,9 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/eventmkt/backend/shared/apperr"
+	"github.com/eventmkt/backend/shared/postgres"
 	"github.com/eventmkt/backend/shared/user"
 )
-
-// querier is a pool or a transaction.
-type querier interface {
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
-}
 
 const eventColumns = `event_id, user_id, store_id, objective, status, event_name, description, prize, start_date, end_date,
 	winner_count, budget, channels, channel_settings, selected_recommendation_id, selected_image_id, selected_image_url,
@@ -62,7 +57,7 @@ var errNotFound = apperr.New(apperr.NotFound, CodeNotFound, "no such event")
 
 // loadEvent reads one event (locked for update when lock), without its
 // plans and posters.
-func loadEvent(ctx context.Context, q querier, id uuid.UUID, lock bool) (*Event, error) {
+func loadEvent(ctx context.Context, q postgres.Querier, id uuid.UUID, lock bool) (*Event, error) {
 	sql := `SELECT ` + eventColumns + ` FROM events.events WHERE event_id = $1`
 	if lock {
 		sql += ` FOR UPDATE`
@@ -79,7 +74,7 @@ func loadEvent(ctx context.Context, q querier, id uuid.UUID, lock bool) (*Event,
 
 // loadOwned reads an event the caller may act on: 404 when it does not
 // exist, 403 when it is another owner's.
-func loadOwned(ctx context.Context, q querier, c user.Caller, id uuid.UUID, lock bool) (*Event, error) {
+func loadOwned(ctx context.Context, q postgres.Querier, c user.Caller, id uuid.UUID, lock bool) (*Event, error) {
 	e, err := loadEvent(ctx, q, id, lock)
 	if err != nil {
 		return nil, err
@@ -91,7 +86,7 @@ func loadOwned(ctx context.Context, q querier, c user.Caller, id uuid.UUID, lock
 }
 
 // loadFull reads an event with its plans and posters.
-func loadFull(ctx context.Context, q querier, id uuid.UUID) (*Event, error) {
+func loadFull(ctx context.Context, q postgres.Querier, id uuid.UUID) (*Event, error) {
 	e, err := loadEvent(ctx, q, id, false)
 	if err != nil {
 		return nil, err
@@ -100,7 +95,7 @@ func loadFull(ctx context.Context, q querier, id uuid.UUID) (*Event, error) {
 }
 
 // loadDetails fills in the event's plans and posters.
-func loadDetails(ctx context.Context, q querier, e *Event) error {
+func loadDetails(ctx context.Context, q postgres.Querier, e *Event) error {
 	rows, err := q.Query(ctx, `SELECT recommendation_id, coalesce(budget_level, ''), event_name, description, coalesce(prize, ''),
 		coalesce(participation_method, ''), promotion_type, target_audience, coalesce(estimated_cost, 0), coalesce(expected_roi, 0)::float8, is_selected
 		FROM events.ai_recommendations WHERE event_id = $1
@@ -121,7 +116,7 @@ func loadDetails(ctx context.Context, q querier, e *Event) error {
 	return err
 }
 
-func loadImages(ctx context.Context, q querier, eventID uuid.UUID) ([]Image, error) {
+func loadImages(ctx context.Context, q postgres.Querier, eventID uuid.UUID) ([]Image, error) {
 	rows, err := q.Query(ctx, `SELECT image_id, style, platform, image_url, coalesce(width, 0), coalesce(height, 0), is_selected
 		FROM events.generated_images WHERE event_id = $1
 		ORDER BY created_at, array_position(ARRAY['SIMPLE','FANCY','TRENDY'], style::text), array_position(ARRAY['INSTAGRAM','NAVER','KAKAO'], platform::text)`, eventID)
@@ -136,7 +131,7 @@ func loadImages(ctx context.Context, q querier, eventID uuid.UUID) ([]Image, err
 }
 
 // listEvents returns one page of the owner's events, newest first.
-func listEvents(ctx context.Context, q querier, userID uuid.UUID, f Filter) ([]Summary, int, error) {
+func listEvents(ctx context.Context, q postgres.Querier, userID uuid.UUID, f Filter) ([]Summary, int, error) {
 	where := []string{"user_id = $1"}
 	args := []any{userID}
 	add := func(cond string, v any) {

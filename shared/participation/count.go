@@ -20,20 +20,24 @@ import (
 const CountTTL = 5 * time.Minute
 
 // CountKey is the seed ERD's live count, participation:count:{eventId}
-// (the id a hash tag, as for every key of the event's submits).
-func CountKey(eventID uuid.UUID) string { return "participation:count:" + redis.Tag(eventID.String()) }
+// (the id a hash tag, as for every key of the event's submits) under the
+// domain's key prefix (Config.KeyPrefix).
+func CountKey(prefix string, eventID uuid.UUID) string {
+	return prefix + "participation:count:" + redis.Tag(eventID.String())
+}
 
 // Counter answers "how many entries does this event have" for lists and
 // dashboards, from Redis when it can and Postgres otherwise, and "were its
 // winners drawn" for the public page: the events domain's read of this one.
 type Counter struct {
-	db  *postgres.DB
-	rdb goredis.UniversalClient
+	db     *postgres.DB
+	rdb    goredis.UniversalClient
+	prefix string
 }
 
-// NewCounter returns the counter.
-func NewCounter(db *postgres.DB, rdb goredis.UniversalClient) *Counter {
-	return &Counter{db: db, rdb: rdb}
+// NewCounter returns the counter; prefix is the domain's Config.KeyPrefix.
+func NewCounter(db *postgres.DB, rdb goredis.UniversalClient, prefix string) *Counter {
+	return &Counter{db: db, rdb: rdb, prefix: prefix}
 }
 
 // Counts returns the entry count of each event (0 for none).
@@ -48,7 +52,7 @@ func (c *Counter) Counts(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]in
 	pipe := c.rdb.Pipeline()
 	gets := make([]*goredis.StringCmd, len(ids))
 	for i, id := range ids {
-		gets[i] = pipe.Get(ctx, CountKey(id))
+		gets[i] = pipe.Get(ctx, CountKey(c.prefix, id))
 	}
 	_, _ = pipe.Exec(ctx) // a missing key (redis.Nil) or a Redis failure: Postgres counts
 	var missing []uuid.UUID
@@ -82,7 +86,7 @@ func (c *Counter) Counts(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]in
 	pipe = c.rdb.Pipeline()
 	for _, id := range missing {
 		out[id] = fresh[id]
-		pipe.Set(ctx, CountKey(id), fresh[id], CountTTL)
+		pipe.Set(ctx, CountKey(c.prefix, id), fresh[id], CountTTL)
 	}
 	_, _ = pipe.Exec(ctx) // a cache that cannot be filled is only slower
 	return out, nil

@@ -17,18 +17,17 @@ import (
 func TestCountsOfSeveralEventsComeFromRedis(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	rdb, _ := testenv.Redis(t)
-	c := participation.NewCounter(testenv.Postgres(t), rdb)
+	rdb, prefix := testenv.Redis(t)
+	c := participation.NewCounter(testenv.Postgres(t), rdb, prefix)
 	want := map[uuid.UUID]int{}
 	var ids []uuid.UUID
 	for i := range 6 {
 		id := uuid.New()
 		ids = append(ids, id)
 		want[id] = 10 + i
-		if err := rdb.Set(ctx, participation.CountKey(id), 10+i, participation.CountTTL).Err(); err != nil {
+		if err := rdb.Set(ctx, participation.CountKey(prefix, id), 10+i, participation.CountTTL).Err(); err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(func() { rdb.Del(context.Background(), participation.CountKey(id)) })
 	}
 	got, err := c.Counts(ctx, ids)
 	if err != nil {

@@ -201,7 +201,7 @@ func (s *Service) Draw(ctx context.Context, c user.Caller, eventID uuid.UUID, re
 	// other keys (past that, the dates refuse entries anyway).
 	if snap, err := s.events.Snapshot(ctx, eventID); err == nil {
 		if ttl := s.keyTTL(snap, now); ttl > 0 {
-			if err := s.rdb.Set(ctx, closedKey(eventID), "1", ttl).Err(); err != nil {
+			if err := s.rdb.Set(ctx, s.closedKey(eventID), "1", ttl).Err(); err != nil {
 				s.log.WarnContext(ctx, "entries-closed flag not cached; Postgres still refuses late entries", "error", err)
 			}
 		}
@@ -246,14 +246,9 @@ const entryQuery = `SELECT participant_id, bonus_entries FROM participation.part
 	WHERE event_id = $1 AND (disqualified_at IS NULL OR disqualified_at >= $2)
 	ORDER BY participant_id COLLATE "C"`
 
-// Querier runs queries: a pool or a transaction.
-type Querier interface {
-	Query(context.Context, string, ...any) (pgx.Rows, error)
-}
-
 // Rank streams an event's frozen entry list through the ranker, keeping the
 // best k: the heart of the draw, exported for the benchmark.
-func Rank(ctx context.Context, q Querier, eventID uuid.UUID, seed []byte, algorithm string, k int) (DrawResult, error) {
+func Rank(ctx context.Context, q postgres.Querier, eventID uuid.UUID, seed []byte, algorithm string, k int) (DrawResult, error) {
 	rows, err := q.Query(ctx, entryQuery, eventID, time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC))
 	if err != nil {
 		return DrawResult{}, fmt.Errorf("participation: entries: %w", err)
@@ -352,9 +347,7 @@ type drawLog struct {
 	DrawnAt          time.Time
 }
 
-func (s *Service) drawLog(ctx context.Context, q interface {
-	QueryRow(context.Context, string, ...any) pgx.Row
-}, eventID uuid.UUID) (drawLog, error) {
+func (s *Service) drawLog(ctx context.Context, q postgres.Querier, eventID uuid.UUID) (drawLog, error) {
 	var d drawLog
 	err := q.QueryRow(ctx, `SELECT algorithm, winner_count, alternate_count, total_participants, entries_hash, seed, seed_commitment, algorithm_version, drawn_at
 		FROM participation.draw_logs WHERE event_id = $1`, eventID).

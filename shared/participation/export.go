@@ -30,7 +30,9 @@ import (
 // columns or masking must not reuse files written by the old code.
 const exportFormat = "v1"
 
-func exportSlotsKey(userID uuid.UUID) string { return "participation:exports:" + userID.String() }
+func (s *Service) exportSlotsKey(userID uuid.UUID) string {
+	return s.cfg.KeyPrefix + "participation:exports:" + userID.String()
+}
 
 // exportBlobPrefix starts every export blob of an event.
 func exportBlobPrefix(eventID uuid.UUID) string { return eventID.String() + "-" }
@@ -185,7 +187,7 @@ func (s *Service) takeExportSlot(ctx context.Context, userID uuid.UUID) (func(),
 	b := make([]byte, 12)
 	_, _ = rand.Read(b)
 	token := hex.EncodeToString(b)
-	key := exportSlotsKey(userID)
+	key := s.exportSlotsKey(userID)
 	now := s.now()
 	wait, err := exportSlot.Run(ctx, s.rdb, []string{key}, now.UnixMilli(), now.Add(s.cfg.ExportMaxDuration).UnixMilli(),
 		s.cfg.ExportsPerOwner, token, s.cfg.ExportMaxDuration.Milliseconds()).Int64()
@@ -197,7 +199,7 @@ func (s *Service) takeExportSlot(ctx context.Context, userID uuid.UUID) (func(),
 		secs := int((wait + 999) / 1000)
 		return nil, apperr.New(apperr.TooMany, CodeExportBusy,
 			"you already have "+strconv.Itoa(s.cfg.ExportsPerOwner)+" exports being prepared; try again when one has finished").
-			With("retryAfterSeconds", min(secs, 60))
+			RetryAfter(min(secs, 60))
 	}
 	return func() {
 		if err := s.rdb.ZRem(context.WithoutCancel(ctx), key, token).Err(); err != nil {

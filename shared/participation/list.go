@@ -18,6 +18,7 @@ import (
 
 	"github.com/eventmkt/backend/shared/apperr"
 	"github.com/eventmkt/backend/shared/phone"
+	"github.com/eventmkt/backend/shared/postgres"
 	"github.com/eventmkt/backend/shared/user"
 )
 
@@ -172,7 +173,7 @@ func (s *Service) Authorize(ctx context.Context, c user.Caller, eventID uuid.UUI
 // so spreadsheet apps detect it) in entry-number order, reading through q
 // (ExportLink's snapshot). Current winners are unmasked: the owner
 // needs them to deliver prizes. It returns the number of rows.
-func (s *Service) writeCSV(ctx context.Context, q Querier, eventID uuid.UUID, w io.Writer) (int, error) {
+func (s *Service) writeCSV(ctx context.Context, q postgres.Querier, eventID uuid.UUID, w io.Writer) (int, error) {
 	if _, err := io.WriteString(w, "\uFEFF"); err != nil {
 		return 0, err
 	}

@@ -323,10 +323,12 @@ type noticeRow struct {
 }
 
 // Send handles one delivery of a winner-notify message. It returns nil when
-// the message is done with; an error asks the host to deliver it again.
+// the message is done with; a permanent error (apperr.IsPermanent) when it
+// can never be (no such notice); any other error asks the host to deliver
+// it again.
 func (n *Notifier) Send(ctx context.Context, messageID string, job WinnerNotifyJob) (NotifyOutcome, error) {
 	if job.EventID == uuid.Nil || job.ParticipantID == "" {
-		return "", apperr.Invalidf(CodeNotFound, "the message names no event or participant")
+		return "", apperr.Permanent(apperr.Invalidf(CodeNotFound, "the message names no event or participant"))
 	}
 	log := n.log.With("eventId", job.EventID, "participantId", job.ParticipantID, "messageId", messageID)
 	now := n.s.now().UTC()
@@ -418,7 +420,7 @@ func (n *Notifier) unclaimed(ctx context.Context, log *slog.Logger, messageID st
 	err := n.s.db.QueryRow(ctx, `SELECT status, message_id, lease_until FROM participation.winner_notifications
 		WHERE event_id = $1 AND participant_id = $2`, job.EventID, job.ParticipantID).Scan(&row.status, &row.messageID, &row.lease)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return "", apperr.Invalidf(CodeNotFound, "no notice of %s in event %s was queued", job.ParticipantID, job.EventID)
+		return "", apperr.Permanent(apperr.Invalidf(CodeNotFound, "no notice of %s in event %s was queued", job.ParticipantID, job.EventID))
 	}
 	if err != nil {
 		return "", fmt.Errorf("participation: notice: %w", err)

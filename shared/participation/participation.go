@@ -95,6 +95,12 @@ type Config struct {
 	// (PARTICIPATION_BATCH_WRITERS; 0 = no limit); a batch ready meanwhile
 	// keeps gathering entries until a writer is free or it is full.
 	BatchWriters int
+	// KeyPrefix goes in front of every Redis key of the domain ("" in
+	// production; tests isolate with one), the events domain's too: the
+	// submit reads its snapshot (event.SnapshotKey), so the domains of one
+	// process share the prefix. No braces: a key's hash tag must stay the
+	// event id.
+	KeyPrefix string
 }
 
 // EventReader is the events domain's API this domain relies on.
@@ -163,7 +169,7 @@ func NewService(db *postgres.DB, rdb goredis.UniversalClient, outbox *queue.Outb
 	if cfg.BatchSize <= 0 {
 		cfg.BatchSize = DefaultBatchSize
 	}
-	s := &Service{db: db, rdb: rdb, outbox: outbox, blobs: blobs, events: events, limiter: redis.NewLimiter(rdb), log: log, now: now, cfg: cfg}
+	s := &Service{db: db, rdb: rdb, outbox: outbox, blobs: blobs, events: events, limiter: redis.NewLimiter(rdb, cfg.KeyPrefix), log: log, now: now, cfg: cfg}
 	s.batch = batcher{size: cfg.BatchSize, delay: max(cfg.BatchDelay, 0), write: s.writeEntries}
 	if cfg.BatchWriters > 0 {
 		s.batch.slots = make(chan struct{}, cfg.BatchWriters)

@@ -25,7 +25,9 @@ const ProofRetryAfter = 5 * time.Second
 // before answering PROOF_001 like everyone else.
 const proofWait = 3 * time.Second
 
-func proofLockKey(id uuid.UUID) string { return "participation:proof:build:" + id.String() }
+func (s *Service) proofLockKey(id uuid.UUID) string {
+	return s.cfg.KeyPrefix + "participation:proof:build:" + id.String()
+}
 
 // OpenProof returns the stored proof bundle (DrawProofGet, read by the
 // results page's in-browser check). The stored blob is the answer (no
@@ -73,7 +75,7 @@ func (s *Service) ProofLink(ctx context.Context, eventID uuid.UUID) (blobstore.L
 
 func (s *Service) proofBuilding() error {
 	return apperr.New(apperr.Unavailable, CodeProofBuilding, "the draw proof is being prepared; try again in a few seconds").
-		With("retryAfterSeconds", int(ProofRetryAfter/time.Second))
+		RetryAfter(int(ProofRetryAfter / time.Second))
 }
 
 // awaitProof is called when the bundle's blob is missing: PART_008 before
@@ -146,12 +148,12 @@ func (s *Service) lockProof(ctx context.Context, eventID uuid.UUID, force bool) 
 	_, _ = rand.Read(b)
 	token := hex.EncodeToString(b)
 	if force {
-		if err := s.rdb.Set(ctx, proofLockKey(eventID), token, s.cfg.ProofBuildTimeout).Err(); err != nil {
+		if err := s.rdb.Set(ctx, s.proofLockKey(eventID), token, s.cfg.ProofBuildTimeout).Err(); err != nil {
 			s.log.WarnContext(ctx, "proof build lock not taken", "eventId", eventID, "error", err)
 		}
 		return token
 	}
-	ok, err := s.rdb.SetNX(ctx, proofLockKey(eventID), token, s.cfg.ProofBuildTimeout).Result()
+	ok, err := s.rdb.SetNX(ctx, s.proofLockKey(eventID), token, s.cfg.ProofBuildTimeout).Result()
 	if err != nil {
 		s.log.WarnContext(ctx, "proof build lock unavailable", "eventId", eventID, "error", err)
 		return ""
@@ -167,7 +169,7 @@ func (s *Service) unlockProof(ctx context.Context, eventID uuid.UUID, token stri
 	if token == "" {
 		return
 	}
-	if err := unlockScript.Run(ctx, s.rdb, []string{proofLockKey(eventID)}, token).Err(); err != nil && err != goredis.Nil {
+	if err := unlockScript.Run(ctx, s.rdb, []string{s.proofLockKey(eventID)}, token).Err(); err != nil && err != goredis.Nil {
 		s.log.WarnContext(ctx, "proof build lock not released; it expires", "eventId", eventID, "error", err)
 	}
 }

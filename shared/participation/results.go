@@ -49,7 +49,9 @@ const (
 	ResultsUndrawnTTL = 30 * time.Second
 )
 
-func resultsKey(id uuid.UUID) string { return "participation:results:" + id.String() }
+func (s *Service) resultsKey(id uuid.UUID) string {
+	return s.cfg.KeyPrefix + "participation:results:" + id.String()
+}
 
 // EntryTailLen is how much of the entry number the results page shows.
 const EntryTailLen = 4
@@ -68,7 +70,7 @@ func (s *Service) Results(ctx context.Context, eventID uuid.UUID) (Results, erro
 	if err != nil {
 		return Results{}, err
 	}
-	raw, err := s.rdb.Get(ctx, resultsKey(eventID)).Bytes()
+	raw, err := s.rdb.Get(ctx, s.resultsKey(eventID)).Bytes()
 	if err == nil {
 		var r Results
 		if json.Unmarshal(raw, &r) == nil {
@@ -86,7 +88,7 @@ func (s *Service) Results(ctx context.Context, eventID uuid.UUID) (Results, erro
 		ttl = ResultsUndrawnTTL
 	}
 	b, _ := json.Marshal(r)
-	if err := s.rdb.Set(ctx, resultsKey(eventID), b, ttl).Err(); err != nil {
+	if err := s.rdb.Set(ctx, s.resultsKey(eventID), b, ttl).Err(); err != nil {
 		s.log.WarnContext(ctx, "results not cached", "error", err)
 	}
 	return r, nil
@@ -96,7 +98,7 @@ func (s *Service) buildResults(ctx context.Context, eventID uuid.UUID, snap even
 	r := Results{EventID: eventID, Winners: []PublicWinner{}}
 	d, err := s.drawLog(ctx, s.db, eventID)
 	if errors.Is(err, errNotDrawn) {
-		counts, err := NewCounter(s.db, s.rdb).Counts(ctx, []uuid.UUID{eventID})
+		counts, err := NewCounter(s.db, s.rdb, s.cfg.KeyPrefix).Counts(ctx, []uuid.UUID{eventID})
 		if err != nil {
 			return Results{}, err
 		}
@@ -139,7 +141,7 @@ func (s *Service) buildResults(ctx context.Context, eventID uuid.UUID, snap even
 // disqualification; if Redis refuses, they are stale for at most
 // ResultsTTL, and the log says so.
 func (s *Service) refreshResults(ctx context.Context, eventID uuid.UUID) {
-	if err := s.rdb.Del(ctx, resultsKey(eventID)).Err(); err != nil {
+	if err := s.rdb.Del(ctx, s.resultsKey(eventID)).Err(); err != nil {
 		s.log.ErrorContext(ctx, "results cache not invalidated; it expires within its TTL", "eventId", eventID, "ttl", ResultsTTL, "error", err)
 	}
 }

@@ -57,11 +57,16 @@ type RegisteredEntry struct {
 // with several shards, a Redis Cluster) runs only when all its keys are in
 // one slot; and the submit's first pipeline then goes to one shard, so it
 // stays one network round trip on a cluster too.
-func sessionKey(id uuid.UUID, phone string) string {
-	return "participation:session:" + redis.Tag(id.String()) + ":" + phone
+// The key prefix (Config.KeyPrefix) goes in front and has no braces.
+func (s *Service) sessionKey(id uuid.UUID, phone string) string {
+	return s.cfg.KeyPrefix + "participation:session:" + redis.Tag(id.String()) + ":" + phone
 }
-func seqKey(id uuid.UUID) string    { return "participation:seq:" + redis.Tag(id.String()) }
-func closedKey(id uuid.UUID) string { return "participation:closed:" + redis.Tag(id.String()) }
+func (s *Service) seqKey(id uuid.UUID) string {
+	return s.cfg.KeyPrefix + "participation:seq:" + redis.Tag(id.String())
+}
+func (s *Service) closedKey(id uuid.UUID) string {
+	return s.cfg.KeyPrefix + "participation:closed:" + redis.Tag(id.String())
+}
 
 // KeyMargin is how long every participation key outlives its event: the
 // keys (entry counter, duplicate fast path, closed flag) expire KeyMargin
@@ -120,13 +125,13 @@ func (s *Service) Submit(ctx context.Context, eventID uuid.UUID, sub Submission)
 		return Receipt{}, err
 	}
 	now := s.now()
-	limits := append(s.clientLimits(eventID, sub.ClientIP), redis.Limit{Key: limitKey(eventID, "phone:"+sub.PhoneNumber), PerMinute: s.cfg.RatePerPhone})
-	limits = slices.DeleteFunc(limits, func(l redis.Limit) bool { return l.PerMinute <= 0 })
+	limits := append(s.clientLimits(eventID, sub.ClientIP), redis.Limit{Key: limitKey(eventID, "phone:"+sub.PhoneNumber), Rate: s.cfg.RatePerPhone})
+	limits = slices.DeleteFunc(limits, func(l redis.Limit) bool { return l.Rate <= 0 })
 	expires, known := s.live.get(eventID, now)
 	pipe := s.rdb.Pipeline()
-	cached := pipe.Get(ctx, event.SnapshotKey(eventID))
-	closed := pipe.Exists(ctx, closedKey(eventID))
-	seen := pipe.Exists(ctx, sessionKey(eventID, sub.PhoneNumber))
+	cached := pipe.Get(ctx, event.SnapshotKey(s.cfg.KeyPrefix, eventID))
+	closed := pipe.Exists(ctx, s.closedKey(eventID))
+	seen := pipe.Exists(ctx, s.sessionKey(eventID, sub.PhoneNumber))
 	var gated *goredis.Cmd
 	if known {
 		gated = s.queueGate(ctx, pipe, eventID, limits, expires.Sub(now))
@@ -195,7 +200,7 @@ func (s *Service) Submit(ctx context.Context, eventID uuid.UUID, sub Submission)
 			return Receipt{ParticipantID: pid, EventID: eventID, BonusEntries: bonus, ParticipatedAt: now}, nil
 		case errors.Is(err, errDuplicate):
 			if ttl > 0 {
-				s.rdb.Set(ctx, sessionKey(eventID, sub.PhoneNumber), "1", ttl)
+				s.rdb.Set(ctx, s.sessionKey(eventID, sub.PhoneNumber), "1", ttl)
 			}
 			return Receipt{}, errDuplicate
 		case errors.Is(err, errNumberTaken) && attempt < 3:
@@ -235,10 +240,10 @@ func (s *Service) queueGate(ctx context.Context, c goredis.Scripter, eventID uui
 	keys := make([]string, 0, len(limits)+1)
 	args := []any{len(limits), max(ttl.Milliseconds(), 1)}
 	for _, l := range limits {
-		keys = append(keys, redis.RateKey(l))
-		args = append(args, l.PerMinute)
+		keys = append(keys, s.limiter.Key(l))
+		args = append(args, l.Rate)
 	}
-	keys = append(keys, seqKey(eventID))
+	keys = append(keys, s.seqKey(eventID))
 	if _, pipelined := c.(goredis.Pipeliner); pipelined {
 		return entryGate.EvalSha(ctx, c, keys, args...)
 	}
@@ -291,7 +296,7 @@ func (l *liveEvents) add(id uuid.UUID, now, keysExpire time.Time) {
 	l.m[id] = [2]time.Time{now.Add(liveTTL), keysExpire}
 }
 
-// limitKey names a submit's rate limit (redis.RateKey adds "rate:") under
+// limitKey names a submit's rate limit (Limiter.Key adds the prefix and "rate:") under
 // the event's hash tag, so entryGate's keys share one slot. The limits are
 // therefore per event: a client or phone gets PARTICIPATION_RATE_PER_* at
 // each event, not across all of them. Entering many events at once still
@@ -309,18 +314,18 @@ func (s *Service) clientLimits(eventID uuid.UUID, ip string) []redis.Limit {
 	if ip == "" {
 		return nil
 	}
-	limits := []redis.Limit{{Key: limitKey(eventID, "client:"+ip), PerMinute: s.cfg.RatePerClient}}
+	limits := []redis.Limit{{Key: limitKey(eventID, "client:"+ip), Rate: s.cfg.RatePerClient}}
 	if a, err := netip.ParseAddr(ip); err == nil {
 		a = a.Unmap().WithZone("")
 		if a.Is4() {
 			p, _ := a.Prefix(24)
-			limits = append(limits, redis.Limit{Key: limitKey(eventID, "net:"+p.String()), PerMinute: s.cfg.RatePerIPv4Net})
+			limits = append(limits, redis.Limit{Key: limitKey(eventID, "net:"+p.String()), Rate: s.cfg.RatePerIPv4Net})
 		} else {
 			p, _ := a.Prefix(64)
-			limits = append(limits, redis.Limit{Key: limitKey(eventID, "net:"+p.String()), PerMinute: s.cfg.RatePerIPv6Net})
+			limits = append(limits, redis.Limit{Key: limitKey(eventID, "net:"+p.String()), Rate: s.cfg.RatePerIPv6Net})
 		}
 	}
-	return slices.DeleteFunc(limits, func(l redis.Limit) bool { return l.PerMinute <= 0 })
+	return slices.DeleteFunc(limits, func(l redis.Limit) bool { return l.Rate <= 0 })
 }
 
 // insertEntry writes the entry, and its part of the batch's
@@ -359,8 +364,8 @@ func (s *Service) afterEntries(items []*pendingEntry) {
 		if it.res.err != nil || it.res.outcome != entered || it.row.ttl <= 0 {
 			continue
 		}
-		pipe.Set(ctx, sessionKey(it.row.eventID, it.row.sub.PhoneNumber), "1", it.row.ttl)
-		incrIfCached.Run(ctx, pipe, []string{CountKey(it.row.eventID)})
+		pipe.Set(ctx, s.sessionKey(it.row.eventID, it.row.sub.PhoneNumber), "1", it.row.ttl)
+		incrIfCached.Run(ctx, pipe, []string{CountKey(s.cfg.KeyPrefix, it.row.eventID)})
 	}
 	if pipe.Len() == 0 {
 		return
@@ -379,8 +384,8 @@ func (s *Service) entryNumber(ctx context.Context, eventID uuid.UUID, today even
 	day := today.Format("20060102")
 	if retry && next > 0 {
 		pipe := s.rdb.Pipeline()
-		incr := pipe.Incr(ctx, seqKey(eventID))
-		pipe.PExpire(ctx, seqKey(eventID), ttl)
+		incr := pipe.Incr(ctx, s.seqKey(eventID))
+		pipe.PExpire(ctx, s.seqKey(eventID), ttl)
 		_, _ = pipe.Exec(ctx)
 		next, _ = incr.Result()
 	}
@@ -399,7 +404,7 @@ func (s *Service) resyncCounter(ctx context.Context, eventID uuid.UUID, ttl time
 	var max int64
 	_ = s.db.QueryRow(ctx, `SELECT coalesce(max(split_part(participant_id, '-', 2)::bigint), 0) FROM participation.participants
 		WHERE event_id = $1 AND participant_id ~ '^[0-9]{8}-[0-9]+$'`, eventID).Scan(&max)
-	raiseTo.Run(ctx, s.rdb, []string{seqKey(eventID)}, max, ttl.Milliseconds())
+	raiseTo.Run(ctx, s.rdb, []string{s.seqKey(eventID)}, max, ttl.Milliseconds())
 }
 
 // refuseIfWaiting turns a limiter's answer into PART_009 with the seconds
@@ -413,7 +418,7 @@ func (s *Service) refuseIfWaiting(ctx context.Context) func(time.Duration, error
 		if wait > 0 {
 			secs := int(wait.Seconds()) + 1
 			return apperr.New(apperr.TooMany, CodeTooFast, fmt.Sprintf("too many entries; try again in %d seconds", secs)).
-				With("retryAfterSeconds", secs)
+				RetryAfter(secs)
 		}
 		return nil
 	}

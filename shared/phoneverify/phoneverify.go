@@ -170,7 +170,7 @@ func (s *Service) sendCode(ctx context.Context, scope, ph, clientIP string, now 
 	if wait > 0 {
 		secs := int((wait + 999) / 1000)
 		return Sent{}, apperr.New(apperr.TooMany, CodeResendTooSoon, fmt.Sprintf("a code was just sent; you can ask again in %d seconds", secs)).
-			With("retryAfterSeconds", secs)
+			RetryAfter(secs)
 	}
 	if err := s.count(ctx, "sends:phone", scope+":"+ph, s.cfg.SendsPerPhone, now); err != nil {
 		return Sent{}, err
@@ -351,7 +351,7 @@ func (s *Service) count(ctx context.Context, kind, who string, limit int, now ti
 	if n > int64(limit) {
 		secs := int(window/time.Second) - int(now.Unix()%int64(window/time.Second))
 		return apperr.New(apperr.TooMany, CodeLimit, fmt.Sprintf("too many verification requests; try again in %d minutes", (secs+59)/60)).
-			With("retryAfterSeconds", secs)
+			RetryAfter(secs)
 	}
 	return nil
 }

@@ -19,6 +19,21 @@ type DB struct {
 	*pgxpool.Pool
 }
 
+// Querier runs statements: the pool (*DB, *pgxpool.Pool) or a transaction
+// (pgx.Tx). Domains take it wherever a read or write must work both inside
+// and outside a transaction, so there is one such type, not one per domain.
+type Querier interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+var (
+	_ Querier = (*DB)(nil)
+	_ Querier = (*pgxpool.Pool)(nil)
+	_ Querier = pgx.Tx(nil)
+)
+
 // Option adjusts the pool configuration.
 type Option func(*pgxpool.Config)
 

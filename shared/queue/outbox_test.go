@@ -72,8 +72,14 @@ func TestOutboxRollbackSendsNothing(t *testing.T) {
 		t.Fatalf("relay after rollback: %+v %v", r, err)
 	}
 	var rows int
-	_ = db.QueryRow(ctx, "SELECT count(*) FROM outbox.messages").Scan(&rows)
-	if n := rdb.XLen(ctx, broker.Stream(queue.AnalyticsEvents)).Val(); rows != 0 || n != 0 {
+	if err := db.QueryRow(ctx, "SELECT count(*) FROM outbox.messages").Scan(&rows); err != nil {
+		t.Fatal(err)
+	}
+	n, err := rdb.XLen(ctx, broker.Stream(queue.AnalyticsEvents)).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rows != 0 || n != 0 {
 		t.Errorf("after rollback: %d outbox rows, %d stream entries; want 0 and 0", rows, n)
 	}
 }
@@ -106,7 +112,10 @@ func TestOutboxRelaySendsAfterBrokerReturns(t *testing.T) {
 	ctx := context.Background()
 
 	// A broker nobody listens on: the commit must stand, the send must wait.
-	deadClient, _ := redis.Open("redis://127.0.0.1:1/0", false)
+	deadClient, err := redis.Open("redis://127.0.0.1:1/0", false)
+	if err != nil {
+		t.Fatal(err)
+	}
 	defer deadClient.Close()
 	down := queue.NewOutbox(db, queue.NewRedisStreams(deadClient, prefix), testenv.Logger(t))
 	down.SendTimeout = 500 * time.Millisecond
@@ -123,7 +132,9 @@ func TestOutboxRelaySendsAfterBrokerReturns(t *testing.T) {
 	}
 	var attempts int
 	var lastErr string
-	_ = db.QueryRow(ctx, "SELECT attempts, last_error FROM outbox.messages").Scan(&attempts, &lastErr)
+	if err := db.QueryRow(ctx, "SELECT attempts, last_error FROM outbox.messages").Scan(&attempts, &lastErr); err != nil {
+		t.Fatal(err)
+	}
 	if attempts != 2 || lastErr == "" {
 		t.Errorf("attempts %d, last error %q: want 2 attempts recorded with the error", attempts, lastErr)
 	}
@@ -134,8 +145,8 @@ func TestOutboxRelaySendsAfterBrokerReturns(t *testing.T) {
 	if err != nil || r.Sent != 1 {
 		t.Fatalf("relay once the broker is back: %+v %v", r, err)
 	}
-	if r, _ := up.Relay(ctx, 10); r.Sent != 0 {
-		t.Errorf("a second relay sent %d again", r.Sent)
+	if r, err := up.Relay(ctx, 10); err != nil || r.Sent != 0 {
+		t.Errorf("a second relay sent %d again (%v)", r.Sent, err)
 	}
 	if got := rdb.XLen(ctx, broker.Stream(queue.AnalyticsEvents)).Val(); got != 1 {
 		t.Errorf("stream holds %d, want 1", got)
@@ -230,11 +241,13 @@ func TestOnceAppliesADuplicateOnce(t *testing.T) {
 	}
 	wg.Wait()
 	// Another consumer of the same message applies its own effect once.
-	if ok, _ := queue.Once(ctx, db, "other", "dup-1", apply); !ok {
-		t.Error("a second consumer must see the message as new")
+	if ok, err := queue.Once(ctx, db, "other", "dup-1", apply); err != nil || !ok {
+		t.Errorf("a second consumer must see the message as new: applied %v, err %v", ok, err)
 	}
 	var n int
-	_ = db.QueryRow(ctx, "SELECT n FROM public.counter").Scan(&n)
+	if err := db.QueryRow(ctx, "SELECT n FROM public.counter").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
 	if n != 3 || applied.Load() != 2 {
 		t.Errorf("counter %d, applied %d; want 3 and 2", n, applied.Load())
 	}

@@ -77,13 +77,16 @@ func newAIService(t *testing.T, url string, timeout time.Duration) *Service {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rdb, _ := testenv.Redis(t)
-	return NewService(NewAI(c), NewBuiltin(), rdb, testenv.Logger(t))
+	rdb, prefix := testenv.Redis(t)
+	svc := NewService(NewAI(c), NewBuiltin(), rdb, testenv.Logger(t))
+	svc.KeyPrefix = prefix // the plan cache of this test only
+	return svc
 }
 
-// Each test case uses its own region so cache keys never collide across runs.
-func request(t *testing.T) Request {
-	return Request{Industry: "카페", Region: "서울 " + testenv.Name("구"), Objective: "REVISIT", Budget: 1_000_000, StoreName: "민수네 카페", Month: time.November}
+// request is one owner's request; each test's service caches under its
+// own key prefix, so the same request never hits another test's plans.
+func request(*testing.T) Request {
+	return Request{Industry: "카페", Region: "서울 마포구", Objective: "REVISIT", Budget: 1_000_000, StoreName: "민수네 카페", Month: time.November}
 }
 
 func TestAIPlannerOutcomes(t *testing.T) {
@@ -168,8 +171,9 @@ func TestRepairAndCache(t *testing.T) {
 // Without an AI endpoint the built-in planner answers, and is cached too.
 func TestBuiltinOnlyService(t *testing.T) {
 	t.Parallel()
-	rdb, _ := testenv.Redis(t)
+	rdb, prefix := testenv.Redis(t)
 	svc := NewService(nil, NewBuiltin(), rdb, testenv.Logger(t))
+	svc.KeyPrefix = prefix
 	out, err := svc.Plan(context.Background(), request(t))
 	if err != nil || out.Generator != "builtin" || out.FallbackReason != "" || Validate(out.Plans) != nil {
 		t.Fatalf("built-in: %+v %v", out, err)

@@ -9,15 +9,17 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/eventmkt/backend/shared/apperr"
 )
 
 // Categories lists every industry category Category returns, OTHER last.
 var Categories = []string{"CAFE", "BAKERY", "RESTAURANT", "BAR", "BEAUTY", "FITNESS", "EDUCATION", "RETAIL", "OTHER"}
 
 // ErrUnknownObjective is returned by Builtin.Plan for an objective outside
-// Objectives; asking again will not help, so a job runner can fail the job
-// instead of retrying.
-var ErrUnknownObjective = errors.New("recommend: unknown objective")
+// Objectives; asking again will not help, so it is permanent
+// (apperr.IsPermanent) and a job runner fails the job instead of retrying.
+var ErrUnknownObjective = apperr.Permanent(errors.New("recommend: unknown objective"))
 
 // categoryKeywords maps industry words to categories. The groups are tried in
 // this order and the first group with a matching word wins, so the more

@@ -32,8 +32,9 @@ func NewJobs(events *event.Service, planner *Service, log *slog.Logger, loc *tim
 	return &Jobs{events: events, planner: planner, log: log, now: now, loc: loc, GiveUpAfter: 5}
 }
 
-// Run handles one delivery. nil completes the message; an Invalid error
-// marks it poison; any other error asks for a redelivery.
+// Run handles one delivery. nil completes the message; a permanent error
+// (apperr.IsPermanent) marks it poison; any other error asks for a
+// redelivery.
 func (j *Jobs) Run(ctx context.Context, msg event.RecommendationJob, delivery int) error {
 	if _, err := j.events.BeginJob(ctx, msg.JobID); err != nil {
 		if errors.Is(err, event.ErrJobSettled) {
@@ -69,8 +70,7 @@ func (j *Jobs) Run(ctx context.Context, msg event.RecommendationJob, delivery in
 // fail decides between a retry and the end: a permanent problem or the
 // last allowed delivery marks the job FAILED and completes the message.
 func (j *Jobs) fail(ctx context.Context, msg event.RecommendationJob, delivery int, cause error) error {
-	permanent := apperr.KindOf(cause) == apperr.Invalid || errors.Is(cause, ErrUnknownObjective)
-	if !permanent && delivery < j.GiveUpAfter {
+	if !apperr.IsPermanent(cause) && delivery < j.GiveUpAfter {
 		return fmt.Errorf("recommendation job %s (delivery %d): %w", msg.JobID, delivery, cause)
 	}
 	if err := j.events.FailJob(ctx, msg.JobID, "plans could not be generated: "+truncate(cause.Error(), 300)); err != nil && !errors.Is(err, event.ErrJobSettled) {

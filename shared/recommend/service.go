@@ -43,6 +43,9 @@ type Service struct {
 	// context of its own with this budget, so a hanging AI endpoint still
 	// ends in plans. 0 means DefaultFallbackBudget.
 	FallbackBudget time.Duration
+	// KeyPrefix goes in front of the plan cache's Redis keys ("" in
+	// production; tests isolate with one).
+	KeyPrefix string
 }
 
 // DefaultFallbackBudget is FallbackBudget's default (AI_FALLBACK_BUDGET_SECONDS).
@@ -74,7 +77,7 @@ func (s *Service) Plan(ctx context.Context, req Request) (Outcome, error) {
 	}
 	generic := req
 	generic.StoreName = storeToken
-	key := s.ai.cacheKey(generic) // what the model is asked, no more and no less: never another store's free text
+	key := s.KeyPrefix + s.ai.cacheKey(generic) // what the model is asked, no more and no less: never another store's free text
 	if raw, err := s.rdb.Get(ctx, key).Bytes(); err == nil {
 		var out Outcome
 		if json.Unmarshal(raw, &out) == nil && Validate(out.Plans) == nil {

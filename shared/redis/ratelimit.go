@@ -9,29 +9,48 @@ import (
 	goredis "github.com/redis/go-redis/v9"
 )
 
-// Limiter is the app's one per-minute rate limit: GCRA, so a burst up to
-// the rate passes and then one action per 60/rate seconds. The entry form
-// and the page-view beacon use it; the entry form checks several limits
-// (address, network, phone) in one round trip with AllowAll.
-type Limiter struct{ rdb goredis.UniversalClient }
+// Limiter is the app's one rate limit: GCRA, so a burst up to the rate
+// passes and then one action per period/rate. The entry form, the
+// page-view beacon, sign-in, sign-up and password changes use it; the entry
+// form checks several limits (address, network, phone) in one round trip
+// with AllowAll.
+type Limiter struct {
+	rdb    goredis.UniversalClient
+	prefix string
+}
 
 // NewLimiter returns a limiter keeping its state in rdb, one key per limited
-// thing ("rate:" + key), each expiring when its allowance is whole again.
-func NewLimiter(rdb goredis.UniversalClient) *Limiter { return &Limiter{rdb: rdb} }
+// thing (prefix + "rate:" + key), each expiring when its allowance is whole
+// again. prefix is the domain's Redis key prefix ("" in production).
+func NewLimiter(rdb goredis.UniversalClient, prefix string) *Limiter {
+	return &Limiter{rdb: rdb, prefix: prefix}
+}
 
-// Limit is one allowance: perMinute actions under Key; perMinute <= 0
+// Limit is one allowance: Rate actions per Period under Key; Rate <= 0
 // turns it off.
 type Limit struct {
-	Key       string
-	PerMinute int
+	Key    string
+	Rate   int
+	Period time.Duration // a minute when 0; whole seconds
 }
+
+// seconds is the limit's period in seconds, as the script takes it.
+func (lim Limit) seconds() int64 {
+	if lim.Period <= 0 {
+		return 60
+	}
+	return max(int64(lim.Period/time.Second), 1)
+}
+
+// args are gcra's ARGV for the limit: burst, rate, period.
+func (lim Limit) args() []any { return []any{lim.Rate, lim.Rate, lim.seconds()} }
 
 // Allow takes one action under key against perMinute. It returns 0 when the
 // action is allowed, otherwise how long until the next one would be;
 // perMinute <= 0 turns the limit off. An error means Redis did not answer:
 // callers decide whether to let the action through.
 func (l *Limiter) Allow(ctx context.Context, key string, perMinute int) (time.Duration, error) {
-	return l.AllowAll(ctx, Limit{key, perMinute})
+	return l.AllowAll(ctx, Limit{Key: key, Rate: perMinute})
 }
 
 // AllowAll takes one action under each limit, in one pipelined round trip
@@ -42,7 +61,7 @@ func (l *Limiter) Allow(ctx context.Context, key string, perMinute int) (time.Du
 func (l *Limiter) AllowAll(ctx context.Context, limits ...Limit) (time.Duration, error) {
 	var on []Limit
 	for _, lim := range limits {
-		if lim.PerMinute > 0 {
+		if lim.Rate > 0 {
 			on = append(on, lim)
 		}
 	}
@@ -76,10 +95,10 @@ type Pending struct {
 // Queue adds one action under lim to pipe, so a caller can send it in the
 // same round trip as its own commands; Wait reads the answer after Exec.
 func (l *Limiter) Queue(ctx context.Context, pipe goredis.Pipeliner, lim Limit) *Pending {
-	if lim.PerMinute <= 0 {
+	if lim.Rate <= 0 {
 		return &Pending{off: true}
 	}
-	return &Pending{cmd: gcra.EvalSha(ctx, pipe, []string{RateKey(lim)}, lim.PerMinute, lim.PerMinute, 60)}
+	return &Pending{cmd: gcra.EvalSha(ctx, pipe, []string{l.Key(lim)}, lim.args()...)}
 }
 
 // Wait is AllowAll's answer for a queued limit. After a Redis restart the
@@ -108,7 +127,7 @@ func (l *Limiter) run(ctx context.Context, limits []Limit, load bool) ([]*goredi
 	pipe := l.rdb.Pipeline()
 	cmds := make([]*goredis.Cmd, len(limits))
 	for i, lim := range limits {
-		keys, args := []string{RateKey(lim)}, []any{lim.PerMinute, lim.PerMinute, 60}
+		keys, args := []string{l.Key(lim)}, lim.args()
 		if load {
 			cmds[i] = gcra.Eval(ctx, pipe, keys, args...)
 		} else {
@@ -125,8 +144,7 @@ func (l *Limiter) run(ctx context.Context, limits []Limit, load bool) ([]*goredi
 // theoretical arrival time and expires when the allowance is whole; it
 // answers {allowed (0 or 1), seconds until the next action may pass}. For
 // scripts that take limits among other work in one round trip
-// (participation's entry gate); keys are prefixed "rate:" like Limiter's
-// (RateKey).
+// (participation's entry gate); their keys are Limiter.Key's.
 const GCRALua = `
 local function gcra(key, burst, rate, period)
   local interval = period / rate
@@ -149,8 +167,9 @@ local function gcra(key, burst, rate, period)
 end
 `
 
-// RateKey is the Redis key of a limit.
-func RateKey(l Limit) string { return "rate:" + l.Key }
+// Key is the Redis key of a limit: the prefix, "rate:", the limit's key. A
+// hash tag in lim.Key still decides the slot (the prefix has no braces).
+func (l *Limiter) Key(lim Limit) string { return l.prefix + "rate:" + lim.Key }
 
 // gcra takes one action under one limit (GCRALua).
 var gcra = goredis.NewScript("redis.replicate_commands()\n" + GCRALua +

@@ -38,6 +38,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	goredis "github.com/redis/go-redis/v9"
 
+	"github.com/eventmkt/backend/shared/apperr"
 	"github.com/eventmkt/backend/shared/blob"
 	"github.com/eventmkt/backend/shared/postgres"
 	"github.com/eventmkt/backend/shared/redis"
@@ -509,4 +510,98 @@ func FetchLink(t testing.TB, method, link, body string) (int, http.Header, strin
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, resp.Header, string(b)
+}
+
+// Class is how a domain classified an error, for tables that compare what
+// a call answered with what it should: the zero Class is success, and an
+// error nobody classified is Internal with the code "unclassified".
+type Class struct {
+	Kind apperr.Kind
+	Code string
+}
+
+func (c Class) String() string {
+	if c == (Class{}) {
+		return "success"
+	}
+	return c.Kind.String() + " " + c.Code
+}
+
+// ClassOf classifies err as the handlers will (apperr.As).
+func ClassOf(err error) Class {
+	if err == nil {
+		return Class{}
+	}
+	e := apperr.As(err)
+	if e.Kind == apperr.Internal && e.Code == "" {
+		return Class{Kind: apperr.Internal, Code: "unclassified"}
+	}
+	return Class{Kind: e.Kind, Code: e.Code}
+}
+
+// Invalid is the class of a request whose fields are invalid.
+var Invalid = Class{Kind: apperr.Invalid, Code: apperr.CodeValidation}
+
+// InvalidIf is Invalid when fields are named, else success: the class of
+// a call whose table rows name the fields it refuses.
+func InvalidIf(fields []string) Class {
+	if len(fields) == 0 {
+		return Class{}
+	}
+	return Invalid
+}
+
+// Fields lists the fields a validation error names, in order (nil for
+// any other error).
+func Fields(err error) []string {
+	errs, _ := apperr.As(err).Extra["errors"].([]apperr.FieldError)
+	var out []string
+	for _, e := range errs {
+		out = append(out, e.Field)
+	}
+	return out
+}
+
+// WantErr reports a test error unless err is of class want and names
+// exactly fields (those of a validation error; none for any other), and
+// says whether it was as wanted.
+func WantErr(t testing.TB, what string, err error, want Class, fields ...string) bool {
+	t.Helper()
+	got, gotFields := ClassOf(err), Fields(err)
+	if got == want && slices.Equal(gotFields, fields) {
+		return true
+	}
+	t.Errorf("%s: got %v %q (%v), want %v %q", what, got, gotFields, err, want, fields)
+	return false
+}
+
+// Clock is a settable time source for code under test whose rules depend
+// on time (pass its Now where a service takes `now`).
+type Clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+// NewClock returns a clock showing t.
+func NewClock(t time.Time) *Clock { return &Clock{t: t} }
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+// Set moves the clock to t.
+func (c *Clock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = t
+}
+
+// Advance moves the clock on by d.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/eventmkt/backend/shared/apperr"
 	"github.com/eventmkt/backend/shared/postgres"
+	"github.com/eventmkt/backend/shared/redis"
 )
 
 // Lockout policy: this many failed logins in a row lock the account for
@@ -41,6 +42,9 @@ type Config struct {
 	// (within LockDuration) after which each further attempt from a network
 	// the owner has not signed in from must wait a growing delay; 0 = off.
 	LoginSlowdownAfter int
+	// KeyPrefix goes in front of every Redis key of the domain (session
+	// states, rate limits): "" in production; tests isolate with one.
+	KeyPrefix string
 }
 
 // Service is the users domain.
@@ -51,6 +55,9 @@ type Service struct {
 	now    func() time.Time
 	tokens *tokens
 	cfg    Config
+	// limiter holds the per-address and per-account rate limits (GCRA,
+	// shared/redis): sign-in, sign-up, password changes.
+	limiter *redis.Limiter
 	// dummyHash is compared against when the email is unknown, so an
 	// unknown email costs as much time as a wrong password. It is computed
 	// in the background: start-up must not wait for bcrypt.
@@ -77,7 +84,7 @@ func NewService(db *postgres.DB, rdb goredis.UniversalClient, log *slog.Logger, 
 		return h
 	})
 	go dummy()
-	return &Service{db: db, rdb: rdb, log: log, now: now, tokens: t, cfg: cfg, dummyHash: dummy,
+	return &Service{db: db, rdb: rdb, log: log, now: now, tokens: t, cfg: cfg, limiter: redis.NewLimiter(rdb, cfg.KeyPrefix), dummyHash: dummy,
 		compare: bcrypt.CompareHashAndPassword, hash: bcrypt.GenerateFromPassword}, nil
 }
 
@@ -89,9 +96,9 @@ func (s *Service) Register(ctx context.Context, in RegisterInput) (Session, erro
 		return Session{}, err
 	}
 	if in.ClientIP != "" {
-		if wait, over := s.overLimit(ctx, "register", "auth:register:ip:"+in.ClientIP, s.cfg.RegisterRatePerIP, time.Hour); over {
+		if wait, over := s.overLimit(ctx, "register", redis.Limit{Key: "auth:register:ip:" + in.ClientIP, Rate: s.cfg.RegisterRatePerIP, Period: time.Hour}); over {
 			return Session{}, apperr.New(apperr.TooMany, CodeTooManySignUps, "too many sign-ups from this address; try again later").
-				With("retryAfterSeconds", wait)
+				RetryAfter(wait)
 		}
 	}
 	hash, err := s.hash([]byte(in.Password), s.cfg.BcryptCost)
@@ -200,14 +207,14 @@ func (s *Service) Login(ctx context.Context, email, password, clientIP string) (
 	return sess, nil
 }
 
-// limitLogins counts attempts per client address in one-minute windows.
+// limitLogins limits attempts per client address: LoginRatePerIP a minute.
 func (s *Service) limitLogins(ctx context.Context, ip string) error {
 	if ip == "" {
 		return nil
 	}
-	if wait, over := s.overLimit(ctx, "login", "auth:login:ip:"+ip, s.cfg.LoginRatePerIP, time.Minute); over {
+	if wait, over := s.overLimit(ctx, "login", redis.Limit{Key: "auth:login:ip:" + ip, Rate: s.cfg.LoginRatePerIP}); over {
 		return apperr.New(apperr.TooMany, CodeTooManyAttempts, "too many login attempts from this address; try again in a minute").
-			With("retryAfterSeconds", wait)
+			RetryAfter(wait)
 	}
 	return nil
 }
@@ -301,10 +308,12 @@ const (
 	sessionRevoked = "0"
 )
 
-func sessionKey(sid uuid.UUID) string { return "auth:session:" + sid.String() }
+func (s *Service) sessionKey(sid uuid.UUID) string {
+	return s.cfg.KeyPrefix + "auth:session:" + sid.String()
+}
 
 var errRevocationPending = apperr.New(apperr.Unavailable, CodeRevocationPending,
-	"the sign-out could not be completed on every server; try again in a few seconds").With("retryAfterSeconds", 5)
+	"the sign-out could not be completed on every server; try again in a few seconds").RetryAfter(5)
 
 // markRevoked writes the revoked state of the sessions to the cache,
 // replacing a cached active state. Its markers outlive every access token
@@ -316,7 +325,7 @@ func (s *Service) markRevoked(ctx context.Context, sids []uuid.UUID) error {
 	ttl := s.cfg.Tokens.AccessTTL + time.Minute
 	pipe := s.rdb.Pipeline()
 	for _, sid := range sids {
-		pipe.Set(ctx, sessionKey(sid), sessionRevoked, ttl)
+		pipe.Set(ctx, s.sessionKey(sid), sessionRevoked, ttl)
 	}
 	if _, err := pipe.Exec(ctx); err != nil {
 		return fmt.Errorf("user: mark sessions revoked: %w", err)
@@ -336,7 +345,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Caller, error
 	if err != nil {
 		return Caller{}, apperr.Wrap(err, apperr.Unauthorized, CodeBadToken, errBadToken.Detail)
 	}
-	state, err := s.rdb.Get(ctx, sessionKey(c.SessionID)).Result()
+	state, err := s.rdb.Get(ctx, s.sessionKey(c.SessionID)).Result()
 	switch {
 	case err == nil && state == sessionActive:
 		return c, nil
@@ -355,7 +364,7 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Caller, error
 		if revoked {
 			state, ttl = sessionRevoked, s.cfg.Tokens.AccessTTL+time.Minute
 		}
-		if serr := s.rdb.SetNX(ctx, sessionKey(c.SessionID), state, ttl).Err(); serr != nil {
+		if serr := s.rdb.SetNX(ctx, s.sessionKey(c.SessionID), state, ttl).Err(); serr != nil {
 			s.log.DebugContext(ctx, "could not cache a session's state", "error", serr)
 		}
 	}
@@ -456,9 +465,9 @@ func (s *Service) ChangePassword(ctx context.Context, c Caller, current, next st
 	if err := v.Err(); err != nil {
 		return err
 	}
-	if wait, over := s.overLimit(ctx, "password", "auth:password:user:"+c.UserID.String(), s.cfg.PasswordChangesPerHour, time.Hour); over {
+	if wait, over := s.overLimit(ctx, "password", redis.Limit{Key: "auth:password:user:" + c.UserID.String(), Rate: s.cfg.PasswordChangesPerHour, Period: time.Hour}); over {
 		return apperr.New(apperr.TooMany, CodeTooManyPasswordChanges, "too many password change attempts; try again later").
-			With("retryAfterSeconds", wait)
+			RetryAfter(wait)
 	}
 	u, err := getUser(ctx, s.db, "u.id = $1", c.UserID, false)
 	if err != nil {

@@ -12,8 +12,15 @@ import (
 
 func newTestService(t *testing.T, cfg Config) *Service {
 	t.Helper()
+	return newServiceAt(t, cfg, nil)
+}
+
+// newServiceAt is newTestService on the clock now (nil: the real time).
+func newServiceAt(t *testing.T, cfg Config, now func() time.Time) *Service {
+	t.Helper()
 	db := testenv.Postgres(t)
-	rdb, _ := testenv.Redis(t)
+	rdb, prefix := testenv.Redis(t)
+	cfg.KeyPrefix = prefix
 	if cfg.Tokens.Key == nil {
 		cfg.Tokens = TokenConfig{Key: []byte(testenv.Name("signing-key-for-tests-only-")), Issuer: "eventmkt", Audience: "eventmkt-api",
 			AccessTTL: 15 * time.Minute, RefreshTTL: 14 * 24 * time.Hour}
@@ -21,7 +28,7 @@ func newTestService(t *testing.T, cfg Config) *Service {
 	if cfg.BcryptCost == 0 {
 		cfg.BcryptCost = 4
 	}
-	s, err := NewService(db, rdb, testenv.Logger(t), cfg, nil)
+	s, err := NewService(db, rdb, testenv.Logger(t), cfg, now)
 	if err != nil {
 		t.Fatal(err)
 	}

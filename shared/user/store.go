@@ -23,14 +23,9 @@ func scanUser(row pgx.Row) (userRow, error) {
 	return u, err
 }
 
-// rowQuerier is a pool or a transaction.
-type rowQuerier interface {
-	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
-}
-
 // getUser loads a user with their store; lock takes row locks for an update
 // (q must then be a transaction).
-func getUser(ctx context.Context, q rowQuerier, where string, arg any, lock bool) (userRow, error) {
+func getUser(ctx context.Context, q postgres.Querier, where string, arg any, lock bool) (userRow, error) {
 	sql := `SELECT ` + userColumns + ` FROM users.users u JOIN users.stores s ON s.user_id = u.id WHERE ` + where
 	if lock {
 		sql += ` FOR UPDATE OF u, s`

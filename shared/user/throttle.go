@@ -13,6 +13,7 @@ import (
 
 	"github.com/eventmkt/backend/shared/apperr"
 	"github.com/eventmkt/backend/shared/clientnet"
+	"github.com/eventmkt/backend/shared/redis"
 )
 
 // Sign-in throttling. Failures are counted per (email, client network), not
@@ -157,30 +158,21 @@ func recordSuccess(ctx context.Context, tx pgx.Tx, key []byte, network string, n
 func locked(until, now time.Time) error {
 	wait := max(1, int(math.Ceil(until.Sub(now).Seconds())))
 	return apperr.New(apperr.TooMany, CodeLocked, "too many failed logins: try again in "+strconv.Itoa(wait)+" seconds").
-		With("retryAfterSeconds", wait)
+		RetryAfter(wait)
 }
 
-// overLimit counts one more attempt under key in fixed windows of the
-// injected clock and says, when the limit is passed, how many seconds are
-// left in the window. Without Redis the limit is skipped (logged): the
-// other guards still hold.
-func (s *Service) overLimit(ctx context.Context, name, key string, limit int, window time.Duration) (int, bool) {
-	if limit <= 0 {
-		return 0, false
-	}
-	now := s.now()
-	idx := now.UnixNano() / int64(window)
-	k := key + ":" + strconv.FormatInt(idx, 10)
-	pipe := s.rdb.TxPipeline()
-	incr := pipe.Incr(ctx, k)
-	pipe.Expire(ctx, k, 2*window)
-	if _, err := pipe.Exec(ctx); err != nil {
+// overLimit takes one attempt under lim on the GCRA limiter (a burst up to
+// the rate, then one attempt per period/rate, on Redis's clock) and says,
+// when it refuses, how many seconds until the next attempt may pass.
+// Without Redis the limit is skipped (logged): the other guards still hold.
+func (s *Service) overLimit(ctx context.Context, name string, lim redis.Limit) (int, bool) {
+	wait, err := s.limiter.AllowAll(ctx, lim)
+	if err != nil {
 		s.log.WarnContext(ctx, "rate limit unavailable", "limit", name, "error", err)
 		return 0, false
 	}
-	if incr.Val() <= int64(limit) {
+	if wait <= 0 {
 		return 0, false
 	}
-	left := time.Duration((idx+1)*int64(window) - now.UnixNano())
-	return max(1, int(math.Ceil(left.Seconds()))), true
+	return max(1, int(math.Ceil(wait.Seconds()))), true
 }

@@ -11,7 +11,6 @@ import (
 	"net"
 	"net/http"
 	"path/filepath"
-	"sort"
 	"sync"
 	"syscall"
 	"time"
@@ -61,7 +60,7 @@ type Host struct {
 	worker *worker
 	broker *queue.RedisStreams
 	client *http.Client
-	routes []*Function // HTTP functions in match order
+	router *router // the HTTP functions' ServeMux patterns
 	web    *webApp
 
 	consumerName string
@@ -111,8 +110,6 @@ func New(opt Options) (*Host, error) {
 	}
 	for _, fn := range app.Functions {
 		switch fn.Kind {
-		case KindHTTP:
-			h.routes = append(h.routes, fn)
 		case KindTimer:
 			h.timerLocks[fn.Name] = &sync.Mutex{}
 		case KindQueue:
@@ -124,7 +121,9 @@ func New(opt Options) (*Host, error) {
 			}
 		}
 	}
-	sort.SliceStable(h.routes, func(i, j int) bool { return h.routes[i].Route.before(h.routes[j].Route) })
+	if h.router, err = newRouter(app.Functions); err != nil {
+		return nil, err
+	}
 	return h, nil
 }
 

@@ -6,7 +6,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httputil"
-	"slices"
+	"net/url"
 	"strings"
 	"time"
 
@@ -48,7 +48,7 @@ func (h *Host) httpHandler() http.Handler {
 	mux.HandleFunc("POST /admin/queues/{queue}/deadletters/requeue", h.adminRequeue)
 	mux.HandleFunc("/admin/", func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) })
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		fn, status := h.match(r)
+		fn, params, status := h.router.match(r.Method, r.URL)
 		if fn == nil {
 			// Functions win: only what is outside the route prefix and
 			// matched no function is the web app's.
@@ -73,7 +73,7 @@ func (h *Host) httpHandler() http.Handler {
 		start := time.Now()
 		rec := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		proxy.ServeHTTP(rec, r.WithContext(context.WithValue(ctx, addrKey{}, addr)))
-		h.log.Info("devhost: executed", "function", fn.Name, "method", r.Method, "path", r.URL.Path, "status", rec.status, "durationMs", time.Since(start).Milliseconds())
+		h.log.Info("devhost: executed", "function", fn.Name, "method", r.Method, "path", r.URL.Path, "params", params, "status", rec.status, "durationMs", time.Since(start).Milliseconds())
 	})
 	return mux
 }
@@ -86,28 +86,14 @@ func (h *Host) underRoutePrefix(p string) bool {
 	return prefix != "" && (p == "/"+prefix || strings.HasPrefix(p, "/"+prefix+"/"))
 }
 
-// match finds the HTTP function for a request: the first route (in
-// precedence order) whose template matches and which allows the method. A
-// template match with no allowed method is 405; no match is 404.
-func (h *Host) match(r *http.Request) (*Function, int) {
-	status := http.StatusNotFound
-	for _, fn := range h.routes {
-		if _, ok := fn.Route.Match(r.URL.EscapedPath()); !ok {
-			continue
-		}
-		if len(fn.Methods) == 0 || slices.Contains(fn.Methods, r.Method) {
-			return fn, 0
-		}
-		status = http.StatusMethodNotAllowed
-	}
-	return nil, status
-}
-
 // MatchPath returns the function that would serve method and path, or the
 // status the host would answer (404 or 405).
 func (h *Host) MatchPath(method, path string) (string, int) {
-	r, _ := http.NewRequest(method, path, nil)
-	fn, status := h.match(r)
+	u, err := url.Parse(path)
+	if err != nil {
+		return "", http.StatusNotFound
+	}
+	fn, _, status := h.router.match(method, u)
 	if fn == nil {
 		return "", status
 	}

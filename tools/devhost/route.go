@@ -1,249 +1,301 @@
 package devhost
 
 import (
+	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/google/uuid"
 )
 
-// Route is a compiled route template of an HTTP trigger, as ASP.NET Core
-// routing reads it: literal segments, {name}, {name?} (optional, trailing),
-// {*rest} (catch-all, last) and inline constraints ({id:guid}, {n:int},
-// {s:minlength(2)}, {x:regex(^a+$)} ...).
+// Route is an HTTP trigger's route template (host.json's routePrefix
+// included) as net/http ServeMux paths: the form the custom handler's own
+// routes take (handlers/server.go registers "GET /api/v1/events/{eventId}").
+// Routing the local host with the same mux means a template the handler's
+// mux could not serve does not pass here either: what a pattern cannot
+// express is refused when the host starts, instead of being routed
+// otherwise than on Azure.
 type Route struct {
-	Template string
-	segments []segment
+	Template string   // as Azure lists it: /api/v1/events/{eventId}
+	paths    []string // ServeMux paths; a trailing optional or catch-all parameter takes two
+	params   []routeParam
 }
 
-type segment struct {
-	literal     string
-	param       string
-	optional    bool
-	catchAll    bool
-	constraints []constraint
+type routeParam struct {
+	name       string
+	constraint string            // as written, for messages
+	check      func(string) bool // nil: any value
 }
 
-type constraint func(string) bool
+// paramRe reads one whole-segment parameter: {name}, {name?}, {*name},
+// {**name}, with an optional :constraint.
+var paramRe = regexp.MustCompile(`^\{(\*{0,2})([A-Za-z_][A-Za-z0-9_]*)(?::([^{}?]*))?(\??)\}$`)
 
-var paramRe = regexp.MustCompile(`^\{(\*?)([A-Za-z_][A-Za-z0-9_]*)((?::[^:{}]+(?:\([^)]*\))?)*)(\??)\}$`)
+// constraints are the inline constraints the host checks after the mux has
+// matched. Others (range, regex, minlength ...) are refused: the handler's
+// mux checks none, and an unchecked constraint would route what Azure
+// answers 404.
+var constraints = map[string]func(string) bool{
+	"int":  func(v string) bool { _, err := strconv.ParseInt(v, 10, 64); return err == nil },
+	"long": func(v string) bool { _, err := strconv.ParseInt(v, 10, 64); return err == nil },
+	"bool": func(v string) bool { _, err := strconv.ParseBool(strings.ToLower(v)); return err == nil },
+	"guid": func(v string) bool { _, err := uuid.Parse(v); return err == nil },
+	"alpha": func(v string) bool {
+		return v != "" && strings.IndexFunc(v, func(r rune) bool { return (r < 'a' || r > 'z') && (r < 'A' || r > 'Z') }) < 0
+	},
+}
 
-// ParseRoute compiles prefix + template.
+// ParseRoute translates prefix + template into ServeMux paths. It accepts
+// literal segments, whole-segment {name} parameters, a last {name?}
+// (optional) or {*name} (catch-all) and the constraints above; anything
+// else is an error naming the template.
 func ParseRoute(prefix, template string) (*Route, error) {
 	full := strings.Trim(strings.Trim(prefix, "/")+"/"+strings.Trim(template, "/"), "/")
 	r := &Route{Template: "/" + full}
 	if full == "" {
+		r.paths = []string{"/{$}"} // "/" alone would match every path
 		return r, nil
 	}
+	fail := func(format string, args ...any) (*Route, error) {
+		return nil, fmt.Errorf("route %q: %s", template, fmt.Sprintf(format, args...))
+	}
 	parts := strings.Split(full, "/")
+	segs := make([]string, len(parts))
+	lastOptional := false
 	for i, p := range parts {
-		if !strings.Contains(p, "{") {
-			r.segments = append(r.segments, segment{literal: p})
+		if p == "" {
+			return fail("empty segment")
+		}
+		if !strings.ContainsAny(p, "{}") {
+			segs[i] = p
 			continue
 		}
 		m := paramRe.FindStringSubmatch(p)
 		if m == nil {
-			return nil, fmt.Errorf("route %q: segment %q must be a literal or one {parameter}", template, p)
+			return fail("segment %q: a ServeMux pattern takes a literal or one whole-segment {parameter} (no default values, no text around it)", p)
 		}
-		seg := segment{param: m[2], catchAll: m[1] == "*", optional: m[4] == "?"}
-		if (seg.catchAll || seg.optional) && i != len(parts)-1 {
-			return nil, fmt.Errorf("route %q: {%s} must be the last segment", template, seg.param)
+		catchAll, name, constraint, optional := m[1] != "", m[2], m[3], m[4] != ""
+		if catchAll && optional {
+			return fail("{%s}: a catch-all is optional already", strings.Trim(p, "{}"))
 		}
-		if m[3] != "" {
-			for _, c := range splitConstraints(m[3][1:]) {
-				fn, err := parseConstraint(c)
-				if err != nil {
-					return nil, fmt.Errorf("route %q: %w", template, err)
-				}
-				seg.constraints = append(seg.constraints, fn)
+		if (catchAll || optional) && i != len(parts)-1 {
+			return fail("{%s} must be the last segment: a ServeMux pattern has no optional or catch-all segment in the middle", strings.Trim(p, "{}"))
+		}
+		if slices.ContainsFunc(r.params, func(q routeParam) bool { return strings.EqualFold(q.name, name) }) {
+			return fail("parameter {%s} appears twice", name)
+		}
+		param := routeParam{name: name, constraint: constraint}
+		if constraint != "" {
+			check, ok := constraints[strings.ToLower(constraint)]
+			if !ok {
+				return fail("constraint {%s:%s}: the local host checks only int, long, bool, guid and alpha", name, constraint)
 			}
+			param.check = check
 		}
-		r.segments = append(r.segments, seg)
+		r.params = append(r.params, param)
+		segs[i] = "{" + name + "}"
+		if catchAll {
+			segs[i] = "{" + name + "...}"
+		}
+		lastOptional = catchAll || optional
 	}
+	if lastOptional {
+		// Absent, the parameter takes its segment with it: "files" for files/{*rest}.
+		r.paths = append(r.paths, "/"+strings.Join(segs[:len(segs)-1], "/"))
+		if len(segs) == 1 {
+			r.paths[0] = "/{$}"
+		}
+	}
+	r.paths = append(r.paths, "/"+strings.Join(segs, "/"))
 	return r, nil
 }
 
-func splitConstraints(s string) []string {
+// patterns are the route's ServeMux patterns, one for each method and path
+// (no method: any method).
+func (r *Route) patterns(methods []string) []string {
+	if len(methods) == 0 {
+		return slices.Clone(r.paths)
+	}
 	var out []string
-	depth, start := 0, 0
-	for i, c := range s {
-		switch c {
-		case '(':
-			depth++
-		case ')':
-			depth--
-		case ':':
-			if depth == 0 {
-				out = append(out, s[start:i])
-				start = i + 1
-			}
-		}
-	}
-	return append(out, s[start:])
-}
-
-func parseConstraint(c string) (constraint, error) {
-	name, arg, hasArg := strings.Cut(c, "(")
-	arg = strings.TrimSuffix(arg, ")")
-	num := func() (int64, error) { return strconv.ParseInt(arg, 10, 64) }
-	switch strings.ToLower(name) {
-	case "int", "long":
-		return func(v string) bool { _, err := strconv.ParseInt(v, 10, 64); return err == nil }, nil
-	case "guid":
-		return func(v string) bool { _, err := uuid.Parse(v); return err == nil }, nil
-	case "bool":
-		return func(v string) bool { _, err := strconv.ParseBool(strings.ToLower(v)); return err == nil }, nil
-	case "alpha":
-		return func(v string) bool {
-			for _, r := range v {
-				if (r < 'a' || r > 'z') && (r < 'A' || r > 'Z') {
-					return false
-				}
-			}
-			return v != ""
-		}, nil
-	case "decimal", "double", "float":
-		return func(v string) bool { _, err := strconv.ParseFloat(v, 64); return err == nil }, nil
-	case "datetime":
-		return func(v string) bool {
-			for _, l := range []string{time.RFC3339, "2006-01-02", "2006-01-02T15:04:05"} {
-				if _, err := time.Parse(l, v); err == nil {
-					return true
-				}
-			}
-			return false
-		}, nil
-	case "minlength", "maxlength", "length", "min", "max":
-		if !hasArg {
-			return nil, fmt.Errorf("constraint %s needs an argument", name)
-		}
-		n, err := num()
-		if err != nil {
-			if strings.ToLower(name) == "length" {
-				lo, hi, ok := strings.Cut(arg, ",")
-				a, e1 := strconv.Atoi(strings.TrimSpace(lo))
-				b, e2 := strconv.Atoi(strings.TrimSpace(hi))
-				if ok && e1 == nil && e2 == nil {
-					return func(v string) bool { n := len([]rune(v)); return n >= a && n <= b }, nil
-				}
-			}
-			return nil, fmt.Errorf("constraint %s(%s): bad number", name, arg)
-		}
-		switch strings.ToLower(name) {
-		case "minlength":
-			return func(v string) bool { return int64(len([]rune(v))) >= n }, nil
-		case "maxlength":
-			return func(v string) bool { return int64(len([]rune(v))) <= n }, nil
-		case "length":
-			return func(v string) bool { return int64(len([]rune(v))) == n }, nil
-		case "min":
-			return func(v string) bool { x, err := strconv.ParseInt(v, 10, 64); return err == nil && x >= n }, nil
-		default:
-			return func(v string) bool { x, err := strconv.ParseInt(v, 10, 64); return err == nil && x <= n }, nil
-		}
-	case "range":
-		lo, hi, ok := strings.Cut(arg, ",")
-		a, e1 := strconv.ParseInt(strings.TrimSpace(lo), 10, 64)
-		b, e2 := strconv.ParseInt(strings.TrimSpace(hi), 10, 64)
-		if !ok || e1 != nil || e2 != nil {
-			return nil, fmt.Errorf("constraint range(%s): want range(min,max)", arg)
-		}
-		return func(v string) bool { x, err := strconv.ParseInt(v, 10, 64); return err == nil && x >= a && x <= b }, nil
-	case "regex":
-		re, err := regexp.Compile(arg)
-		if err != nil {
-			return nil, fmt.Errorf("constraint regex(%s): %w", arg, err)
-		}
-		return re.MatchString, nil
-	default:
-		return nil, fmt.Errorf("unknown route constraint %q", name)
-	}
-}
-
-// Match reports whether path (already unescaped segments are compared
-// case-insensitively for literals, as ASP.NET does) matches, and the values.
-func (r *Route) Match(path string) (map[string]string, bool) {
-	path = strings.Trim(path, "/")
-	var parts []string
-	if path != "" {
-		parts = strings.Split(path, "/")
-	}
-	params := map[string]string{}
-	for i, seg := range r.segments {
-		if i >= len(parts) {
-			if seg.optional || seg.catchAll {
-				return params, true
-			}
-			return nil, false
-		}
-		if seg.catchAll {
-			rest := strings.Join(parts[i:], "/")
-			if !checkAll(seg.constraints, rest) {
-				return nil, false
-			}
-			params[seg.param] = rest
-			return params, true
-		}
-		v, err := url.PathUnescape(parts[i])
-		if err != nil {
-			return nil, false
-		}
-		if seg.param == "" {
-			if !strings.EqualFold(seg.literal, v) {
-				return nil, false
-			}
-			continue
-		}
-		if v == "" || !checkAll(seg.constraints, v) {
-			return nil, false
-		}
-		params[seg.param] = v
-	}
-	return params, len(parts) == len(r.segments)
-}
-
-func checkAll(cs []constraint, v string) bool {
-	for _, c := range cs {
-		if !c(v) {
-			return false
-		}
-	}
-	return true
-}
-
-// precedence ranks a route's segments as ASP.NET routing does: a literal
-// beats a constrained parameter, which beats a plain one, then optional, then
-// catch-all. Lower sorts first.
-func (r *Route) precedence() []int {
-	out := make([]int, len(r.segments))
-	for i, s := range r.segments {
-		switch {
-		case s.param == "":
-			out[i] = 0
-		case s.catchAll:
-			out[i] = 4
-		case s.optional:
-			out[i] = 3
-		case len(s.constraints) > 0:
-			out[i] = 1
-		default:
-			out[i] = 2
+	for _, m := range methods {
+		for _, p := range r.paths {
+			out = append(out, m+" "+p)
 		}
 	}
 	return out
 }
 
-// before reports whether r should be tried before o.
-func (r *Route) before(o *Route) bool {
-	a, b := r.precedence(), o.precedence()
-	for i := 0; i < len(a) && i < len(b); i++ {
-		if a[i] != b[i] {
-			return a[i] < b[i]
+// router finds the HTTP function for a request with a ServeMux that holds
+// every HTTP function's patterns.
+type router struct {
+	mux   *http.ServeMux
+	owner map[string]*Function // pattern -> function
+}
+
+// newRouter registers the functions' patterns. Two templates the mux cannot
+// choose between, or a constrained parameter whose failing values Azure
+// would hand on to another template, are startup errors naming both.
+func newRouter(fns []*Function) (*router, error) {
+	rt, err := register(fns, nil)
+	if err != nil {
+		return nil, err
+	}
+	var errs []error
+	for _, fn := range fns {
+		if err := rt.checkFallThrough(fns, fn); err != nil {
+			errs = append(errs, err)
 		}
 	}
-	return len(a) > len(b)
+	return rt, errors.Join(errs...)
+}
+
+// register makes a router of the HTTP functions but skip.
+func register(fns []*Function, skip *Function) (*router, error) {
+	rt := &router{mux: http.NewServeMux(), owner: map[string]*Function{}}
+	for _, fn := range fns {
+		if fn.Kind != KindHTTP || fn == skip {
+			continue
+		}
+		for _, pattern := range fn.Route.patterns(fn.Methods) {
+			if err := rt.handle(pattern, fn); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return rt, nil
+}
+
+// conflictRe finds the other pattern in the mux's conflict panic.
+var conflictRe = regexp.MustCompile(`conflicts with pattern "([^"]+)"`)
+
+// handle registers one pattern, turning the mux's panic into an error.
+func (rt *router) handle(pattern string, fn *Function) (err error) {
+	defer func() {
+		p := recover()
+		if p == nil {
+			return
+		}
+		msg := fmt.Sprint(p)
+		if m := conflictRe.FindStringSubmatch(msg); m != nil && rt.owner[m[1]] != nil {
+			other := rt.owner[m[1]]
+			_, why, _ := strings.Cut(msg, "\n")
+			err = fmt.Errorf("devhost: %s (route %q, pattern %q) and %s (route %q, pattern %q) overlap and neither is more specific, so a ServeMux, the handler's too, cannot choose: %s",
+				fn.Name, fn.Route.Template, pattern, other.Name, other.Route.Template, m[1], strings.Join(strings.Fields(why), " "))
+			return
+		}
+		err = fmt.Errorf("devhost: %s: route %q: pattern %q: %s", fn.Name, fn.Route.Template, pattern, msg)
+	}()
+	rt.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) { w.(*lookup).found(fn, r) })
+	rt.owner[pattern] = fn
+	return nil
+}
+
+// checkFallThrough refuses a constrained route that another function's
+// pattern also matches: on Azure a value failing the constraint goes on to
+// that template, while the mux has already chosen this one.
+func (rt *router) checkFallThrough(fns []*Function, fn *Function) error {
+	if fn.Kind != KindHTTP || !slices.ContainsFunc(fn.Route.params, func(p routeParam) bool { return p.check != nil }) {
+		return nil
+	}
+	others, err := register(fns, fn)
+	if err != nil {
+		return err // cannot happen: a subset of patterns that registered
+	}
+	methods := fn.Methods
+	if len(methods) == 0 {
+		methods = []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}
+	}
+	for _, path := range fn.Route.paths {
+		path = strings.TrimSuffix(path, "{$}")
+		probe := wildcardRe.ReplaceAllString(path, "~")
+		if probe == path { // an absent optional parameter: nothing to fail
+			continue
+		}
+		for _, m := range methods {
+			if _, pattern := others.mux.Handler(&http.Request{Method: m, URL: &url.URL{Path: probe}}); pattern != "" {
+				other := others.owner[pattern]
+				return fmt.Errorf("devhost: %s: route %q: a value failing its constraint would go on to %s (route %q) on Azure, which a ServeMux cannot do; drop the constraint or change a template",
+					fn.Name, fn.Route.Template, other.Name, other.Route.Template)
+			}
+		}
+	}
+	return nil
+}
+
+// wildcardRe finds a pattern's wildcards; checkFallThrough puts "~" in their
+// place, a value failing every constraint above and no template's literal.
+var wildcardRe = regexp.MustCompile(`\{[^}]*\}`)
+
+// match finds the function for method and URL: a request path's trailing
+// slashes do not count, as on Azure. A path no pattern matches is 404; one
+// that patterns match with other methods only is 405. Like the handler's
+// mux, literals are case-sensitive and unclean paths ("//", "..") are not
+// routed (404).
+func (rt *router) match(method string, u *url.URL) (*Function, map[string]string, int) {
+	trim := func(p string) string {
+		if p = strings.TrimRight(p, "/"); p == "" {
+			return "/"
+		}
+		return p
+	}
+	req := &http.Request{Method: method, URL: &url.URL{Path: trim(u.Path)}}
+	if u.RawPath != "" {
+		req.URL.RawPath = trim(u.RawPath)
+	}
+	l := &lookup{header: http.Header{}}
+	rt.mux.ServeHTTP(l, req)
+	switch {
+	case l.fn != nil:
+		return l.fn, l.params, 0
+	case l.status == http.StatusMethodNotAllowed:
+		return nil, nil, http.StatusMethodNotAllowed
+	default: // 404, or a redirect to the cleaned path
+		return nil, nil, http.StatusNotFound
+	}
+}
+
+// lookup is the ResponseWriter the router serves its mux into: a matched
+// pattern's handler records its function there; otherwise the status the
+// mux wrote (404, 405 or a redirect) stays.
+type lookup struct {
+	fn     *Function
+	params map[string]string
+	status int
+	header http.Header
+}
+
+func (l *lookup) Header() http.Header         { return l.header }
+func (l *lookup) Write(b []byte) (int, error) { return len(b), nil }
+func (l *lookup) WriteHeader(code int) {
+	if l.status == 0 {
+		l.status = code
+	}
+}
+
+// found is a pattern's handler: it checks what the mux cannot (the method
+// list, since a GET pattern also matches HEAD, and the constraints) and
+// records the function with its route parameters.
+func (l *lookup) found(fn *Function, r *http.Request) {
+	if len(fn.Methods) > 0 && !slices.Contains(fn.Methods, r.Method) {
+		l.status = http.StatusMethodNotAllowed
+		return
+	}
+	params := map[string]string{}
+	for _, p := range fn.Route.params {
+		v := r.PathValue(p.name)
+		if v == "" { // an absent optional or catch-all parameter
+			continue
+		}
+		if p.check != nil && !p.check(v) {
+			l.status = http.StatusNotFound
+			return
+		}
+		params[p.name] = v
+	}
+	l.fn, l.params = fn, params
 }
