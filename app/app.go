@@ -244,7 +244,7 @@ func (a *App) services(cfg config.Config, opts Options) error {
 	ai := opts.AI
 	if ai == nil && cfg.AIBaseURL != "" {
 		if ai, err = openai.New(openai.Config{BaseURL: cfg.AIBaseURL, APIKey: cfg.AIAPIKey, Flavor: cfg.AIFlavor, APIVersion: cfg.AIAPIVersion,
-			ChatModel: cfg.AIChatModel, ImageModel: cfg.AIImageModel, Timeout: cfg.AITimeout}); err != nil {
+			AzureClientID: cfg.AzureClientID, ChatModel: cfg.AIChatModel, ImageModel: cfg.AIImageModel, Timeout: cfg.AITimeout}); err != nil {
 			return err
 		}
 	}

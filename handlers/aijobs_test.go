@@ -126,7 +126,7 @@ func TestRecommendationGenerateFallbackRecorded(t *testing.T) {
 	}))
 	t.Cleanup(slow.Close)
 	t.Cleanup(func() { close(release) })
-	ai, err := openai.New(openai.Config{BaseURL: slow.URL, APIKey: "k", ChatModel: "gpt-test", Timeout: 50 * time.Millisecond, MaxAttempts: 2, BaseBackoff: time.Millisecond})
+	ai, err := openai.New(openai.Config{BaseURL: slow.URL, APIKey: "k", ChatModel: "gpt-test", Timeout: 50 * time.Millisecond, MaxAttempts: 2, MaxRetryDelay: time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}

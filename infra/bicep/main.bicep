@@ -72,6 +72,7 @@ param eventTimeZone string = 'Asia/Seoul'
 param imageBaseUrl string = ''
 param aiBaseUrl string = ''
 @secure()
+@description('Empty with aiApiFlavor=azure: the app signs in with its managed identity, which needs "Cognitive Services OpenAI User" on the Azure OpenAI account (docs/deploy.md).')
 param aiApiKey string = ''
 @allowed(['openai', 'azure'])
 param aiApiFlavor string = 'openai'

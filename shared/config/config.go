@@ -105,7 +105,7 @@ type Config struct {
 	// AI. With AI_BASE_URL empty the built-in planner and poster renderer do
 	// all the work; with it set they are the fallback.
 	AIBaseURL    string        // AI_BASE_URL: OpenAI-compatible endpoint
-	AIAPIKey     string        // AI_API_KEY (Key Vault on Azure)
+	AIAPIKey     string        // AI_API_KEY (Key Vault on Azure); for AI_API_FLAVOR=azure optional: without it the managed identity (AZURE_CLIENT_ID) signs in
 	AIFlavor     string        // AI_API_FLAVOR: openai or azure
 	AIAPIVersion string        // AI_API_VERSION: Azure only
 	AIChatModel  string        // AI_CHAT_MODEL: model, or Azure deployment, for plans
@@ -335,8 +335,10 @@ func Load(lookup Lookup) (Config, error) {
 	if c.QueueBroker == BrokerServiceBus && c.ServiceBusConnectionString == "" && c.ServiceBusNamespace == "" {
 		r.fail("ServiceBusConnection", "missing: QUEUE_BROKER=servicebus needs it or ServiceBusConnection__fullyQualifiedNamespace")
 	}
-	if c.AIBaseURL != "" && c.AIAPIKey == "" {
-		r.fail("AI_API_KEY", "missing: AI_BASE_URL is set")
+	// Azure OpenAI takes the managed identity's Entra ID token instead of a
+	// key (AZURE_CLIENT_ID); OpenAI's own API takes keys only.
+	if c.AIBaseURL != "" && c.AIAPIKey == "" && c.AIFlavor != "azure" {
+		r.fail("AI_API_KEY", "missing: AI_BASE_URL is set and AI_API_FLAVOR=openai takes keys only")
 	}
 	r.orderDeadlines(c)
 	if len(r.errs) > 0 {

@@ -86,6 +86,8 @@ func TestLoadNamesEveryProblem(t *testing.T) {
 		{"negative view rate", map[string]string{"VIEW_RATE_PER_CLIENT": "-1"}, []string{"setting VIEW_RATE_PER_CLIENT: malformed"}},
 		{"negative job quota", map[string]string{"AI_POSTER_JOBS_PER_DAY": "-1"}, []string{"setting AI_POSTER_JOBS_PER_DAY: malformed"}},
 		{"AI endpoint without a key", map[string]string{"AI_BASE_URL": "https://api.openai.com/v1"}, []string{"setting AI_API_KEY: missing"}},
+		{"openai flavor without a key", map[string]string{"AI_BASE_URL": "https://api.openai.com/v1", "AI_API_FLAVOR": "openai", "AZURE_CLIENT_ID": "6d1c3b0e-5f7a-4c2e-9a55-0c2f6a1d8e41"},
+			[]string{"setting AI_API_KEY: missing"}},
 		{"bad AI flavor", map[string]string{"AI_API_FLAVOR": "anthropic"}, []string{"setting AI_API_FLAVOR: malformed"}},
 		{"AI timeout past the queue deadline", map[string]string{"AI_TIMEOUT_SECONDS": "60", "QUEUE_TIMEOUT_SECONDS": "70", "AI_FALLBACK_BUDGET_SECONDS": "20"},
 			[]string{"setting AI_TIMEOUT_SECONDS: ", "QUEUE_TIMEOUT_SECONDS"}},
@@ -116,6 +118,24 @@ func TestLoadNamesEveryProblem(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Azure OpenAI needs no key: the managed identity signs in, as the Bicep
+// sets it up.
+func TestAzureOpenAIByIdentity(t *testing.T) {
+	t.Parallel()
+	values := exampleValues(t)
+	values["AI_BASE_URL"] = "https://oai-x.openai.azure.com/"
+	values["AI_API_FLAVOR"] = "azure"
+	values["AZURE_CLIENT_ID"] = "6d1c3b0e-5f7a-4c2e-9a55-0c2f6a1d8e41"
+	delete(values, "AI_API_KEY")
+	c, err := Load(lookupFrom(values))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.AIBaseURL != "https://oai-x.openai.azure.com" || c.AIAPIKey != "" || c.AIFlavor != "azure" || c.AzureClientID != values["AZURE_CLIENT_ID"] {
+		t.Errorf("got %q key %q flavor %q client %q", c.AIBaseURL, c.AIAPIKey, c.AIFlavor, c.AzureClientID)
 	}
 }
 

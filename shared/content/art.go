@@ -19,14 +19,20 @@ type Art interface {
 	Background(ctx context.Context, spec PosterSpec, industry string) (image.Image, error)
 }
 
+// ImageAPI is what OpenAIArt needs from an image model: one encoded image
+// for a prompt at a size. *openai.Client is the real one.
+type ImageAPI interface {
+	Image(ctx context.Context, prompt, size string) ([]byte, error)
+}
+
 // OpenAIArt asks an OpenAI-compatible image API for a text-free backdrop.
 type OpenAIArt struct {
-	client *openai.Client
+	client ImageAPI
 	model  string
 }
 
-// NewOpenAIArt wraps a client whose ImageModel is set.
-func NewOpenAIArt(c *openai.Client, model string) *OpenAIArt {
+// NewOpenAIArt wraps a client whose image model is model.
+func NewOpenAIArt(c ImageAPI, model string) *OpenAIArt {
 	return &OpenAIArt{client: c, model: model}
 }
 

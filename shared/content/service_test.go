@@ -46,6 +46,7 @@ func fakeImageAPI(t *testing.T, status int) (*openai.Client, *atomic.Int64) {
 	_ = png.Encode(&buf, img)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		calls.Add(1)
+		w.Header().Set("Content-Type", "application/json")
 		var body map[string]any
 		_ = json.NewDecoder(r.Body).Decode(&body)
 		if r.URL.Path != "/images/generations" || !strings.Contains(body["prompt"].(string), "No text") {

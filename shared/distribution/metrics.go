@@ -75,7 +75,7 @@ func (s *Service) CollectMetrics(ctx context.Context) (CollectResult, error) {
 		if !ok {
 			continue
 		}
-		if st, err := s.breaker.Allow(ctx, p.channel, now); err == nil && !st.Allowed {
+		if st, err := s.breaker.Allow(ctx, p.channel); err == nil && !st.Allowed {
 			continue
 		}
 		wg.Add(1)
@@ -101,7 +101,7 @@ func (s *Service) collectOne(ctx context.Context, a Adapter, rowID int64, eventI
 	m, err := a.Metrics(ctx, postID)
 	if err != nil {
 		if IsTransient(err) {
-			_ = s.breaker.Failure(ctx, a.Channel(), s.now())
+			_ = s.breaker.Failure(ctx, a.Channel())
 		}
 		return err
 	}

@@ -158,7 +158,7 @@ func NewService(db *postgres.DB, rdb goredis.UniversalClient, outbox *queue.Outb
 		byName[a.Channel()] = a
 	}
 	return &Service{db: db, rdb: rdb, outbox: outbox, tables: tables, attempts: tables.NewClient(cfg.AttemptTable), events: events, adapters: byName,
-		breaker: NewBreaker(rdb, cfg.KeyPrefix, cfg.BreakerThreshold, cfg.BreakerCooldown), log: log, now: now, cfg: cfg}
+		breaker: NewBreaker(rdb, cfg.KeyPrefix, cfg.BreakerThreshold, cfg.BreakerCooldown, now), log: log, now: now, cfg: cfg}
 }
 
 // AttemptTable is the Table storage table of the attempt log.
@@ -230,7 +230,7 @@ func (s *Service) Distribute(ctx context.Context, messageID string, job event.Di
 		return OutcomeSkipped, nil
 	}
 	now := s.now()
-	state, err := s.breaker.Allow(ctx, job.Channel, now)
+	state, err := s.breaker.Allow(ctx, job.Channel)
 	if err != nil {
 		log.WarnContext(ctx, "breaker state unavailable; calling the channel anyway", "error", err)
 		state = BreakerState{Allowed: true}
@@ -305,7 +305,7 @@ func (s *Service) Distribute(ctx context.Context, messageID string, job event.Di
 	}
 	if expired {
 		// Our own deadline, not the channel's failure: the breaker is untouched.
-	} else if err := s.breaker.Failure(ctx, job.Channel, s.now()); err != nil {
+	} else if err := s.breaker.Failure(ctx, job.Channel); err != nil {
 		log.WarnContext(ctx, "breaker failure not counted", "error", err)
 	}
 	var resume string

@@ -1,44 +1,66 @@
-// Package openai is a small client for OpenAI-compatible APIs (OpenAI, Azure
-// OpenAI deployments, or any compatible base URL): chat completions with a
-// JSON-schema structured answer, and image generation. Every call has a
-// timeout, transient failures (429, 5xx, timeouts) are retried with
-// exponential backoff (honouring Retry-After), and a circuit breaker stops
-// calling an endpoint that keeps failing so jobs fall back at once.
+// Package openai is the app's thin adapter over the official SDK
+// (github.com/openai/openai-go/v3) for OpenAI and Azure OpenAI: chat
+// completions with a JSON-schema structured answer, and image generation.
+// The SDK does the HTTP: URLs and auth per flavor (an API key, or on Azure
+// the app's managed identity), the per-attempt timeout and the retries of
+// transient failures (429, 408, 5xx, connection errors; Retry-After
+// honoured). This package adds what the domains need on top: one circuit
+// breaker per endpoint (github.com/sony/gobreaker/v2), so jobs fall back to
+// the built-in generators at once while an endpoint keeps failing, and the
+// three errors callers tell apart (ErrCircuitOpen, ErrMalformed,
+// StatusError).
 package openai
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
+	"net"
 	"net/http"
-	"strconv"
+	"net/url"
 	"strings"
-	"sync"
 	"time"
+
+	"github.com/Azure/azure-sdk-for-go/sdk/azcore"
+	sdk "github.com/openai/openai-go/v3"
+	"github.com/openai/openai-go/v3/azure"
+	"github.com/openai/openai-go/v3/option"
+	"github.com/openai/openai-go/v3/shared"
+	"github.com/sony/gobreaker/v2"
+
+	"github.com/eventmkt/backend/shared/identity"
 )
 
 // Flavors of the API's URL and auth scheme.
 const (
-	FlavorOpenAI = "openai" // {base}/chat/completions, Authorization: Bearer
-	FlavorAzure  = "azure"  // {base}/openai/deployments/{model}/chat/completions?api-version=, api-key header
+	FlavorOpenAI = "openai" // {base}/chat/completions, Authorization: Bearer key
+	FlavorAzure  = "azure"  // {base}/openai/deployments/{model}/chat/completions?api-version=, api-key or Entra token
 )
 
 // Config points the client at an endpoint.
 type Config struct {
-	BaseURL     string // e.g. https://api.openai.com/v1 or https://my-res.openai.azure.com
-	APIKey      string
-	Flavor      string
-	APIVersion  string // Azure only, e.g. 2024-10-21
-	ChatModel   string // model name, or the Azure deployment
-	ImageModel  string
-	Timeout     time.Duration // per attempt
-	MaxAttempts int           // including the first
-	BaseBackoff time.Duration // 1 s, then 2 s, 4 s ...
+	BaseURL    string // e.g. https://api.openai.com/v1 or https://my-res.openai.azure.com
+	APIKey     string // required for FlavorOpenAI; on Azure, empty means Entra ID tokens
+	Flavor     string
+	APIVersion string // Azure only, e.g. 2024-10-21
+	// Azure without an API key: requests carry Entra ID tokens of the
+	// user-assigned managed identity AzureClientID (AZURE_CLIENT_ID; empty:
+	// DefaultAzureCredential, the Azure CLI's sign-in locally), or of
+	// Credential when it is set. The identity needs the role "Cognitive
+	// Services OpenAI User" on the Azure OpenAI account.
+	AzureClientID string
+	Credential    azcore.TokenCredential
+	ChatModel     string        // model name, or the Azure deployment
+	ImageModel    string        // likewise
+	Timeout       time.Duration // per attempt (the SDK's request timeout)
+	// MaxAttempts counts the first; the SDK retries MaxAttempts-1 times.
+	MaxAttempts int
+	// MaxRetryDelay caps the SDK's waits between attempts (0: the SDK's
+	// own caps: 8 s of backoff, 2 min of Retry-After). Tests make it tiny.
+	MaxRetryDelay time.Duration
 	// Breaker: this many failed calls in a row open it for BreakerCooldown.
 	BreakerFailures int
 	BreakerCooldown time.Duration
@@ -65,21 +87,23 @@ func (e *StatusError) Error() string {
 // Client calls one endpoint. Safe for concurrent use.
 type Client struct {
 	cfg     Config
-	http    *http.Client
-	breaker *breaker
-	sleep   func(ctx context.Context, d time.Duration) error
+	sdk     sdk.Client
+	http    *http.Client // fetches images answered as a URL
+	breaker *gobreaker.CircuitBreaker[any]
 }
 
 // New returns a client; it never connects until called.
 func New(cfg Config) (*Client, error) {
-	if cfg.BaseURL == "" || cfg.APIKey == "" {
-		return nil, errors.New("openai: base URL and API key are required")
-	}
 	if cfg.Flavor == "" {
 		cfg.Flavor = FlavorOpenAI
 	}
-	if cfg.Flavor != FlavorOpenAI && cfg.Flavor != FlavorAzure {
+	switch {
+	case cfg.BaseURL == "":
+		return nil, errors.New("openai: base URL is required")
+	case cfg.Flavor != FlavorOpenAI && cfg.Flavor != FlavorAzure:
 		return nil, fmt.Errorf("openai: unknown flavor %q", cfg.Flavor)
+	case cfg.APIKey == "" && cfg.Flavor == FlavorOpenAI:
+		return nil, errors.New("openai: an API key is required")
 	}
 	if cfg.Flavor == FlavorAzure && cfg.APIVersion == "" {
 		cfg.APIVersion = "2024-10-21"
@@ -90,9 +114,6 @@ func New(cfg Config) (*Client, error) {
 	if cfg.MaxAttempts <= 0 {
 		cfg.MaxAttempts = 3
 	}
-	if cfg.BaseBackoff <= 0 {
-		cfg.BaseBackoff = time.Second
-	}
 	if cfg.BreakerFailures <= 0 {
 		cfg.BreakerFailures = 5
 	}
@@ -100,67 +121,95 @@ func New(cfg Config) (*Client, error) {
 		cfg.BreakerCooldown = 30 * time.Second
 	}
 	cfg.BaseURL = strings.TrimRight(cfg.BaseURL, "/")
-	return &Client{
-		cfg:     cfg,
-		http:    &http.Client{},
-		breaker: &breaker{threshold: cfg.BreakerFailures, cooldown: cfg.BreakerCooldown, now: time.Now},
-		sleep: func(ctx context.Context, d time.Duration) error {
-			select {
-			case <-time.After(d):
-				return nil
-			case <-ctx.Done():
-				return ctx.Err()
+	opts := []option.RequestOption{option.WithRequestTimeout(cfg.Timeout), option.WithMaxRetries(cfg.MaxAttempts - 1)}
+	if cfg.MaxRetryDelay > 0 {
+		opts = append(opts, option.WithMaxRetryDelay(cfg.MaxRetryDelay))
+	}
+	if cfg.Flavor == FlavorAzure {
+		opts = append(opts, azure.WithEndpoint(cfg.BaseURL, cfg.APIVersion))
+		if cfg.APIKey != "" {
+			opts = append(opts, azure.WithAPIKey(cfg.APIKey))
+		} else {
+			if cfg.Credential == nil {
+				cred, err := identity.Credential(cfg.AzureClientID)
+				if err != nil {
+					return nil, fmt.Errorf("openai: %w", err)
+				}
+				cfg.Credential = cred
 			}
-		},
+			opts = append(opts, azure.WithTokenCredential(cfg.Credential))
+		}
+		if loopbackHTTP(cfg.BaseURL) {
+			// The SDK sends Azure credentials over HTTPS only, except to a
+			// local endpoint (a fake or a proxy on this machine).
+			opts = append(opts, azure.WithUnsafeAllowHTTP())
+		}
+	} else {
+		opts = append(opts, option.WithBaseURL(cfg.BaseURL+"/"), option.WithAPIKey(cfg.APIKey))
+	}
+	return &Client{
+		cfg:  cfg,
+		sdk:  sdk.NewClient(opts...),
+		http: &http.Client{Timeout: cfg.Timeout},
+		// Per process: an AI endpoint that is down is noticed by each
+		// instance within a few calls, which is cheap enough here.
+		breaker: gobreaker.NewCircuitBreaker[any](gobreaker.Settings{
+			Name:        "openai " + cfg.BaseURL,
+			MaxRequests: 1, // half-open: one trial call
+			Timeout:     cfg.BreakerCooldown,
+			ReadyToTrip: func(c gobreaker.Counts) bool { return c.ConsecutiveFailures >= uint32(cfg.BreakerFailures) },
+			// Only an endpoint's trouble counts against it: a refused
+			// request, a malformed answer or a caller that gave up says
+			// nothing about its health, and neither opens nor closes it.
+			IsExcluded: func(err error) bool { return err != nil && !endpointFailure(err) },
+		}),
 	}, nil
+}
+
+// loopbackHTTP reports a plain-HTTP endpoint on this machine.
+func loopbackHTTP(base string) bool {
+	u, err := url.Parse(base)
+	if err != nil || u.Scheme != "http" {
+		return false
+	}
+	if u.Hostname() == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(u.Hostname())
+	return ip != nil && ip.IsLoopback()
 }
 
 // ChatModel names the model (or deployment) answering chats, for records.
 func (c *Client) ChatModel() string { return c.cfg.ChatModel }
 
-func (c *Client) url(op, model string) string {
-	if c.cfg.Flavor == FlavorAzure {
-		return c.cfg.BaseURL + "/openai/deployments/" + model + "/" + op + "?api-version=" + c.cfg.APIVersion
-	}
-	return c.cfg.BaseURL + "/" + op
-}
-
 // ChatJSON asks for an answer matching schema (response_format json_schema,
 // strict) and decodes it into out.
 func (c *Client) ChatJSON(ctx context.Context, system, user, schemaName string, schema json.RawMessage, out any) error {
-	body := map[string]any{
-		"messages": []map[string]string{{"role": "system", "content": system}, {"role": "user", "content": user}},
-		"response_format": map[string]any{
-			"type":        "json_schema",
-			"json_schema": map[string]any{"name": schemaName, "strict": true, "schema": schema},
-		},
-		"temperature": 0.7,
+	params := sdk.ChatCompletionNewParams{
+		Model:    c.cfg.ChatModel, // on Azure the SDK routes it to the deployment's path
+		Messages: []sdk.ChatCompletionMessageParamUnion{sdk.SystemMessage(system), sdk.UserMessage(user)},
+		ResponseFormat: sdk.ChatCompletionNewParamsResponseFormatUnion{OfJSONSchema: &shared.ResponseFormatJSONSchemaParam{
+			JSONSchema: shared.ResponseFormatJSONSchemaJSONSchemaParam{Name: schemaName, Strict: sdk.Bool(true), Schema: schema},
+		}},
+		Temperature: sdk.Float(0.7),
 	}
-	if c.cfg.Flavor == FlavorOpenAI {
-		body["model"] = c.cfg.ChatModel
-	}
-	var resp struct {
-		Choices []struct {
-			Message struct {
-				Content *string `json:"content"`
-				Refusal *string `json:"refusal"`
-			} `json:"message"`
-			FinishReason string `json:"finish_reason"`
-		} `json:"choices"`
-	}
-	if err := c.post(ctx, c.url("chat/completions", c.cfg.ChatModel), body, &resp); err != nil {
+	resp, err := call(ctx, c, func() (*sdk.ChatCompletion, error) { return c.sdk.Chat.Completions.New(ctx, params) })
+	if err != nil {
 		return err
 	}
-	if len(resp.Choices) == 0 || resp.Choices[0].Message.Content == nil {
-		if len(resp.Choices) > 0 && resp.Choices[0].Message.Refusal != nil {
-			return fmt.Errorf("%w: the model refused: %s", ErrMalformed, *resp.Choices[0].Message.Refusal)
-		}
+	if len(resp.Choices) == 0 {
+		return fmt.Errorf("%w: no choices", ErrMalformed)
+	}
+	choice := resp.Choices[0]
+	switch {
+	case choice.Message.Refusal != "":
+		return fmt.Errorf("%w: the model refused: %s", ErrMalformed, choice.Message.Refusal)
+	case choice.FinishReason == "length":
+		return fmt.Errorf("%w: the answer was cut off (finish_reason length)", ErrMalformed)
+	case choice.Message.Content == "":
 		return fmt.Errorf("%w: no message content", ErrMalformed)
 	}
-	if fr := resp.Choices[0].FinishReason; fr == "length" {
-		return fmt.Errorf("%w: the answer was cut off (finish_reason length)", ErrMalformed)
-	}
-	if err := json.Unmarshal([]byte(*resp.Choices[0].Message.Content), out); err != nil {
+	if err := json.Unmarshal([]byte(choice.Message.Content), out); err != nil {
 		return fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
 	return nil
@@ -169,20 +218,12 @@ func (c *Client) ChatJSON(ctx context.Context, system, user, schemaName string, 
 // Image generates one image for prompt at size ("1024x1024") and returns its
 // encoded bytes (PNG for the OpenAI image models).
 func (c *Client) Image(ctx context.Context, prompt, size string) ([]byte, error) {
-	body := map[string]any{"prompt": prompt, "size": size, "n": 1}
-	if c.cfg.Flavor == FlavorOpenAI {
-		body["model"] = c.cfg.ImageModel
-	}
+	params := sdk.ImageGenerateParams{Prompt: prompt, Model: c.cfg.ImageModel, Size: sdk.ImageGenerateParamsSize(size), N: sdk.Int(1)}
 	if strings.HasPrefix(c.cfg.ImageModel, "dall-e") {
-		body["response_format"] = "b64_json" // gpt-image models always answer base64 and refuse the field
+		params.ResponseFormat = sdk.ImageGenerateParamsResponseFormatB64JSON // gpt-image models always answer base64 and refuse the field
 	}
-	var resp struct {
-		Data []struct {
-			B64JSON string `json:"b64_json"`
-			URL     string `json:"url"`
-		} `json:"data"`
-	}
-	if err := c.post(ctx, c.url("images/generations", c.cfg.ImageModel), body, &resp); err != nil {
+	resp, err := call(ctx, c, func() (*sdk.ImagesResponse, error) { return c.sdk.Images.Generate(ctx, params) })
+	if err != nil {
 		return nil, err
 	}
 	if len(resp.Data) == 0 {
@@ -201,12 +242,11 @@ func (c *Client) Image(ctx context.Context, prompt, size string) ([]byte, error)
 	return c.fetch(ctx, resp.Data[0].URL)
 }
 
+// fetch downloads an image the API answered as a (pre-signed) URL.
 func (c *Client) fetch(ctx context.Context, url string) ([]byte, error) {
-	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
-	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w: image URL: %v", ErrMalformed, err)
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
@@ -219,128 +259,54 @@ func (c *Client) fetch(ctx context.Context, url string) ([]byte, error) {
 	return io.ReadAll(io.LimitReader(resp.Body, 32<<20))
 }
 
-// retryable reports whether another attempt may succeed.
-func retryable(err error) bool {
+// call runs one SDK call (its retries included) through the breaker and
+// translates what went wrong into this package's errors.
+func call[T any](ctx context.Context, c *Client, do func() (*T, error)) (*T, error) {
+	res, err := c.breaker.Execute(func() (any, error) {
+		r, err := do()
+		return r, classify(err)
+	})
+	switch {
+	case errors.Is(err, gobreaker.ErrOpenState) || errors.Is(err, gobreaker.ErrTooManyRequests):
+		return nil, fmt.Errorf("%w (%s)", ErrCircuitOpen, c.breaker.Name())
+	case err != nil:
+		return nil, err
+	}
+	return res.(*T), nil
+}
+
+// classify turns the SDK's errors into this package's: an HTTP answer into
+// a StatusError, an answer the SDK could not decode into ErrMalformed.
+func classify(err error) error {
+	if err == nil {
+		return nil
+	}
+	var apiErr *sdk.Error
+	if errors.As(err, &apiErr) {
+		msg := apiErr.Message
+		if msg == "" {
+			msg = http.StatusText(apiErr.StatusCode)
+		}
+		if len(msg) > 300 {
+			msg = msg[:300]
+		}
+		return &StatusError{Status: apiErr.StatusCode, Body: msg}
+	}
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	if errors.As(err, &syntax) || errors.As(err, &typ) || strings.Contains(err.Error(), "content-type") {
+		return fmt.Errorf("%w: the response is not JSON: %v", ErrMalformed, err)
+	}
+	return fmt.Errorf("openai: %w", err)
+}
+
+// endpointFailure reports whether err says the endpoint is in trouble
+// (it timed out, could not be reached, was overloaded or failed), which is
+// what the breaker counts.
+func endpointFailure(err error) bool {
 	var se *StatusError
 	if errors.As(err, &se) {
 		return se.Status == http.StatusTooManyRequests || se.Status >= 500 || se.Status == http.StatusRequestTimeout
 	}
 	return !errors.Is(err, ErrMalformed) && !errors.Is(err, context.Canceled)
-}
-
-// post sends body and decodes the answer, with retries and the breaker.
-func (c *Client) post(ctx context.Context, url string, body, out any) error {
-	if !c.breaker.allow() {
-		return ErrCircuitOpen
-	}
-	payload, err := json.Marshal(body)
-	if err != nil {
-		return err
-	}
-	var last error
-	for attempt := 1; attempt <= c.cfg.MaxAttempts; attempt++ {
-		retryAfter, err := c.once(ctx, url, payload, out)
-		if err == nil {
-			c.breaker.success()
-			return nil
-		}
-		last = err
-		if !retryable(err) || attempt == c.cfg.MaxAttempts || ctx.Err() != nil {
-			break
-		}
-		wait := c.cfg.BaseBackoff << (attempt - 1)
-		wait += time.Duration(rand.Int64N(int64(wait)/4 + 1)) // jitter
-		if retryAfter > 0 {
-			wait = min(retryAfter, 30*time.Second)
-		}
-		if err := c.sleep(ctx, wait); err != nil {
-			last = err
-			break
-		}
-	}
-	if retryable(last) {
-		c.breaker.failure()
-	}
-	return last
-}
-
-func (c *Client) once(ctx context.Context, url string, payload []byte, out any) (time.Duration, error) {
-	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(payload))
-	if err != nil {
-		return 0, err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if c.cfg.Flavor == FlavorAzure {
-		req.Header.Set("api-key", c.cfg.APIKey)
-	} else {
-		req.Header.Set("Authorization", "Bearer "+c.cfg.APIKey)
-	}
-	resp, err := c.http.Do(req)
-	if err != nil {
-		return 0, fmt.Errorf("openai: %w", err)
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
-	if err != nil {
-		return 0, fmt.Errorf("openai: read answer: %w", err)
-	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		var ra time.Duration
-		if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && s >= 0 {
-			ra = time.Duration(s) * time.Second
-		}
-		msg := string(raw)
-		if len(msg) > 300 {
-			msg = msg[:300]
-		}
-		return ra, &StatusError{Status: resp.StatusCode, Body: msg}
-	}
-	if err := json.Unmarshal(raw, out); err != nil {
-		return 0, fmt.Errorf("%w: the response is not JSON: %v", ErrMalformed, err)
-	}
-	return 0, nil
-}
-
-// breaker is a consecutive-failure circuit breaker with a half-open trial.
-// It is per process: an AI endpoint that is down is noticed by each
-// instance within a few calls, which is cheap enough here.
-type breaker struct {
-	mu        sync.Mutex
-	threshold int
-	cooldown  time.Duration
-	now       func() time.Time
-	failures  int
-	openUntil time.Time
-	trial     bool
-}
-
-func (b *breaker) allow() bool {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.failures < b.threshold {
-		return true
-	}
-	if b.now().Before(b.openUntil) || b.trial {
-		return false
-	}
-	b.trial = true // half-open: one call goes through
-	return true
-}
-
-func (b *breaker) success() {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.failures, b.trial = 0, false
-}
-
-func (b *breaker) failure() {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.failures++
-	b.trial = false
-	if b.failures >= b.threshold {
-		b.openUntil = b.now().Add(b.cooldown)
-	}
 }

@@ -15,15 +15,22 @@ import (
 	"github.com/eventmkt/backend/shared/openai"
 )
 
+// Chat is what the AI planner needs from a chat model: a structured answer
+// and the model's name for records. *openai.Client is the real one.
+type Chat interface {
+	ChatJSON(ctx context.Context, system, user, schemaName string, schema json.RawMessage, out any) error
+	ChatModel() string
+}
+
 // AI plans with an OpenAI-compatible chat model, asking for a JSON-schema
 // structured answer, then repairs what can be repaired (whitespace, lengths,
 // rounding, order) and rejects the rest.
 type AI struct {
-	client *openai.Client
+	client Chat
 }
 
 // NewAI wraps a client.
-func NewAI(c *openai.Client) *AI { return &AI{client: c} }
+func NewAI(c Chat) *AI { return &AI{client: c} }
 
 // Name identifies the generator in job records.
 func (a *AI) Name() string { return "openai:" + a.client.ChatModel() }

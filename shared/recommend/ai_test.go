@@ -64,6 +64,7 @@ func newFakeModel(t *testing.T, reply func(n int, w http.ResponseWriter)) *fakeM
 			w.WriteHeader(http.StatusBadRequest)
 			return
 		}
+		w.Header().Set("Content-Type", "application/json")
 		reply(int(f.calls.Add(1)), w)
 	}))
 	t.Cleanup(f.srv.Close)
@@ -72,7 +73,7 @@ func newFakeModel(t *testing.T, reply func(n int, w http.ResponseWriter)) *fakeM
 
 func newAIService(t *testing.T, url string, timeout time.Duration) *Service {
 	t.Helper()
-	c, err := openai.New(openai.Config{BaseURL: url, APIKey: "test-key", ChatModel: "gpt-test", Timeout: timeout, BaseBackoff: time.Millisecond})
+	c, err := openai.New(openai.Config{BaseURL: url, APIKey: "test-key", ChatModel: "gpt-test", Timeout: timeout, MaxRetryDelay: time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,7 +111,8 @@ func TestAIPlannerOutcomes(t *testing.T) {
 			}
 			io.WriteString(w, completion(modelPlans(3)))
 		}, time.Second, "openai:gpt-test", "", 2},
-		{"timeout", func(_ int, w http.ResponseWriter) { time.Sleep(300 * time.Millisecond) }, 50 * time.Millisecond, "builtin", "timed out", 3},
+		// The SDK does not retry an attempt that ran out of time.
+		{"timeout", func(_ int, w http.ResponseWriter) { time.Sleep(300 * time.Millisecond) }, 50 * time.Millisecond, "builtin", "timed out", 1},
 		{"server error", func(_ int, w http.ResponseWriter) { w.WriteHeader(http.StatusInternalServerError) }, time.Second, "builtin", "HTTP 500", 3},
 	}
 	for _, tt := range tests {

@@ -44,6 +44,7 @@ func newEchoModel(t *testing.T) *echoModel {
 				"estimatedCost": (i + 1) * 500_000, "expectedRoi": 100})
 		}
 		b, _ := json.Marshal(map[string]any{"plans": plans})
+		w.Header().Set("Content-Type", "application/json")
 		io.WriteString(w, completion(string(b)))
 	}))
 	t.Cleanup(m.srv.Close)
