@@ -3,7 +3,6 @@ package handlers
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -12,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -21,9 +19,9 @@ import (
 	"github.com/Azure/azure-sdk-for-go/sdk/storage/azblob"
 
 	"github.com/eventmkt/backend/app"
+	"github.com/eventmkt/backend/app/apptest"
 	"github.com/eventmkt/backend/shared/analytics"
 	"github.com/eventmkt/backend/shared/config"
-	"github.com/eventmkt/backend/shared/content"
 	"github.com/eventmkt/backend/shared/distribution"
 	"github.com/eventmkt/backend/shared/event"
 	"github.com/eventmkt/backend/shared/health"
@@ -47,7 +45,7 @@ type fixture struct {
 	outbox  *queue.Outbox
 	users   *user.Service
 	events  *event.Service
-	clock   *clock
+	clock   *testenv.Clock
 	db      *postgres.DB
 	rdb     goredis.UniversalClient
 	prefix  string
@@ -61,41 +59,6 @@ type fixture struct {
 	blobs   *azblob.Client // draw proofs in proofs, CSV exports in exports
 	proofs  string
 	exports string
-}
-
-var (
-	rendererOnce sync.Once
-	sharedRender *content.Renderer
-)
-
-// renderer is shared by the tests of this package (it is safe for concurrent use).
-func renderer(t *testing.T) *content.Renderer {
-	rendererOnce.Do(func() {
-		r, err := content.NewRenderer()
-		if err != nil {
-			panic(err)
-		}
-		sharedRender = r
-	})
-	return sharedRender
-}
-
-// clock is a settable time source for rules that depend on time.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
 }
 
 // testUserConfig signs with a per-test key at bcrypt's minimum cost.
@@ -139,82 +102,13 @@ type fixtureOpts struct {
 	settings       func(*config.Config) // adjusts any other setting last
 }
 
-// testSettings are the app settings of a test server, read by config.Load
-// as serve reads the environment: every setting not named here has its
-// deployed default. The channels and the SMS/AlimTalk APIs are the
-// simulator at simURL; containers and tables are this test's own; limits
-// are off (tests of a limit turn theirs on through fixtureOpts).
-// POSTGRES_URL and REDIS_URL are placeholders: the fixture passes its own
-// database and Redis to app.New.
-func testSettings(simURL string, names testNames) map[string]string {
-	return map[string]string{
-		"POSTGRES_URL":              testenv.PostgresAdminURL(),
-		"REDIS_URL":                 testenv.RedisURL(),
-		"STORAGE_CONNECTION_STRING": testenv.StorageConnectionString(),
-		"QUEUE_BROKER":              "redis",
-		"JWT_SIGNING_KEY":           base64.StdEncoding.EncodeToString([]byte(testenv.Name("signing-key-for-tests-only-"))),
-		"BCRYPT_COST":               "4",
-		"LOGIN_RATE_PER_IP":         "0", "REGISTER_RATE_PER_IP": "0", "PASSWORD_CHANGES_PER_HOUR": "0", "LOGIN_SLOWDOWN_AFTER": "0",
-		"PUBLIC_WEB_URL":       "https://app.example",
-		"VIEW_RATE_PER_CLIENT": "0", "AI_PLAN_JOBS_PER_DAY": "0", "AI_POSTER_JOBS_PER_DAY": "0",
-		"PARTICIPATION_RATE_PER_CLIENT": "0", "PARTICIPATION_RATE_PER_PHONE": "0",
-		"PARTICIPATION_RATE_PER_IPV4_24": "0", "PARTICIPATION_RATE_PER_IPV6_64": "0",
-		"IMAGE_CONTAINER":      names.images,
-		"DRAW_PROOF_CONTAINER": names.proofs,
-		"EXPORT_CONTAINER":     names.exports,
-		// Deadlines as deployed, not tuned to an idle machine: under -race on
-		// a loaded 2-core box, a publish (the web poster) or an image job took
-		// more than 5 s. Tests of deadlines set their own.
-		"QUEUE_TIMEOUT_SECONDS":          "60",
-		"DISTRIBUTION_ATTEMPT_TABLE":     names.attempts,
-		"DISTRIBUTION_BREAKER_THRESHOLD": "3",
-		"CHANNEL_URIDONGNETV_BASE_URL":   simURL + "/kt/uridongnetv", "CHANNEL_URIDONGNETV_API_KEY": "k",
-		"CHANNEL_RINGOBIZ_BASE_URL": simURL + "/kt/ringobiz", "CHANNEL_RINGOBIZ_API_KEY": "k",
-		"CHANNEL_GINITV_BASE_URL": simURL + "/kt/ginitv", "CHANNEL_GINITV_API_KEY": "k",
-		"CHANNEL_INSTAGRAM_BASE_URL": simURL + "/instagram/v21.0", "CHANNEL_INSTAGRAM_USER_ID": "17841400000000001", "CHANNEL_INSTAGRAM_ACCESS_TOKEN": "t",
-		"CHANNEL_KAKAO_BASE_URL": simURL + "/kakao", "CHANNEL_KAKAO_API_KEY": "k", "CHANNEL_KAKAO_CHANNEL_ID": "_test",
-		"MESSAGING_SMS_BASE_URL": simURL, "MESSAGING_SMS_APP_KEY": "sms-app", "MESSAGING_SMS_SECRET_KEY": "s", "MESSAGING_SMS_SEND_NO": "0212345678",
-		"MESSAGING_ALIMTALK_BASE_URL": simURL, "MESSAGING_ALIMTALK_APP_KEY": "at-app", "MESSAGING_ALIMTALK_SECRET_KEY": "s",
-		"MESSAGING_ALIMTALK_SENDER_KEY":      strings.Repeat("0", 40),
-		"MESSAGING_ALIMTALK_TEMPLATE_WINNER": "EVENT_WINNER_01",
-		"MESSAGING_TIMEOUT_SECONDS":          "5",
-		"PHONE_VERIFY_SENDS_PER_CLIENT":      "50",
-		"WINNER_NOTIFY_MAX_ATTEMPTS":         "3",
-		"WINNER_NOTIFY_BACKOFF_SECONDS":      "1",
-		"WINNER_NOTIFY_TABLE":                names.notices,
-	}
-}
-
-// testNames are a test server's own Blob containers and tables.
-type testNames struct{ images, proofs, exports, attempts, notices string }
-
-// newServerOpts builds the app with app.New, as serve does, over this
-// test's own slice of the real services (database, Redis prefix, Blob
-// containers, tables), the fixture's clock and the channel simulator.
+// newServerOpts builds the app with apptest.New (app.New, as serve does)
+// over this test's own slice of the real services, with the channel
+// simulator as the channels' and the messaging APIs' remote, and serves it.
 func newServerOpts(t *testing.T, o fixtureOpts) fixture {
 	t.Helper()
 	pgq := &testenv.QueryCounter{}
-	db := o.db
-	if db == nil {
-		db = testenv.Postgres(t, postgres.WithTracer(pgq))
-	}
-	rdb, prefix := testenv.Redis(t)
-	if o.redis != nil {
-		rdb = o.redis
-	}
 	logs := &testenv.Buffer{}
-	clk := &clock{t: time.Date(2026, 11, 22, 3, 0, 0, 0, time.UTC)}
-	blobs, tbl := testenv.Blob(t), testenv.Tables(t)
-	names := testNames{images: testenv.Name("images"), proofs: testenv.Name("proofs"), exports: testenv.Name("exports"),
-		attempts: testenv.TableName("attempts"), notices: testenv.TableName("notices")}
-	t.Cleanup(func() {
-		for _, c := range []string{names.proofs, names.exports, names.images} {
-			_, _ = blobs.DeleteContainer(context.Background(), c, nil)
-		}
-		for _, table := range []string{names.attempts, names.notices} {
-			_, _ = tbl.DeleteTable(context.Background(), table, nil)
-		}
-	})
 	sim := channelsim.New(channelsim.Options{Seed: 1})
 	simSrv := httptest.NewServer(sim)
 	t.Cleanup(simSrv.Close)
@@ -222,44 +116,35 @@ func newServerOpts(t *testing.T, o fixtureOpts) fixture {
 	if o.channelRT != nil {
 		channelRT = o.channelRT(channelRT)
 	}
-	cfg, err := config.Load(func(name string) (string, bool) {
-		v, ok := testSettings(simSrv.URL, names)[name]
-		return v, ok
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	ucfg := o.users
 	if ucfg.Tokens.Key == nil {
 		ucfg = testUserConfig()
 	}
-	cfg.JWTSigningKey, cfg.JWTIssuer, cfg.JWTAudience = ucfg.Tokens.Key, ucfg.Tokens.Issuer, ucfg.Tokens.Audience
-	cfg.AccessTokenTTL, cfg.RefreshTokenTTL, cfg.BcryptCost = ucfg.Tokens.AccessTTL, ucfg.Tokens.RefreshTTL, ucfg.BcryptCost
-	cfg.LoginRatePerIP, cfg.RegisterRatePerIP = ucfg.LoginRatePerIP, ucfg.RegisterRatePerIP
-	cfg.PasswordChangesPerHour, cfg.LoginSlowdownAfter = ucfg.PasswordChangesPerHour, ucfg.LoginSlowdownAfter
-	cfg.RatePerClient, cfg.RatePerPhone, cfg.RatePerIPv4Net, cfg.RatePerIPv6Net = o.rate[0], o.rate[1], o.netRate[0], o.netRate[1]
-	cfg.ViewRatePerClient, cfg.PlanJobsPerDay, cfg.PosterJobsPerDay = o.viewRate, o.jobQuota[0], o.jobQuota[1]
-	if o.invocationTimeout > 0 {
-		cfg.QueueTimeout = o.invocationTimeout
-	}
-	if o.fallbackBudget > 0 {
-		cfg.AIFallbackBudget = o.fallbackBudget
-	}
-	if o.settings != nil {
-		o.settings(&cfg)
-	}
-	a, err := app.New(t.Context(), cfg, app.Options{
-		Log: logging.New(logs, slog.LevelDebug), Now: clk.Now,
-		DB: db, Redis: rdb, UserRedis: o.userRedis, RedisPrefix: prefix, Blobs: blobs, Tables: tbl,
-		AI: o.ai, Renderer: renderer(t), ChannelTransport: channelRT, Probes: o.probes,
+	a := apptest.New(t, apptest.Options{
+		Log: logging.New(logs, slog.LevelDebug), DB: o.db, PostgresOptions: []postgres.Option{postgres.WithTracer(pgq)},
+		Redis: o.redis, UserRedis: o.userRedis, Probes: o.probes, AI: o.ai,
+		RemoteURL: simSrv.URL, ChannelTransport: channelRT,
+		Settings: func(cfg *config.Config) {
+			cfg.JWTSigningKey, cfg.JWTIssuer, cfg.JWTAudience = ucfg.Tokens.Key, ucfg.Tokens.Issuer, ucfg.Tokens.Audience
+			cfg.AccessTokenTTL, cfg.RefreshTokenTTL, cfg.BcryptCost = ucfg.Tokens.AccessTTL, ucfg.Tokens.RefreshTTL, ucfg.BcryptCost
+			cfg.LoginRatePerIP, cfg.RegisterRatePerIP = ucfg.LoginRatePerIP, ucfg.RegisterRatePerIP
+			cfg.PasswordChangesPerHour, cfg.LoginSlowdownAfter = ucfg.PasswordChangesPerHour, ucfg.LoginSlowdownAfter
+			cfg.RatePerClient, cfg.RatePerPhone, cfg.RatePerIPv4Net, cfg.RatePerIPv6Net = o.rate[0], o.rate[1], o.netRate[0], o.netRate[1]
+			cfg.ViewRatePerClient, cfg.PlanJobsPerDay, cfg.PosterJobsPerDay = o.viewRate, o.jobQuota[0], o.jobQuota[1]
+			if o.invocationTimeout > 0 {
+				cfg.QueueTimeout = o.invocationTimeout
+			}
+			if o.fallbackBudget > 0 {
+				cfg.AIFallbackBudget = o.fallbackBudget
+			}
+			if o.settings != nil {
+				o.settings(cfg)
+			}
+		},
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(a.Close)
-	return fixture{srv: New(a), app: a, logs: logs, outbox: a.Outbox, users: a.Users, events: a.Events, clock: clk, db: db, rdb: rdb, prefix: prefix,
-		broker: a.Broker, pgq: pgq, sim: sim, dist: a.Distribution, stats: a.Analytics, notify: a.Notifier, parts: a.Participation,
-		blobs: blobs, proofs: names.proofs, exports: names.exports}
+	return fixture{srv: New(a.App), app: a.App, logs: logs, outbox: a.Outbox, users: a.Users, events: a.Events, clock: a.Clock, db: a.DB, rdb: a.Redis,
+		prefix: a.Prefix, broker: a.Broker, pgq: pgq, sim: sim, dist: a.Distribution, stats: a.Analytics, notify: a.Notifier, parts: a.Participation,
+		blobs: a.Blobs, proofs: a.Names.Proofs, exports: a.Names.Exports}
 }
 
 func do(t *testing.T, h http.Handler, method, path string, body io.Reader, headers ...string) *httptest.ResponseRecorder {

@@ -1,8 +1,10 @@
-// Package stack wires the user, event and participation domains over one
-// test's own slice of the real services (testenv), with a settable clock,
-// for the domains' typed tests. It lives apart from testenv because
-// testenv is imported by the domains' own in-package tests, which could
-// not import a package that imports their domain.
+// Package stack is the user, event and participation domains of one
+// test's app (apptest: app.New over the test's own slice of the real
+// services, with a settable clock), with helpers that walk an event through
+// the wizard, for the domains' typed tests. It lives apart from testenv
+// because testenv is imported by the domains' own in-package tests, which
+// could not import a package that imports their domain; stack is imported
+// only by external test packages (event_test, participation_test).
 package stack
 
 import (
@@ -16,7 +18,8 @@ import (
 	"github.com/google/uuid"
 	goredis "github.com/redis/go-redis/v9"
 
-	"github.com/eventmkt/backend/shared/blob"
+	"github.com/eventmkt/backend/app/apptest"
+	"github.com/eventmkt/backend/shared/config"
 	"github.com/eventmkt/backend/shared/event"
 	"github.com/eventmkt/backend/shared/participation"
 	"github.com/eventmkt/backend/shared/postgres"
@@ -25,9 +28,9 @@ import (
 	"github.com/eventmkt/backend/shared/user"
 )
 
-// Start is the clock's default start: 2026-11-22 12:00 in Seoul, three
-// days before the dates Ready gives an event.
-var Start = time.Date(2026, 11, 22, 3, 0, 0, 0, time.UTC)
+// Start is the clock's start (apptest.Start): 2026-11-22 12:00 in Seoul,
+// three days before the dates Ready gives an event.
+var Start = apptest.Start
 
 // The dates Ready gives an event (in its time zone).
 const (
@@ -38,31 +41,12 @@ const (
 // Password is every Owner's password.
 const Password = "s3cret-pass!"
 
-// Seoul is the events' time zone in these tests, as deployed.
-func Seoul(t testing.TB) *time.Location {
-	t.Helper()
-	loc, err := time.LoadLocation("Asia/Seoul")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return loc
-}
-
-// UserConfig signs tokens with a key of this test's own at bcrypt's
-// minimum cost.
-func UserConfig() user.Config {
-	return user.Config{
-		Tokens: user.TokenConfig{Key: []byte(testenv.Name("signing-key-for-tests-only-")), Issuer: "eventmkt", Audience: "eventmkt-api",
-			AccessTTL: 15 * time.Minute, RefreshTTL: 14 * 24 * time.Hour},
-		BcryptCost: 4,
-	}
-}
-
-// Stack is the three domains wired together as the app wires them.
+// Stack is the three domains of an app wired by app.New.
 type Stack struct {
+	App    *apptest.App // the whole app, for what the fields below leave out
 	DB     *postgres.DB
 	Redis  goredis.UniversalClient
-	Prefix string // this test's Redis key prefix (the broker's streams)
+	Prefix string // this test's Redis key prefix
 	Clock  *testenv.Clock
 	Broker *queue.RedisStreams
 	Outbox *queue.Outbox
@@ -74,50 +58,21 @@ type Stack struct {
 	phones atomic.Int32
 }
 
-// Options vary the wiring.
+// Options vary the app.
 type Options struct {
-	// Participation adjusts the participation settings (proof and export
-	// containers and the link signer are set already).
-	Participation func(*participation.Config)
+	// Settings adjusts the app's settings (apptest.Settings: limits off,
+	// the test's own containers and tables) before it is built.
+	Settings func(*config.Config)
 }
 
-// New wires the domains over a fresh database, this test's Redis prefix
-// and its own Blob containers; the clock starts at Start.
+// New builds the app over a fresh database, this test's Redis prefix and
+// its own Blob containers and tables (apptest.New); the clock starts at
+// Start.
 func New(t testing.TB, o Options) *Stack {
 	t.Helper()
-	db := testenv.Postgres(t)
-	rdb, prefix := testenv.Redis(t)
-	log := testenv.Logger(t)
-	clk := testenv.NewClock(Start)
-	broker := queue.NewRedisStreams(rdb, prefix)
-	ob := queue.NewOutbox(db, broker, log)
-	ucfg := UserConfig()
-	ucfg.KeyPrefix = prefix
-	users, err := user.NewService(db, rdb, log, ucfg, clk.Now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	events := event.NewService(db, rdb, ob, log, users, participation.NewCounter(db, rdb, prefix),
-		event.Config{TimeZone: Seoul(t), PublicWebURL: "https://app.example", RetentionDays: 30, KeyPrefix: prefix}, clk.Now)
-	blobs := testenv.Blob(t)
-	proofs, exports := testenv.Name("proofs"), testenv.Name("exports")
-	t.Cleanup(func() {
-		_, _ = blobs.DeleteContainer(context.Background(), proofs, nil)
-		_, _ = blobs.DeleteContainer(context.Background(), exports, nil)
-	})
-	// Storage checks a link's expiry against the real clock.
-	links, err := blob.NewLinks(blobs, testenv.StorageConnectionString(), 10*time.Minute, time.Now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pcfg := participation.Config{ProofContainer: proofs, ExportContainer: exports, Links: links, KeyPrefix: prefix}
-	if o.Participation != nil {
-		o.Participation(&pcfg)
-	}
-	parts := participation.NewService(db, rdb, ob, blobs, events, log, pcfg, clk.Now)
-	t.Cleanup(parts.WaitProofs) // before the containers go
-	return &Stack{DB: db, Redis: rdb, Prefix: prefix, Clock: clk, Broker: broker, Outbox: ob, Blobs: blobs,
-		Users: users, Events: events, Parts: parts}
+	a := apptest.New(t, apptest.Options{Settings: o.Settings})
+	return &Stack{App: a, DB: a.DB, Redis: a.Redis, Prefix: a.Prefix, Clock: a.Clock, Broker: a.Broker, Outbox: a.Outbox, Blobs: a.Blobs,
+		Users: a.Users, Events: a.Events, Parts: a.Participation}
 }
 
 // Owner registers a shop owner (a phone number of their own) and returns
