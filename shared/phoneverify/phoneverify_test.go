@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http/httptest"
 	"regexp"
-	"sync"
 	"testing"
 	"time"
 
@@ -28,24 +27,12 @@ func (e events) Snapshot(_ context.Context, id uuid.UUID) (event.Public, error) 
 	return event.Public{}, apperr.New(apperr.NotFound, "EVENT_001", "no such event")
 }
 
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 type fixture struct {
 	svc    *Service
 	sim    *channelsim.Sim
 	rdb    goredis.UniversalClient
 	prefix string
-	clock  *clock
+	clock  *testenv.Clock
 	live   uuid.UUID // verifyPhone on
 	plain  uuid.UUID // verifyPhone off
 	ended  uuid.UUID // verifyPhone on, ended
@@ -58,7 +45,7 @@ func newFixture(t *testing.T, cfg Config) fixture {
 	srv := httptest.NewServer(sim)
 	t.Cleanup(srv.Close)
 	sender := messaging.NewNHN(messaging.Config{SMSBaseURL: srv.URL, SMSAppKey: "k", SMSSecretKey: "s", SendNo: "0212345678"}, srv.Client())
-	clk := &clock{t: time.Date(2026, 11, 26, 3, 0, 0, 0, time.UTC)}
+	clk := testenv.NewClock(time.Date(2026, 11, 26, 3, 0, 0, 0, time.UTC))
 	day := func(s string) event.Date { d, _ := event.ParseDate(s); return d }
 	f := fixture{sim: sim, rdb: rdb, prefix: prefix, clock: clk, live: uuid.New(), plain: uuid.New(), ended: uuid.New()}
 	evs := events{
