@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/eventmkt/backend/shared/apperr"
+	"github.com/eventmkt/backend/shared/config"
 	"github.com/eventmkt/backend/shared/participation"
-	"github.com/eventmkt/backend/shared/testenv"
 )
 
 // Search cannot un-mask: the list shows 010-****-5678 and 김*수, so only
@@ -255,7 +255,8 @@ func TestDisqualificationCategory(t *testing.T) {
 // than the retention), and once purged it cannot be drawn (PART_013).
 func TestPurgeWaitsForUndrawnEvents(t *testing.T) {
 	t.Parallel()
-	f := newServer(t)
+	// Retention 7 days, grace 30.
+	f := newServerOpts(t, fixtureOpts{settings: func(c *config.Config) { c.PrivacyRetention, c.UndrawnGrace = 7*24*time.Hour, 30*24*time.Hour }})
 	undrawnAcct := register(t, f, "graceu@example.com", "010-2100-0006")
 	undrawn := publishedEvent(t, f, undrawnAcct)
 	drawnAcct, drawn := liveEvent(t, f, "graced@example.com", "010-2100-0005")
@@ -273,9 +274,6 @@ func TestPurgeWaitsForUndrawnEvents(t *testing.T) {
 			t.Fatalf("end: %d %s", rec.Code, rec.Body)
 		}
 	}
-	// Retention 7 days, grace 30, over the same database and events.
-	svc := participation.NewService(f.db, f.rdb, f.outbox, testenv.Blob(t), f.events, testenv.Logger(t),
-		participation.Config{PurgeAfter: 7 * 24 * time.Hour, UndrawnGrace: 30 * 24 * time.Hour, KeyPrefix: f.prefix}, f.clock.Now)
 	personal := func(id string) int {
 		var n int
 		_ = f.db.QueryRow(context.Background(), `SELECT count(*) FROM participation.participants WHERE event_id = $1
@@ -284,7 +282,7 @@ func TestPurgeWaitsForUndrawnEvents(t *testing.T) {
 	}
 	purge := func(want int64) {
 		t.Helper()
-		if n, err := svc.Purge(context.Background()); err != nil || n != want {
+		if n, err := f.parts.Purge(context.Background()); err != nil || n != want {
 			t.Fatalf("purge at %s: %d erased (%v), want %d", f.clock.Now().Format(time.DateOnly), n, err, want)
 		}
 	}
