@@ -2,16 +2,17 @@
 // (Postgres, Redis, Blob, Table, the queue publisher) and every domain
 // service, wired explicitly, nothing global.
 //
-// It exists so that the app is wired in one place. serve, the handler
-// tests' fixture and the bench all call New: a test or a bench figure runs
-// the services exactly as deployed, and a new service or setting is added
-// once instead of three times. What a caller must replace (a test's own
-// database, Redis prefix, clock or channel simulator) goes in Options; all
-// else comes from config.Config.
+// It exists so that the app is wired in one place. serve, the tests
+// (through app/apptest: the handler fixture and the domains' typed tests)
+// and the bench all call New: a test or a bench figure runs the services
+// exactly as deployed, and a new service or setting is added once instead
+// of three times. What a caller must replace (a test's own database,
+// Redis prefix, clock or channel simulator) goes in Options; all else comes
+// from config.Config.
 //
 // app knows nothing of HTTP: handlers.New takes an *App and serves it (the
-// handler tests, internal to package handlers, import app, so app must not
-// import handlers).
+// handler tests, internal to package handlers, import app and apptest, so
+// neither may import handlers).
 package app
 
 import (
