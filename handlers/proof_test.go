@@ -18,14 +18,26 @@ import (
 )
 
 // proofBuilds counts the proof bundle's builds by their one query (the
-// draw's ranking read back), and makes each build slow, so that
-// concurrent requests overlap it.
-type proofBuilds struct{ n atomic.Int64 }
+// draw's ranking read back). Once held, a build waits at that query until
+// released, so the test decides that every other request arrives during
+// the build, however slowly a loaded machine starts them.
+type proofBuilds struct {
+	n       atomic.Int64
+	held    atomic.Bool
+	release chan struct{}
+}
+
+func newProofBuilds() *proofBuilds { return &proofBuilds{release: make(chan struct{})} }
 
 func (p *proofBuilds) TraceQueryStart(ctx context.Context, _ *pgx.Conn, d pgx.TraceQueryStartData) context.Context {
 	if strings.Contains(d.SQL, "coalesce(winner_rank, 0), coalesce(alternate_rank, 0)") {
 		p.n.Add(1)
-		time.Sleep(300 * time.Millisecond)
+		if p.held.Load() {
+			select {
+			case <-p.release:
+			case <-time.After(time.Minute): // the test failed to release: let it fail on its counts
+			}
+		}
 	}
 	return ctx
 }
@@ -37,7 +49,7 @@ func (p *proofBuilds) TraceQueryEnd(context.Context, *pgx.Conn, pgx.TraceQueryEn
 // Retry-After; then everyone gets the same bytes.
 func TestDrawProofIsBuiltOnceUnderACrowd(t *testing.T) {
 	t.Parallel()
-	builds := &proofBuilds{}
+	builds := newProofBuilds()
 	f := newServerOpts(t, fixtureOpts{users: testUserConfig(), db: testenv.Postgres(t, postgres.WithTracer(builds))})
 	acct, id := liveEvent(t, f, "crowd@example.com", "010-3000-0170")
 	for i := range 6 {
@@ -64,9 +76,11 @@ func TestDrawProofIsBuiltOnceUnderACrowd(t *testing.T) {
 		retry  string
 		body   []byte
 	}
-	wave := func() []answer {
+	// wave sends the crowd at once; answered is called after each answer.
+	wave := func(answered func(n int64)) []answer {
 		out := make([]answer, crowd)
 		var wg sync.WaitGroup
+		var done atomic.Int64
 		start := make(chan struct{})
 		for i := range crowd {
 			wg.Add(1)
@@ -75,13 +89,20 @@ func TestDrawProofIsBuiltOnceUnderACrowd(t *testing.T) {
 				<-start
 				st, ra, b := get()
 				out[i] = answer{st, ra, b}
+				answered(done.Add(1))
 			}()
 		}
 		close(start)
 		wg.Wait()
 		return out
 	}
-	first := wave()
+	// The build is held until every other caller has had its answer.
+	builds.held.Store(true)
+	first := wave(func(n int64) {
+		if n == crowd-1 {
+			close(builds.release)
+		}
+	})
 	var ok, busy int
 	for _, a := range first {
 		switch {
@@ -107,7 +128,7 @@ func TestDrawProofIsBuiltOnceUnderACrowd(t *testing.T) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	second := wave()
+	second := wave(func(int64) {})
 	for _, a := range second {
 		if a.status != 200 || !bytes.Equal(a.body, second[0].body) {
 			t.Fatalf("after the build: %d (same bytes: %v)", a.status, bytes.Equal(a.body, second[0].body))
