@@ -60,8 +60,7 @@ run: migrate web
 # transaction pooling fails here (docs/deploy.md, "Connection budget").
 POOLED_TESTS := ./shared/postgres/... ./shared/participation/... ./shared/queue/... ./handlers
 POOLED_RUN := 'TransactionPooling|GroupCommit|Draw|Submit|Particip|Entr|Outbox|Winner|Notify'
-# The proof crowd test times a Redis lock against 20 callers; under the load of
-# a second pass it flakes for reasons unrelated to pooling (it runs in the first).
+# The proof crowd test checks a Redis lock, not pooling; it runs in the first pass.
 POOLED_SKIP := 'DrawProofIsBuiltOnceUnderACrowd'
 # The third reruns every package that uses Redis against the local 3-master
 # Redis Cluster (scripts/services.sh, :7001-7003; testenv.Redis then returns a

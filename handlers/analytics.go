@@ -32,7 +32,7 @@ func (s *Server) analyticsDashboard(w http.ResponseWriter, r *http.Request, c us
 		s.writeError(w, r, err)
 		return
 	}
-	d, err := s.analytics.Dashboard(r.Context(), c, id, refresh)
+	d, err := s.app.Analytics.Dashboard(r.Context(), c, id, refresh)
 	s.respond(w, r, http.StatusOK, d, err)
 }
 
@@ -42,7 +42,7 @@ func (s *Server) analyticsChannels(w http.ResponseWriter, r *http.Request, c use
 	if !ok {
 		return
 	}
-	list, err := s.analytics.Channels(r.Context(), c, id, channelQuery(r))
+	list, err := s.app.Analytics.Channels(r.Context(), c, id, channelQuery(r))
 	s.respond(w, r, http.StatusOK, channelsReply(list), err)
 }
 
@@ -52,7 +52,7 @@ func (s *Server) analyticsRoi(w http.ResponseWriter, r *http.Request, c user.Cal
 	if !ok {
 		return
 	}
-	rep, err := s.analytics.ROIReport(r.Context(), c, id)
+	rep, err := s.app.Analytics.ROIReport(r.Context(), c, id)
 	s.respond(w, r, http.StatusOK, rep, err)
 }
 
@@ -67,7 +67,7 @@ func (s *Server) analyticsTimeline(w http.ResponseWriter, r *http.Request, c use
 		s.writeError(w, r, err)
 		return
 	}
-	t, err := s.analytics.Timeline(r.Context(), c, id, q)
+	t, err := s.app.Analytics.Timeline(r.Context(), c, id, q)
 	s.respond(w, r, http.StatusOK, t, err)
 }
 
@@ -82,7 +82,7 @@ func (s *Server) userAnalytics(w http.ResponseWriter, r *http.Request, c user.Ca
 		s.writeError(w, r, err)
 		return
 	}
-	d, err := s.analytics.UserDashboard(r.Context(), c, id, refresh)
+	d, err := s.app.Analytics.UserDashboard(r.Context(), c, id, refresh)
 	s.respond(w, r, http.StatusOK, d, err)
 }
 
@@ -92,7 +92,7 @@ func (s *Server) userAnalyticsChannels(w http.ResponseWriter, r *http.Request, c
 	if !ok {
 		return
 	}
-	list, err := s.analytics.UserChannels(r.Context(), c, id, channelQuery(r))
+	list, err := s.app.Analytics.UserChannels(r.Context(), c, id, channelQuery(r))
 	s.respond(w, r, http.StatusOK, channelsReply(list), err)
 }
 
@@ -102,7 +102,7 @@ func (s *Server) userAnalyticsRoi(w http.ResponseWriter, r *http.Request, c user
 	if !ok {
 		return
 	}
-	rep, err := s.analytics.UserROI(r.Context(), c, id)
+	rep, err := s.app.Analytics.UserROI(r.Context(), c, id)
 	s.respond(w, r, http.StatusOK, rep, err)
 }
 
@@ -117,7 +117,7 @@ func (s *Server) userAnalyticsTimeline(w http.ResponseWriter, r *http.Request, c
 		s.writeError(w, r, err)
 		return
 	}
-	t, err := s.analytics.UserTimeline(r.Context(), c, id, q)
+	t, err := s.app.Analytics.UserTimeline(r.Context(), c, id, q)
 	s.respond(w, r, http.StatusOK, t, err)
 }
 

@@ -23,7 +23,7 @@ func (s *Server) owner(h ownerHandler) http.HandlerFunc {
 			s.writeError(w, r, apperr.New(apperr.Unauthorized, user.CodeBadToken, "an Authorization: Bearer access token is required"))
 			return
 		}
-		c, err := s.users.Authenticate(r.Context(), token)
+		c, err := s.app.Users.Authenticate(r.Context(), token)
 		if err != nil {
 			s.writeError(w, r, err)
 			return

@@ -17,7 +17,7 @@ func (s *Server) distributeChannel(w http.ResponseWriter, r *http.Request, inv *
 	if err != nil {
 		return err
 	}
-	out, err := s.distribution.Distribute(r.Context(), m.MessageID, job)
+	out, err := s.app.Distribution.Distribute(r.Context(), m.MessageID, job)
 	if err == nil {
 		inv.Logf("%s of event %s: %s (delivery %d)", job.Channel, job.EventID, out, m.DeliveryCount)
 	}
@@ -30,7 +30,7 @@ func (s *Server) distributionStatus(w http.ResponseWriter, r *http.Request, c us
 	if !ok {
 		return
 	}
-	st, err := s.distribution.Status(r.Context(), c, id)
+	st, err := s.app.Distribution.Status(r.Context(), c, id)
 	s.respond(w, r, http.StatusOK, st, err)
 }
 
@@ -40,7 +40,7 @@ func (s *Server) retryChannel(w http.ResponseWriter, r *http.Request, c user.Cal
 	if !ok {
 		return
 	}
-	receipt, err := s.distribution.Retry(r.Context(), c, id, r.PathValue("channel"))
+	receipt, err := s.app.Distribution.Retry(r.Context(), c, id, r.PathValue("channel"))
 	s.respond(w, r, http.StatusAccepted, receipt, err)
 }
 
@@ -49,7 +49,7 @@ func (s *Server) collectChannelStats(w http.ResponseWriter, r *http.Request, inv
 	if _, err := inv.Timer(); err != nil {
 		return err
 	}
-	res, err := s.distribution.CollectMetrics(r.Context())
+	res, err := s.app.Distribution.CollectMetrics(r.Context())
 	inv.Logf("channel metrics: %d live posts, %d collected, %d failed", res.Posts, res.Collected, res.Failed)
 	s.log.InfoContext(r.Context(), "channel stats collected", "posts", res.Posts, "collected", res.Collected, "failed", res.Failed)
 	return err

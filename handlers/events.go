@@ -19,7 +19,7 @@ func (s *Server) listEvents(w http.ResponseWriter, r *http.Request, c user.Calle
 		return
 	}
 	q := r.URL.Query()
-	items, total, err := s.events.List(r.Context(), c, event.Filter{Status: q.Get("status"), Objective: q.Get("objective"), Search: q.Get("search"), Page: page, Size: size})
+	items, total, err := s.app.Events.List(r.Context(), c, event.Filter{Status: q.Get("status"), Objective: q.Get("objective"), Search: q.Get("search"), Page: page, Size: size})
 	s.respond(w, r, http.StatusOK, newPage(items, page, size, total), err)
 }
 
@@ -32,14 +32,14 @@ func (s *Server) createEvent(w http.ResponseWriter, r *http.Request, c user.Call
 		s.writeError(w, r, err)
 		return
 	}
-	e, err := s.events.Create(r.Context(), c, req.Objective)
+	e, err := s.app.Events.Create(r.Context(), c, req.Objective)
 	s.respond(w, r, http.StatusCreated, e, err)
 }
 
 // getEvent is EventGet.
 func (s *Server) getEvent(w http.ResponseWriter, r *http.Request, c user.Caller) {
 	if id, ok := s.withEvent(w, r, nil); ok {
-		e, err := s.events.Get(r.Context(), c, id)
+		e, err := s.app.Events.Get(r.Context(), c, id)
 		s.respond(w, r, http.StatusOK, e, err)
 	}
 }
@@ -48,7 +48,7 @@ func (s *Server) getEvent(w http.ResponseWriter, r *http.Request, c user.Caller)
 // It is a secret of the day, so no cache may keep it.
 func (s *Server) visitCode(w http.ResponseWriter, r *http.Request, c user.Caller) {
 	if id, ok := s.withEvent(w, r, nil); ok {
-		v, err := s.events.VisitCode(r.Context(), c, id)
+		v, err := s.app.Events.VisitCode(r.Context(), c, id)
 		s.respond(w, r, http.StatusOK, v, err, cacheControl("private, no-store"))
 	}
 }
@@ -66,7 +66,7 @@ func (s *Server) updateEvent(w http.ResponseWriter, r *http.Request, c user.Call
 		VerifyPhone *bool   `json:"verifyPhone"`
 	}
 	if id, ok := s.withEvent(w, r, &req); ok {
-		e, err := s.events.Update(r.Context(), c, id, event.Update(req))
+		e, err := s.app.Events.Update(r.Context(), c, id, event.Update(req))
 		s.respond(w, r, http.StatusOK, e, err)
 	}
 }
@@ -74,7 +74,7 @@ func (s *Server) updateEvent(w http.ResponseWriter, r *http.Request, c user.Call
 // deleteEvent is EventDelete.
 func (s *Server) deleteEvent(w http.ResponseWriter, r *http.Request, c user.Caller) {
 	if id, ok := s.withEvent(w, r, nil); ok {
-		s.respond(w, r, http.StatusNoContent, nil, s.events.Delete(r.Context(), c, id))
+		s.respond(w, r, http.StatusNoContent, nil, s.app.Events.Delete(r.Context(), c, id))
 	}
 }
 
@@ -99,7 +99,7 @@ func (s *Server) requestRecommendations(w http.ResponseWriter, r *http.Request, 
 	if !ok {
 		return
 	}
-	j, err := s.events.RequestRecommendations(r.Context(), c, id, req.Region, req.Budget)
+	j, err := s.app.Events.RequestRecommendations(r.Context(), c, id, req.Region, req.Budget)
 	s.respond(w, r, http.StatusAccepted, accepted(j), err, jobLocation(j))
 }
 
@@ -124,7 +124,7 @@ func (s *Server) selectRecommendation(w http.ResponseWriter, r *http.Request, c 
 		s.writeError(w, r, v.Err())
 		return
 	}
-	e, err := s.events.SelectRecommendation(r.Context(), c, id, event.Selection{RecommendationID: recID, EventName: req.EventName,
+	e, err := s.app.Events.SelectRecommendation(r.Context(), c, id, event.Selection{RecommendationID: recID, EventName: req.EventName,
 		Description: req.Description, Prize: req.Prize, StartDate: req.StartDate, EndDate: req.EndDate})
 	s.respond(w, r, http.StatusOK, e, err)
 }
@@ -140,14 +140,14 @@ func (s *Server) requestImages(w http.ResponseWriter, r *http.Request, c user.Ca
 	if !ok {
 		return
 	}
-	j, err := s.events.RequestImages(r.Context(), c, id, event.ImageRequest(req))
+	j, err := s.app.Events.RequestImages(r.Context(), c, id, event.ImageRequest(req))
 	s.respond(w, r, http.StatusAccepted, accepted(j), err, jobLocation(j))
 }
 
 // listImages is ImageList.
 func (s *Server) listImages(w http.ResponseWriter, r *http.Request, c user.Caller) {
 	if id, ok := s.withEvent(w, r, nil); ok {
-		imgs, err := s.events.Images(r.Context(), c, id)
+		imgs, err := s.app.Events.Images(r.Context(), c, id)
 		s.respond(w, r, http.StatusOK, imgs, err)
 	}
 }
@@ -167,7 +167,7 @@ func (s *Server) selectImage(w http.ResponseWriter, r *http.Request, c user.Call
 		s.writeError(w, r, err)
 		return
 	}
-	e, err := s.events.SelectImage(r.Context(), c, id, img)
+	e, err := s.app.Events.SelectImage(r.Context(), c, id, img)
 	s.respond(w, r, http.StatusOK, e, err)
 }
 
@@ -183,7 +183,7 @@ func (s *Server) editImage(w http.ResponseWriter, r *http.Request, c user.Caller
 		s.writeError(w, r, err)
 		return
 	}
-	j, err := s.events.RequestImageEdit(r.Context(), c, id, img, req)
+	j, err := s.app.Events.RequestImageEdit(r.Context(), c, id, img, req)
 	s.respond(w, r, http.StatusAccepted, accepted(j), err, jobLocation(j))
 }
 
@@ -194,7 +194,7 @@ func (s *Server) selectChannels(w http.ResponseWriter, r *http.Request, c user.C
 		Settings map[string]json.RawMessage `json:"settings"`
 	}
 	if id, ok := s.withEvent(w, r, &req); ok {
-		e, err := s.events.SelectChannels(r.Context(), c, id, event.ChannelChoice(req))
+		e, err := s.app.Events.SelectChannels(r.Context(), c, id, event.ChannelChoice(req))
 		s.respond(w, r, http.StatusOK, e, err)
 	}
 }
@@ -202,7 +202,7 @@ func (s *Server) selectChannels(w http.ResponseWriter, r *http.Request, c user.C
 // publishEvent is EventPublish.
 func (s *Server) publishEvent(w http.ResponseWriter, r *http.Request, c user.Caller) {
 	if id, ok := s.withEvent(w, r, nil); ok {
-		e, err := s.events.Publish(r.Context(), c, id)
+		e, err := s.app.Events.Publish(r.Context(), c, id)
 		s.respond(w, r, http.StatusOK, e, err)
 	}
 }
@@ -210,7 +210,7 @@ func (s *Server) publishEvent(w http.ResponseWriter, r *http.Request, c user.Cal
 // endEvent is EventEnd.
 func (s *Server) endEvent(w http.ResponseWriter, r *http.Request, c user.Caller) {
 	if id, ok := s.withEvent(w, r, nil); ok {
-		e, err := s.events.End(r.Context(), c, id)
+		e, err := s.app.Events.End(r.Context(), c, id)
 		s.respond(w, r, http.StatusOK, e, err)
 	}
 }
@@ -222,7 +222,7 @@ func (s *Server) getJob(w http.ResponseWriter, r *http.Request, c user.Caller) {
 		s.writeError(w, r, err)
 		return
 	}
-	j, err := s.events.GetJob(r.Context(), c, id)
+	j, err := s.app.Events.GetJob(r.Context(), c, id)
 	s.respond(w, r, http.StatusOK, j, err, noStore)
 }
 
@@ -230,7 +230,7 @@ func (s *Server) getJob(w http.ResponseWriter, r *http.Request, c user.Caller) {
 // the CDN and browsers may cache it (views arrive by recordView).
 func (s *Server) publicEvent(w http.ResponseWriter, r *http.Request) {
 	if id, ok := s.withEvent(w, r, nil); ok {
-		p, err := s.events.Snapshot(r.Context(), id)
+		p, err := s.app.Events.Snapshot(r.Context(), id)
 		s.respond(w, r, http.StatusOK, p, err, publicCache)
 	}
 }
@@ -243,7 +243,7 @@ func (s *Server) recordView(w http.ResponseWriter, r *http.Request) {
 		Ch string `json:"ch"`
 	}
 	if id, ok := s.withEventBody(w, r, &req, decodeAnyJSON); ok {
-		err := s.events.RecordView(r.Context(), id, req.Ch, clientIP(r, s.clientHops))
+		err := s.app.Events.RecordView(r.Context(), id, req.Ch, clientIP(r, s.clientHops))
 		s.respond(w, r, http.StatusNoContent, nil, err, noStore)
 	}
 }
@@ -253,7 +253,7 @@ func (s *Server) autoEndEvents(w http.ResponseWriter, r *http.Request, inv *Invo
 	if _, err := inv.Timer(); err != nil {
 		return err
 	}
-	res, err := s.events.AutoEnd(r.Context())
+	res, err := s.app.Events.AutoEnd(r.Context())
 	inv.Logf("events ended: %d, stale jobs failed: %d", res.Ended, res.JobsFailed)
 	s.log.InfoContext(r.Context(), "auto-end", "ended", res.Ended, "jobsFailed", res.JobsFailed)
 	return err

@@ -244,7 +244,7 @@ func TestDisqualificationCategory(t *testing.T) {
 	if dq := list["disqualified"].([]any); len(dq) != 1 || dq[0].(map[string]any)["reason"] != nil || dq[0].(map[string]any)["category"] != "FRAUD" {
 		t.Errorf("owner's disqualifications after the purge: %v", dq)
 	}
-	f.srv.participation.WaitProofs()
+	f.srv.app.Participation.WaitProofs()
 	if p := fetchProof(t, f, id); participation.Verify(p) != nil || len(p.Substitutions) != 1 || p.Substitutions[0].Category != "FRAUD" {
 		t.Errorf("proof after the purge: %+v", p.Substitutions)
 	}

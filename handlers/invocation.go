@@ -319,7 +319,7 @@ func (s *Server) acknowledgePoison(r *http.Request, inv *Invocation, err error) 
 	if m, merr := inv.Message(); merr == nil {
 		// Recorded even when the invocation's deadline has passed.
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), stateWriteTimeout)
-		perr := s.outbox.RecordPoison(ctx, inv.Function, m.MessageID, m.Body, err.Error())
+		perr := s.app.Outbox.RecordPoison(ctx, inv.Function, m.MessageID, m.Body, err.Error())
 		cancel()
 		if perr != nil {
 			s.logFailure(r.Context(), "poison message not recorded; leaving it to redelivery", inv.Function, http.StatusInternalServerError,

@@ -34,7 +34,7 @@ func (s *Server) generateRecommendations(w http.ResponseWriter, r *http.Request,
 		return err
 	}
 	inv.Logf("recommendation job %s, delivery %d", msg.JobID, m.DeliveryCount)
-	return s.planJobs.Run(r.Context(), msg, m.DeliveryCount)
+	return s.app.PlanJobs.Run(r.Context(), msg, m.DeliveryCount)
 }
 
 // generateImages is the ImageGenerate queue function.
@@ -45,5 +45,5 @@ func (s *Server) generateImages(w http.ResponseWriter, r *http.Request, inv *Inv
 		return err
 	}
 	inv.Logf("image job %s, delivery %d", msg.JobID, m.DeliveryCount)
-	return s.imageJobs.Run(r.Context(), msg, m.DeliveryCount)
+	return s.app.ImageJobs.Run(r.Context(), msg, m.DeliveryCount)
 }

@@ -10,7 +10,7 @@ func (s *Server) relayOutbox(w http.ResponseWriter, r *http.Request, inv *Invoca
 	if err != nil {
 		return err
 	}
-	res, purged, err := s.outbox.RelayTick(r.Context())
+	res, purged, err := s.app.Outbox.RelayTick(r.Context())
 	s.log.InfoContext(r.Context(), "outbox relay", "sent", res.Sent, "failed", res.Failed, "purged", purged, "pastDue", timer.IsPastDue)
 	inv.Logf("outbox relay: sent %d, failed %d, purged %d", res.Sent, res.Failed, purged)
 	return err

@@ -30,7 +30,7 @@ func (s *Server) submitEntry(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	rec, err := s.participation.Submit(r.Context(), id, participation.Submission{Name: req.Name, PhoneNumber: req.PhoneNumber, Email: req.Email,
+	rec, err := s.app.Participation.Submit(r.Context(), id, participation.Submission{Name: req.Name, PhoneNumber: req.PhoneNumber, Email: req.Email,
 		AgreePrivacy: req.AgreePrivacy, AgreeMarketing: req.AgreeMarketing, StoreVisited: req.StoreVisited, VisitCode: req.VisitCode, Channel: req.Channel,
 		Source: req.Source, ClientIP: clientIP(r, s.clientHops), VerificationToken: req.VerificationToken})
 	s.respond(w, r, http.StatusCreated, rec, err)
@@ -53,12 +53,12 @@ func (s *Server) listParticipants(w http.ResponseWriter, r *http.Request, c user
 		s.writeError(w, r, err)
 		return
 	}
-	items, total, err := s.participation.List(r.Context(), c, id, f)
+	items, total, err := s.app.Participation.List(r.Context(), c, id, f)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	flags, err := s.participation.Anomalies(r.Context(), c, id)
+	flags, err := s.app.Participation.Anomalies(r.Context(), c, id)
 	s.respond(w, r, http.StatusOK, participantPage{newPage(items, page, size, total), flags}, err)
 }
 
@@ -72,7 +72,7 @@ type participantPage struct {
 // getParticipant is ParticipantGet.
 func (s *Server) getParticipant(w http.ResponseWriter, r *http.Request, c user.Caller) {
 	if id, ok := s.withEvent(w, r, nil); ok {
-		p, err := s.participation.Get(r.Context(), c, id, r.PathValue("participantId"))
+		p, err := s.app.Participation.Get(r.Context(), c, id, r.PathValue("participantId"))
 		s.respond(w, r, http.StatusOK, p, err)
 	}
 }
@@ -82,7 +82,7 @@ func (s *Server) getParticipant(w http.ResponseWriter, r *http.Request, c user.C
 // whole answer on Azure, so the file never goes through the function.
 func (s *Server) exportParticipants(w http.ResponseWriter, r *http.Request, c user.Caller) {
 	if id, ok := s.withEvent(w, r, nil); ok {
-		link, err := s.participation.ExportLink(r.Context(), c, id)
+		link, err := s.app.Participation.ExportLink(r.Context(), c, id)
 		s.respond(w, r, http.StatusOK, link, err, noStore)
 	}
 }
@@ -95,7 +95,7 @@ func (s *Server) drawWinners(w http.ResponseWriter, r *http.Request, c user.Call
 		AlternateCount       *int `json:"alternateCount"`
 	}
 	if id, ok := s.withEvent(w, r, &req); ok {
-		d, err := s.participation.Draw(r.Context(), c, id, participation.DrawRequest(req))
+		d, err := s.app.Participation.Draw(r.Context(), c, id, participation.DrawRequest(req))
 		s.respond(w, r, http.StatusCreated, d, err)
 	}
 }
@@ -111,12 +111,12 @@ func (s *Server) listWinners(w http.ResponseWriter, r *http.Request, c user.Call
 		s.writeError(w, r, err)
 		return
 	}
-	items, total, err := s.participation.Winners(r.Context(), c, id, page, size)
+	items, total, err := s.app.Participation.Winners(r.Context(), c, id, page, size)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	out, err := s.participation.Disqualifications(r.Context(), id)
+	out, err := s.app.Participation.Disqualifications(r.Context(), id)
 	s.respond(w, r, http.StatusOK, winnerPage{newPage(items, page, size, total), out}, err)
 }
 
@@ -138,7 +138,7 @@ func (s *Server) notifyWinners(w http.ResponseWriter, r *http.Request, c user.Ca
 	if !ok {
 		return
 	}
-	receipt, err := s.notifier.Queue(r.Context(), c, id, req.ParticipantIDs)
+	receipt, err := s.app.Notifier.Queue(r.Context(), c, id, req.ParticipantIDs)
 	s.respond(w, r, http.StatusAccepted, receipt, err)
 }
 
@@ -150,7 +150,7 @@ func (s *Server) sendWinnerNotice(w http.ResponseWriter, r *http.Request, inv *I
 	if err != nil {
 		return err
 	}
-	out, err := s.notifier.Send(r.Context(), m.MessageID, job)
+	out, err := s.app.Notifier.Send(r.Context(), m.MessageID, job)
 	if err == nil {
 		inv.Logf("winner notice %s of event %s: %s (delivery %d)", job.ParticipantID, job.EventID, out, m.DeliveryCount)
 	}
@@ -164,7 +164,7 @@ func (s *Server) disqualifyWinner(w http.ResponseWriter, r *http.Request, c user
 		Reason   string `json:"reason"`
 	}
 	if id, ok := s.withEvent(w, r, &req); ok {
-		rep, err := s.participation.Disqualify(r.Context(), c, id, r.PathValue("participantId"), req.Category, req.Reason)
+		rep, err := s.app.Participation.Disqualify(r.Context(), c, id, r.PathValue("participantId"), req.Category, req.Reason)
 		s.respond(w, r, http.StatusOK, map[string]any{"replacedBy": rep}, err)
 	}
 }
@@ -175,7 +175,7 @@ func (s *Server) drawProof(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	body, err := s.participation.OpenProof(r.Context(), id)
+	body, err := s.app.Participation.OpenProof(r.Context(), id)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -193,7 +193,7 @@ func (s *Server) drawProof(w http.ResponseWriter, r *http.Request) {
 // the stored bundle for downloads.
 func (s *Server) drawProofLink(w http.ResponseWriter, r *http.Request) {
 	if id, ok := s.withEvent(w, r, nil); ok {
-		link, err := s.participation.ProofLink(r.Context(), id)
+		link, err := s.app.Participation.ProofLink(r.Context(), id)
 		s.respond(w, r, http.StatusOK, link, err, noStore)
 	}
 }
@@ -202,7 +202,7 @@ func (s *Server) drawProofLink(w http.ResponseWriter, r *http.Request) {
 // disqualification change it.
 func (s *Server) eventResults(w http.ResponseWriter, r *http.Request) {
 	if id, ok := s.withEvent(w, r, nil); ok {
-		res, err := s.participation.Results(r.Context(), id)
+		res, err := s.app.Participation.Results(r.Context(), id)
 		s.respond(w, r, http.StatusOK, res, err, publicCache)
 	}
 }
@@ -212,7 +212,7 @@ func (s *Server) purgePrivacy(w http.ResponseWriter, r *http.Request, inv *Invoc
 	if _, err := inv.Timer(); err != nil {
 		return err
 	}
-	n, err := s.participation.Purge(r.Context())
+	n, err := s.app.Participation.Purge(r.Context())
 	inv.Logf("personal data erased for %d participants", n)
 	s.log.InfoContext(r.Context(), "privacy purge", "participants", n)
 	return err

@@ -18,7 +18,7 @@ func (s *Server) sendPhoneCode(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	sent, err := s.phoneVerify.Send(r.Context(), id, req.PhoneNumber, clientIP(r, s.clientHops))
+	sent, err := s.app.PhoneVerify.Send(r.Context(), id, req.PhoneNumber, clientIP(r, s.clientHops))
 	s.respond(w, r, http.StatusAccepted, sent, err, noStore)
 }
 
@@ -32,7 +32,7 @@ func (s *Server) confirmPhoneCode(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	v, err := s.phoneVerify.Confirm(r.Context(), id, req.PhoneNumber, req.Code, clientIP(r, s.clientHops))
+	v, err := s.app.PhoneVerify.Confirm(r.Context(), id, req.PhoneNumber, req.Code, clientIP(r, s.clientHops))
 	s.respond(w, r, http.StatusOK, v, err, noStore)
 }
 
@@ -46,7 +46,7 @@ func (s *Server) sendStorePhoneCode(w http.ResponseWriter, r *http.Request, c us
 		s.writeError(w, r, err)
 		return
 	}
-	sent, err := s.phoneVerify.SendStoreCode(r.Context(), c, req.PhoneNumber, clientIP(r, s.clientHops))
+	sent, err := s.app.PhoneVerify.SendStoreCode(r.Context(), c, req.PhoneNumber, clientIP(r, s.clientHops))
 	s.respond(w, r, http.StatusAccepted, sent, err, noStore)
 }
 
@@ -61,6 +61,6 @@ func (s *Server) confirmStorePhoneCode(w http.ResponseWriter, r *http.Request, c
 		s.writeError(w, r, err)
 		return
 	}
-	st, err := s.phoneVerify.ConfirmStoreCode(r.Context(), c, req.PhoneNumber, req.Code, clientIP(r, s.clientHops))
+	st, err := s.app.PhoneVerify.ConfirmStoreCode(r.Context(), c, req.PhoneNumber, req.Code, clientIP(r, s.clientHops))
 	s.respond(w, r, http.StatusOK, st, err, noStore)
 }

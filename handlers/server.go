@@ -11,16 +11,7 @@ import (
 	"time"
 
 	"github.com/eventmkt/backend/app"
-	"github.com/eventmkt/backend/shared/analytics"
-	"github.com/eventmkt/backend/shared/content"
-	"github.com/eventmkt/backend/shared/distribution"
-	"github.com/eventmkt/backend/shared/event"
-	"github.com/eventmkt/backend/shared/health"
-	"github.com/eventmkt/backend/shared/participation"
-	"github.com/eventmkt/backend/shared/phoneverify"
 	"github.com/eventmkt/backend/shared/queue"
-	"github.com/eventmkt/backend/shared/recommend"
-	"github.com/eventmkt/backend/shared/user"
 )
 
 // RoutePrefix is host.json's extensions.http.routePrefix.
@@ -57,18 +48,9 @@ type Server struct {
 	// after the one that saw the customer (clientIP; CLIENT_ADDRESS_HOPS).
 	clientHops int
 
-	health *health.Checker
-	outbox *queue.Outbox
-	users  *user.Service
-	events *event.Service
-
-	planJobs      *recommend.Jobs
-	imageJobs     *content.Jobs
-	participation *participation.Service
-	phoneVerify   *phoneverify.Service
-	notifier      *participation.Notifier
-	distribution  *distribution.Service
-	analytics     *analytics.Service
+	// app is what the handlers call: the services New was given, read
+	// from the App rather than copied into fields of their own.
+	app *app.App
 
 	mux       *http.ServeMux
 	functions []Function
@@ -90,20 +72,9 @@ func New(a *app.App) *Server {
 		invocationTimeout: cmp.Or(a.Config.QueueTimeout, DefaultInvocationTimeout),
 		invocations:       map[string]bool{},
 		clientHops:        a.Config.ClientAddressHops,
-		health:            a.Health,
-		outbox:            a.Outbox,
-		users:             a.Users,
-		events:            a.Events,
-
-		planJobs:      a.PlanJobs,
-		imageJobs:     a.ImageJobs,
-		participation: a.Participation,
-		phoneVerify:   a.PhoneVerify,
-		notifier:      a.Notifier,
-		distribution:  a.Distribution,
-		analytics:     a.Analytics,
-		mux:           http.NewServeMux(),
-		functionAt:    map[string]string{},
+		app:               a,
+		mux:               http.NewServeMux(),
+		functionAt:        map[string]string{},
 	}
 	s.routes()
 	s.handler = s.withInvocation(s.recoverPanics(s.limitBody(s.withTimeout(http.HandlerFunc(s.dispatch)))))

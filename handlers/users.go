@@ -48,7 +48,7 @@ func (s *Server) register(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	req.ClientIP = clientIP(r, s.clientHops)
-	sess, err := s.users.Register(r.Context(), user.RegisterInput(req))
+	sess, err := s.app.Users.Register(r.Context(), user.RegisterInput(req))
 	t := bearerTokens(sess)
 	t.UserID, t.StoreID = &sess.UserID, &sess.StoreID
 	s.respond(w, r, http.StatusCreated, t, err, noStore)
@@ -64,7 +64,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	sess, err := s.users.Login(r.Context(), req.Email, req.Password, clientIP(r, s.clientHops))
+	sess, err := s.app.Users.Login(r.Context(), req.Email, req.Password, clientIP(r, s.clientHops))
 	t := bearerTokens(sess)
 	t.UserID, t.StoreID, t.Name, t.Role = &sess.UserID, &sess.StoreID, sess.Name, sess.Role
 	s.respond(w, r, http.StatusOK, t, err, noStore)
@@ -79,7 +79,7 @@ func (s *Server) refresh(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	sess, err := s.users.Refresh(r.Context(), req.RefreshToken)
+	sess, err := s.app.Users.Refresh(r.Context(), req.RefreshToken)
 	s.respond(w, r, http.StatusOK, bearerTokens(sess), err, noStore)
 }
 
@@ -94,7 +94,7 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request, c user.Caller) {
 		s.writeError(w, r, err)
 		return
 	}
-	s.respond(w, r, http.StatusNoContent, nil, s.users.Logout(r.Context(), c))
+	s.respond(w, r, http.StatusNoContent, nil, s.app.Users.Logout(r.Context(), c))
 }
 
 // profileETag is a profile's version as its ETag ("v3"), which If-Match
@@ -105,7 +105,7 @@ func profileETag(p user.Profile) replyOption {
 
 // getProfile is UserProfileGet; its ETag guards the next update.
 func (s *Server) getProfile(w http.ResponseWriter, r *http.Request, c user.Caller) {
-	p, err := s.users.Profile(r.Context(), c)
+	p, err := s.app.Users.Profile(r.Context(), c)
 	s.respond(w, r, http.StatusOK, p, err, profileETag(p), noStore)
 }
 
@@ -135,7 +135,7 @@ func (s *Server) updateProfile(w http.ResponseWriter, r *http.Request, c user.Ca
 		}
 		req.Version = &v
 	}
-	p, err := s.users.UpdateProfile(r.Context(), c, user.ProfileUpdate(req))
+	p, err := s.app.Users.UpdateProfile(r.Context(), c, user.ProfileUpdate(req))
 	s.respond(w, r, http.StatusOK, p, err, profileETag(p), noStore)
 }
 
@@ -149,13 +149,13 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, c user.C
 		s.writeError(w, r, err)
 		return
 	}
-	s.respond(w, r, http.StatusNoContent, nil, s.users.ChangePassword(r.Context(), c, req.CurrentPassword, req.NewPassword))
+	s.respond(w, r, http.StatusNoContent, nil, s.app.Users.ChangePassword(r.Context(), c, req.CurrentPassword, req.NewPassword))
 }
 
 // getStore is UserStoreGet.
 func (s *Server) getStore(w http.ResponseWriter, r *http.Request, c user.Caller) {
 	if id, ok := s.withUser(w, r); ok {
-		st, err := s.users.Store(r.Context(), c, id)
+		st, err := s.app.Users.Store(r.Context(), c, id)
 		s.respond(w, r, http.StatusOK, st, err)
 	}
 }
