@@ -236,10 +236,12 @@ type invokeResult struct {
 }
 
 // invoke posts an invocation body to the handler at /<Function>, as the
-// host does for non-forwarded triggers.
+// host does for non-forwarded triggers. While the handler restarts the
+// invocation waits for it, as Azure's host holds invocations while its worker
+// restarts; functionTimeout runs only from when a handler takes the request,
+// so a slow restart cannot use up a message's deliveries without the handler
+// ever seeing them.
 func (h *Host) invoke(ctx context.Context, fn *Function, body any) (invokeResult, error) {
-	ctx, cancel := context.WithTimeout(ctx, h.app.Host.FunctionTimeout)
-	defer cancel()
 	addr, gen, err := h.worker.current(ctx)
 	if err != nil {
 		return invokeResult{}, err
@@ -252,7 +254,9 @@ func (h *Host) invoke(ctx context.Context, fn *Function, body any) (invokeResult
 	start := time.Now()
 	var resp *http.Response
 	for {
-		req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+addr+"/"+fn.Name, bytes.NewReader(data))
+		callCtx, cancel := context.WithTimeout(ctx, h.app.Host.FunctionTimeout)
+		defer cancel()
+		req, err := http.NewRequestWithContext(callCtx, http.MethodPost, "http://"+addr+"/"+fn.Name, bytes.NewReader(data))
 		if err != nil {
 			return invokeResult{}, err
 		}

@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"syscall"
@@ -445,6 +446,29 @@ func TestHandlerKilledMidMessage(t *testing.T) {
 	}
 	if len(r.records("start")) != 2 {
 		t.Errorf("handler starts: %d, want 2", len(r.records("start")))
+	}
+}
+
+// A handler that takes longer than functionTimeout to come back after a
+// crash does not cost the message its deliveries: the redelivery waits for
+// the restarted handler, and the timeout runs only once it has the request.
+func TestSlowRestartKeepsDeliveries(t *testing.T) {
+	t.Parallel()
+	shortTimeout := func(o *Options) {
+		hostJSON := strings.Replace(testHostJSON, `"functionTimeout": "00:00:10"`, `"functionTimeout": "00:00:01"`, 1)
+		if err := os.WriteFile(filepath.Join(o.Root, "host.json"), []byte(hostJSON), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := startRig(t, []string{"Work"}, shortTimeout, "TESTHANDLER_RESTART_DELAY_MS=2500")
+	r.publish("crash-slow", `{"action":"crash","tag":"slow"}`)
+	waitFor(t, 30*time.Second, "the redelivery after the slow restart", func() bool { return len(r.records("queue")) >= 2 })
+	var got []any
+	for _, rec := range r.records("queue") {
+		got = append(got, rec["deliveryCount"])
+	}
+	if want := []any{float64(1), float64(2)}; !reflect.DeepEqual(got, want) {
+		t.Errorf("delivery counts the handler saw: %v, want %v", got, want)
 	}
 }
 

@@ -129,6 +129,12 @@ func main() {
 	}
 	mux.HandleFunc("POST /Work", work)
 	mux.HandleFunc("POST /WorkB", work) // a second queue with other settings
+	// A handler restarted after a crash can be told to come up slowly
+	// (TESTHANDLER_RESTART_DELAY_MS), as one does on a loaded machine.
+	if crashed, _ := filepath.Glob(filepath.Join(filepath.Dir(os.Getenv("TESTHANDLER_LOG")), "crashed-*")); len(crashed) > 0 {
+		ms, _ := strconv.Atoi(os.Getenv("TESTHANDLER_RESTART_DELAY_MS"))
+		time.Sleep(time.Duration(ms) * time.Millisecond)
+	}
 	srv := &http.Server{Addr: "127.0.0.1:" + os.Getenv("FUNCTIONS_CUSTOMHANDLER_PORT"), Handler: mux}
 	record(map[string]any{"kind": "start", "workerId": os.Getenv("FUNCTIONS_CUSTOMHANDLER_WORKER_ID"), "root": os.Getenv("FUNCTIONS_APP_ROOT_PATH"), "setting": os.Getenv("SOME_SETTING")})
 	if err := srv.ListenAndServe(); err != nil {
