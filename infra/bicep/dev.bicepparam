@@ -33,6 +33,15 @@ param storageSku = 'Standard_LRS'
 param logRetentionDays = 30
 param logDailyCapGb = 1
 
+// Network: public endpoints (cheaper: no Premium Front Door or Service
+// Bus, one private endpoint), but no rule admits all of Azure. PostgreSQL
+// is reached by the app over its private endpoint and by the deployer's
+// address (DEPLOYER_IP, e.g. $(curl -fsS https://api.ipify.org)) for
+// migrations; without it, only the app reaches the database.
+param privateNetwork = false
+param natGateway = false
+param deployerIpAddress = readEnvironmentVariable('DEPLOYER_IP', '')
+
 param jwtSigningKey = readEnvironmentVariable('JWT_SIGNING_KEY')
 // Empty: the Front Door endpoint (https://eventmkt-dev-<hash>.z01.azurefd.net).
 param publicWebUrl = readEnvironmentVariable('PUBLIC_WEB_URL', '')

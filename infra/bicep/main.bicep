@@ -2,8 +2,17 @@
 // blocks: one `az deployment group create` with dev.bicepparam or
 // prod.bicepparam, then a zip deploy of `make package` and an upload of
 // `make web` (docs/deploy.md). Azure Front Door is the one public address:
-// `/api/*` to the function app, everything else to the Storage static
-// website holding the customer's pages.
+// `/api/*` to the function app, `/images/*` to the posters, everything else
+// to the Storage static website holding the customer's pages.
+//
+// The network (docs/deploy.md, "The network"): the function app's outbound
+// calls leave through a virtual network. With privateNetwork (prod) every
+// data service (PostgreSQL, Redis, Service Bus, the data storage account,
+// Key Vault) has a private endpoint and public network access disabled,
+// and Front Door (Premium) reaches the web storage account over Private
+// Link. Without it (dev) the services keep public endpoints, and only
+// PostgreSQL, which authenticates by password, is reached privately and
+// firewalled to the deployer's address.
 targetScope = 'resourceGroup'
 
 @description('Short name used in every resource name, e.g. eventmkt-dev.')
@@ -79,6 +88,16 @@ param aiApiFlavor string = 'openai'
 param aiChatModel string = 'gpt-4o-mini'
 param aiImageModel string = ''
 
+// Network.
+@description('Private data plane: private endpoints and no public network access for every data service, Front Door Premium over Private Link to the web account. Needs serviceBusSku Premium.')
+param privateNetwork bool = false
+@description('The virtual network\'s address space (a /16: the function subnet takes a /22).')
+param vnetAddressPrefix string = '10.40.0.0/16'
+@description('Egress through a NAT gateway with a static public IP (partners that allow-list addresses), instead of default outbound access.')
+param natGateway bool = false
+@description('The deployer\'s public IPv4 address. dev: the PostgreSQL firewall\'s one rule (migrations from a workstation). prod: the web storage account\'s one rule (uploads of pages and release binaries); nothing else.')
+param deployerIpAddress string = ''
+
 // Front Door.
 @description('POST …/participate requests per client IP and minute before the WAF blocks (429).')
 param participateRatePerMinute int = 100
@@ -121,15 +140,44 @@ param messagingAlimTalkTemplateWinner string = ''
 var suffix = uniqueString(resourceGroup().id, name)
 var compact = toLower(replace(name, '-', ''))
 var storageName = take('st${compact}${suffix}', 24)
+var webStorageName = take('stw${compact}${suffix}', 24)
 var vaultName = take('kv-${compact}-${suffix}', 24)
 var databaseName = 'eventmkt'
 var imageContainer = 'images'
+var releaseContainer = 'releases'
 var proofContainer = 'draw-proofs'
 var exportContainer = 'exports'
 var attemptTable = 'distributionattempts'
 var winnerNotifyTable = 'WinnerNotifications'
-// The poster storage origin (scheme://host) for the pages' CSP img-src.
-var imageOrigin = join(take(split(empty(imageBaseUrl) ? storage.outputs.blobEndpoint : imageBaseUrl, '/'), 3), '/')
+// Posters come through Front Door (/images/*), the pages' own origin,
+// unless imageBaseUrl names another: then its origin joins the CSP img-src.
+var imageOrigin = empty(imageBaseUrl) ? '' : join(take(split(imageBaseUrl, '/'), 3), '/')
+var publicAccess = privateNetwork ? 'Disabled' : 'Enabled'
+
+// The private DNS zone of each private endpoint's sub-resource.
+var zones = {
+  postgres: 'privatelink.postgres.database.azure.com'
+  redis: redisKind == 'managed' ? 'privatelink.redis.azure.net' : 'privatelink.redis.cache.windows.net'
+  serviceBus: 'privatelink.servicebus.windows.net'
+  blob: 'privatelink.blob.core.windows.net'
+  table: 'privatelink.table.core.windows.net'
+  queue: 'privatelink.queue.core.windows.net'
+  vault: 'privatelink.vaultcore.azure.net'
+}
+
+module network 'modules/network.bicep' = {
+  name: 'network'
+  params: {
+    name: name
+    location: location
+    tags: tags
+    addressPrefix: vnetAddressPrefix
+    natGateway: natGateway
+    // dev: PostgreSQL only (the one service behind a firewall, which the
+    // function app's changing addresses could not pass).
+    dnsZones: privateNetwork ? [zones.postgres, zones.redis, zones.serviceBus, zones.blob, zones.table, zones.queue, zones.vault] : [zones.postgres]
+  }
+}
 
 module monitoring 'modules/monitoring.bicep' = {
   name: 'monitoring'
@@ -145,7 +193,7 @@ module storage 'modules/storage.bicep' = {
     sku: storageSku
     containers: [
       { name: 'deployments', public: false }
-      { name: imageContainer, public: true }
+      { name: imageContainer, public: true } // posters: read through Front Door (/images/*)
       { name: proofContainer, public: false }
       { name: exportContainer, public: false }
     ]
@@ -153,12 +201,32 @@ module storage 'modules/storage.bicep' = {
     // Exports hold personal data: the app replaces an event's file when its
     // entries change; whatever is left goes after a day.
     expiringContainers: [exportContainer]
+    publicNetworkAccess: publicAccess
+  }
+}
+
+// The pages and the release binaries the migration job runs, apart from
+// the data: in prod it admits Front Door over Private Link and the
+// deployer's address, which uploads both.
+module webStorage 'modules/storage.bicep' = {
+  name: 'webstorage'
+  params: {
+    name: webStorageName
+    location: location
+    tags: tags
+    sku: storageSku
+    containers: [
+      { name: releaseContainer, public: false }
+    ]
+    publicNetworkAccess: 'Enabled'
+    defaultNetworkAction: privateNetwork ? 'Deny' : 'Allow'
+    allowedIps: privateNetwork && !empty(deployerIpAddress) ? [deployerIpAddress] : []
   }
 }
 
 module staticWebsite 'modules/staticwebsite.bicep' = {
   name: 'staticwebsite'
-  params: { storageAccountName: storage.outputs.name, location: location, tags: tags }
+  params: { storageAccountName: webStorage.outputs.name, location: location, tags: tags }
 }
 
 module frontDoor 'modules/frontdoor.bicep' = {
@@ -168,7 +236,12 @@ module frontDoor 'modules/frontdoor.bicep' = {
     endpointName: name
     wafPolicyName: 'waf${compact}'
     tags: tags
+    sku: privateNetwork ? 'Premium_AzureFrontDoor' : 'Standard_AzureFrontDoor'
     webOriginHost: staticWebsite.outputs.host
+    imagesOriginHost: storage.outputs.blobHost
+    webAccountId: privateNetwork ? webStorage.outputs.id : ''
+    imagesAccountId: privateNetwork ? storage.outputs.id : ''
+    privateLinkLocation: location
     imageOrigin: imageOrigin
     participateRatePerMinute: participateRatePerMinute
   }
@@ -191,17 +264,35 @@ module postgres 'modules/postgres.bicep' = {
     databaseName: databaseName
     pgbouncerPoolSize: postgresPgBouncerPoolSize
     pgbouncerMaxClientConn: postgresPgBouncerMaxClientConn
+    publicNetworkAccess: publicAccess
+    firewallIps: privateNetwork || empty(deployerIpAddress) ? [] : [deployerIpAddress]
   }
 }
 
 module redis 'modules/redis.bicep' = {
   name: 'redis'
-  params: { name: 'redis-${name}-${suffix}', location: location, tags: tags, kind: redisKind, sku: redisSku, highAvailability: redisHighAvailability, clusteringPolicy: redisClusteringPolicy }
+  params: {
+    name: 'redis-${name}-${suffix}'
+    location: location
+    tags: tags
+    kind: redisKind
+    sku: redisSku
+    highAvailability: redisHighAvailability
+    clusteringPolicy: redisClusteringPolicy
+    publicNetworkAccess: publicAccess
+  }
 }
 
 module serviceBus 'modules/servicebus.bicep' = {
   name: 'servicebus'
-  params: { name: 'sb-${name}-${suffix}', location: location, tags: tags, sku: serviceBusSku, capacity: serviceBusCapacity }
+  params: {
+    name: 'sb-${name}-${suffix}'
+    location: location
+    tags: tags
+    sku: serviceBusSku
+    capacity: serviceBusCapacity
+    publicNetworkAccess: publicAccess
+  }
 }
 
 module vault 'modules/keyvault.bicep' = {
@@ -210,6 +301,7 @@ module vault 'modules/keyvault.bicep' = {
     name: vaultName
     location: location
     tags: tags
+    publicNetworkAccess: publicAccess
     secrets: {
       'jwt-signing-key': jwtSigningKey
       'postgres-url': 'postgres://${postgresAdminLogin}:${uriComponent(postgresAdminPassword)}@${postgres.outputs.host}:${postgres.outputs.appPort}/${databaseName}?sslmode=require'
@@ -227,6 +319,79 @@ module vault 'modules/keyvault.bicep' = {
   }
 }
 
+// Private endpoints, in the endpoints' subnet, each with its DNS record.
+// PostgreSQL's in both environments; the rest with privateNetwork.
+module postgresEndpoint 'modules/privateendpoint.bicep' = {
+  name: 'pe-postgres'
+  params: {
+    name: 'pe-${name}-postgres'
+    location: location
+    tags: tags
+    subnetId: network.outputs.endpointSubnetId
+    targetId: postgres.outputs.id
+    groupId: 'postgresqlServer'
+    dnsZoneName: zones.postgres
+  }
+}
+
+module redisEndpoint 'modules/privateendpoint.bicep' = if (privateNetwork) {
+  name: 'pe-redis'
+  params: {
+    name: 'pe-${name}-redis'
+    location: location
+    tags: tags
+    subnetId: network.outputs.endpointSubnetId
+    targetId: redis.outputs.id
+    groupId: redis.outputs.privateLinkGroup
+    dnsZoneName: zones.redis
+  }
+}
+
+module serviceBusEndpoint 'modules/privateendpoint.bicep' = if (privateNetwork) {
+  name: 'pe-servicebus'
+  params: {
+    name: 'pe-${name}-servicebus'
+    location: location
+    tags: tags
+    subnetId: network.outputs.endpointSubnetId
+    targetId: serviceBus.outputs.id
+    groupId: 'namespace'
+    dnsZoneName: zones.serviceBus
+  }
+}
+
+// The host's own storage and the app's: blobs (the deployment package too),
+// the host's queues, the tables. One at a time: endpoints in one subnet
+// are created one after another anyway, and in parallel they conflict.
+@batchSize(1)
+module storageEndpoints 'modules/privateendpoint.bicep' = [
+  for service in ['blob', 'table', 'queue']: if (privateNetwork) {
+    name: 'pe-storage-${service}'
+    params: {
+      name: 'pe-${name}-st-${service}'
+      location: location
+      tags: tags
+      subnetId: network.outputs.endpointSubnetId
+      targetId: storage.outputs.id
+      groupId: service
+      dnsZoneName: zones[service]
+    }
+  }
+]
+
+module vaultEndpoint 'modules/privateendpoint.bicep' = if (privateNetwork) {
+  name: 'pe-vault'
+  params: {
+    name: 'pe-${name}-kv'
+    location: location
+    tags: tags
+    subnetId: network.outputs.endpointSubnetId
+    targetId: vault.outputs.id
+    groupId: 'vault'
+    dnsZoneName: zones.vault
+  }
+}
+
 // The function app's identity and its roles, created before the app (it
 // depends on them): the first start resolves Key Vault references and
 // reaches Storage and Service Bus.
@@ -241,6 +406,20 @@ module roles 'modules/roles.bicep' = {
     principalId: identity.outputs.principalId
     storageAccountName: storage.outputs.name
     serviceBusName: serviceBus.outputs.name
+    keyVaultName: vault.outputs.name
+  }
+}
+
+// The operator's identity for jobs inside the network (the migration job,
+// docs/deploy.md step 8): it reads the release binaries and the database URL.
+module ops 'modules/ops.bicep' = {
+  name: 'ops'
+  params: {
+    name: 'id-ops-${name}-${suffix}'
+    location: location
+    tags: tags
+    webStorageAccountName: webStorage.outputs.name
+    releaseContainer: releaseContainer
     keyVaultName: vault.outputs.name
   }
 }
@@ -304,7 +483,7 @@ var appSettings = {
   AI_TIMEOUT_SECONDS: '30'
   AI_FALLBACK_BUDGET_SECONDS: '20'
   IMAGE_CONTAINER: imageContainer
-  IMAGE_BASE_URL: imageBaseUrl
+  IMAGE_BASE_URL: empty(imageBaseUrl) ? 'https://${frontDoor.outputs.endpointHostName}/${imageContainer}' : imageBaseUrl
   PARTICIPATION_RATE_PER_CLIENT: '30'
   PARTICIPATION_RATE_PER_PHONE: '5'
   PARTICIPATION_RATE_PER_IPV4_24: '120'
@@ -372,6 +551,7 @@ module functionApp 'modules/functionapp.bicep' = {
     alwaysReadyHttp: alwaysReadyHttp
     appSettings: appSettings
     frontDoorId: apiOnlyViaFrontDoor ? frontDoor.outputs.frontDoorId : ''
+    subnetId: network.outputs.functionSubnetId
   }
 }
 
@@ -396,3 +576,10 @@ output publicWebUrl string = empty(publicWebUrl) ? 'https://${frontDoor.outputs.
 output postgresServerName string = postgres.outputs.name
 output keyVaultName string = vault.outputs.name
 output storageAccountName string = storage.outputs.name
+@description('The pages ($web) and the release binaries: `make web` and the migration job\'s handler go here.')
+output webStorageAccountName string = webStorage.outputs.name
+output opsSubnetId string = network.outputs.opsSubnetId
+output opsIdentityId string = ops.outputs.id
+output opsIdentityClientId string = ops.outputs.clientId
+@description('The address partners see the app\'s calls come from (prod); empty without a NAT gateway.')
+output natGatewayIp string = network.outputs.natGatewayIp

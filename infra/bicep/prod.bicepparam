@@ -36,6 +36,16 @@ param storageSku = 'Standard_ZRS'
 param logRetentionDays = 90
 param logDailyCapGb = -1
 
+// Network: nothing but Front Door reachable from the internet. Every data
+// service behind a private endpoint with public access disabled (Service
+// Bus must be Premium for that), Front Door Premium reaching the pages
+// and posters over Private Link, egress through a NAT gateway's static IP.
+// DEPLOYER_IP opens only the web account (pages, release binaries); the
+// database is reached by the migration job inside the network.
+param privateNetwork = true
+param natGateway = true
+param deployerIpAddress = readEnvironmentVariable('DEPLOYER_IP', '')
+
 param jwtSigningKey = readEnvironmentVariable('JWT_SIGNING_KEY')
 // Empty: the Front Door endpoint; set it to the custom domain once one is
 // added to the profile (docs/deploy.md).

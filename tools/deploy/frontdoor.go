@@ -27,10 +27,11 @@ func (c InfraCheck) checkFrontDoor(read func(string) string, add func(string, ..
 	if len(profiles) != 1 {
 		add("%s: want one Microsoft.Cdn/profiles resource, found %d", c.FrontDoorBicep, len(profiles))
 	}
+	// Its tier differs by environment (network.go checks each one's); the
+	// WAF policy must be of the same tier, or Front Door refuses to link it.
+	profileSku := ""
 	for _, p := range profiles {
-		if !regexp.MustCompile(`sku:\s*\{\s*name:\s*'Standard_AzureFrontDoor'\s*\}`).MatchString(p.body) {
-			add("%s: Front Door profile %s is not sku Standard_AzureFrontDoor", c.FrontDoorBicep, p.symbol)
-		}
+		profileSku = skuExpr.FindStringSubmatch(p.body + "sku: { name: <none> }")[1]
 	}
 
 	// The routes: /* cached to the web origins, /api/* uncached, HTTPS only.
@@ -127,14 +128,14 @@ func (c InfraCheck) checkFrontDoor(read func(string) string, add func(string, ..
 		add("%s: no rule sets var securityHeaders with ModifyResponseHeader actions", c.FrontDoorBicep)
 	}
 
-	// The WAF: Standard, Prevention, a rate limit on POST …/participate, linked.
+	// The WAF: the profile's tier, Prevention, a rate limit on POST …/participate, linked.
 	wafs := resourcesOfType(res, "Microsoft.Network/FrontDoorWebApplicationFirewallPolicies", false)
 	if len(wafs) != 1 {
 		add("%s: want one FrontDoorWebApplicationFirewallPolicies resource, found %d", c.FrontDoorBicep, len(wafs))
 	}
 	for _, w := range wafs {
-		if !regexp.MustCompile(`sku:\s*\{\s*name:\s*'Standard_AzureFrontDoor'\s*\}`).MatchString(w.body) {
-			add("%s: WAF policy %s is not sku Standard_AzureFrontDoor", c.FrontDoorBicep, w.symbol)
+		if m := skuExpr.FindStringSubmatch(w.body); m == nil || m[1] != profileSku {
+			add("%s: WAF policy %s is not of the profile's tier (sku: { name: %s })", c.FrontDoorBicep, w.symbol, profileSku)
 		}
 		if !strings.Contains(w.body, "mode: 'Prevention'") {
 			add("%s: WAF policy %s is not in Prevention mode", c.FrontDoorBicep, w.symbol)
@@ -172,6 +173,9 @@ func (c InfraCheck) checkFrontDoor(read func(string) string, add func(string, ..
 // UrlPath RegEx condition whose every pattern matches the root (the empty
 // path, as Front Door sees it) and no page path, and a UrlRedirect action,
 // 302, to path `to`, without a custom query string (so the query is kept).
+// skuExpr takes the expression of a `sku: { name: … }`.
+var skuExpr = regexp.MustCompile(`sku:\s*\{\s*name:\s*([^}\s]+)\s*\}`)
+
 func redirectsRoot(body, to string) bool {
 	if !strings.Contains(body, "name: 'UrlRedirect'") || !strings.Contains(body, "redirectType: 'Found'") ||
 		!strings.Contains(body, "customPath: '"+to+"'") || strings.Contains(body, "customQueryString") ||

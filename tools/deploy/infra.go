@@ -25,6 +25,9 @@ type InfraCheck struct {
 	QueuesBicep   string   // creates the queues from QueueTable
 	QueueTable    string   // infra/queues.json: every queue and its settings
 	ParamFiles    []string // the .bicepparam files
+	// ProdParams is the production one of ParamFiles: the network checks
+	// (network.go) hold it to a private data plane. Empty skips them.
+	ProdParams string
 	LocalSettings string   // local.settings.json.example
 	// FrontDoorBicep declares the profile, the web route, the rule set and
 	// the WAF; FrontDoorAPIBicep the /api/* route. Empty skips those checks.
@@ -54,6 +57,7 @@ func DefaultInfraCheck(root string, settings []string) InfraCheck {
 		QueuesBicep:   "infra/bicep/modules/servicebus.bicep",
 		QueueTable:    "infra/queues.json",
 		ParamFiles:    []string{"infra/bicep/dev.bicepparam", "infra/bicep/prod.bicepparam"},
+		ProdParams:    "infra/bicep/prod.bicepparam",
 		LocalSettings: "local.settings.json.example",
 		SyntaxCheck:   NodeBicepSyntax(root),
 		Alternatives: map[string]string{
@@ -170,6 +174,7 @@ func (c InfraCheck) Check() []error {
 	c.checkFrontDoor(read, add)
 	c.checkIdentity(read, add, append([]string{"AzureWebJobsStorage"}, sortedKeys(connections)...))
 	c.checkConnectionBudget(read, add, len(queues), len(timers))
+	c.checkNetwork(read, add)
 
 	// Modules exist; the Bicep parses.
 	files, _ := filepath.Glob(filepath.Join(c.Root, c.BicepDir, "*.bicep"))

@@ -74,6 +74,7 @@ func TestInfraCheckCatchesDrift(t *testing.T) {
 	root := repoRoot(t)
 	const fdBicep, fdAPIBicep = "infra/bicep/modules/frontdoor.bicep", "infra/bicep/modules/frontdoor-api.bicep"
 	const sbBicep = "infra/bicep/modules/servicebus.bicep"
+	const mainBicep = "infra/bicep/main.bicep"
 	for _, tc := range []struct {
 		name, file, old, new, want string
 	}{
@@ -102,7 +103,7 @@ func TestInfraCheckCatchesDrift(t *testing.T) {
 		{"worker runtime set", "infra/bicep/main.bicep", "  QUEUE_BROKER: 'servicebus'\n", "  QUEUE_BROKER: 'servicebus'\n  FUNCTIONS_WORKER_RUNTIME: 'custom'\n", "FUNCTIONS_WORKER_RUNTIME"},
 
 		// The edge: Front Door Standard, its routes, rewrites, headers and WAF.
-		{"Front Door Premium", fdBicep, "sku: { name: 'Standard_AzureFrontDoor' }\n  properties: {\n    originResponseTimeoutSeconds", "sku: { name: 'Premium_AzureFrontDoor' }\n  properties: {\n    originResponseTimeoutSeconds", "Front Door profile profile is not sku Standard_AzureFrontDoor"},
+		{"WAF tier differs from the profile", fdBicep, "sku: { name: sku } // a WAF policy's tier is its profile's", "sku: { name: 'Standard_AzureFrontDoor' }", "WAF policy waf is not of the profile's tier (sku: { name: sku })"},
 		{"no Front Door profile", fdBicep, "resource profile 'Microsoft.Cdn/profiles@2024-09-01' = {", "resource profile 'Microsoft.Cdn/profiles@2024-09-01' existing = {", "want one Microsoft.Cdn/profiles resource, found 0"},
 		{"web route gone", fdBicep, "patternsToMatch: ['/*']\n    supportedProtocols", "patternsToMatch: ['/web/*']\n    supportedProtocols", "no Front Door route with patternsToMatch ['/*']"},
 		{"web route not cached", fdBicep, "cacheConfiguration: {\n      queryStringCachingBehavior", "cacheConfigurationOff: {\n      queryStringCachingBehavior", "route webRoute (/*) must cache and compress"},
@@ -148,6 +149,32 @@ func TestInfraCheckCatchesDrift(t *testing.T) {
 		{"prepared statements without tracking", "infra/bicep/main.bicep", "POSTGRES_EXEC_MODE: 'cache_describe'", "POSTGRES_EXEC_MODE: 'cache_statement'", "POSTGRES_EXEC_MODE \"cache_statement\" does not work through PgBouncer"},
 		{"no direct URL", "infra/bicep/main.bicep", "secrets/postgres-direct-url)'", "secrets/postgres-url)'", "POSTGRES_DIRECT_URL must be"},
 		{"PUBLIC_WEB_URL ignores Front Door", "infra/bicep/main.bicep", "  PUBLIC_WEB_URL: empty(publicWebUrl) ? 'https://${frontDoor.outputs.endpointHostName}' : publicWebUrl\n", "  PUBLIC_WEB_URL: publicWebUrl\n", "PUBLIC_WEB_URL must default to https://<Front Door endpoint host>"},
+		// The network (network.go): prod's data plane private, no open rule, Front Door only.
+		{"prod Postgres public", "infra/bicep/modules/postgres.bicep", "network: { publicNetworkAccess: publicNetworkAccess }", "network: { publicNetworkAccess: 'Enabled' }", "prod.bicepparam: PostgreSQL server (infra/bicep/modules/postgres.bicep, module postgres) has publicNetworkAccess 'Enabled', want 'Disabled'"},
+		{"prod Redis public", mainBicep, "    clusteringPolicy: redisClusteringPolicy\n    publicNetworkAccess: publicAccess", "    clusteringPolicy: redisClusteringPolicy\n    publicNetworkAccess: 'Enabled'", "prod.bicepparam: Azure Managed Redis managed (infra/bicep/modules/redis.bicep, module redis) has publicNetworkAccess 'Enabled'"},
+		{"prod Key Vault public", "infra/bicep/modules/keyvault.bicep", "    publicNetworkAccess: publicNetworkAccess\n", "    publicNetworkAccess: 'Enabled'\n", "prod.bicepparam: Key Vault vault (infra/bicep/modules/keyvault.bicep, module vault) has publicNetworkAccess 'Enabled'"},
+		{"prod without a private network", "infra/bicep/prod.bicepparam", "param privateNetwork = true", "param privateNetwork = false", "prod.bicepparam: Service Bus namespace (infra/bicep/modules/servicebus.bicep, module serviceBus) has publicNetworkAccess 'Enabled'"},
+		{"prod Service Bus Standard", "infra/bicep/prod.bicepparam", "param serviceBusSku = 'Premium'", "param serviceBusSku = 'Standard'", "Service Bus namespace (infra/bicep/modules/servicebus.bicep, module serviceBus) is sku 'Standard': private endpoints need 'Premium'"},
+		{"Redis endpoint only in dev", mainBicep, "module redisEndpoint 'modules/privateendpoint.bicep' = if (privateNetwork) {", "module redisEndpoint 'modules/privateendpoint.bicep' = if (!privateNetwork) {", "prod.bicepparam: Azure Managed Redis managed (infra/bicep/modules/redis.bicep, module redis) has no private endpoint for sub-resource \"redisEnterprise\""},
+		{"Service Bus endpoint on the wrong sub-resource", mainBicep, "groupId: 'namespace'", "groupId: 'topic'", "Service Bus namespace (infra/bicep/modules/servicebus.bicep, module serviceBus) has no private endpoint for sub-resource \"namespace\""},
+		{"no queue endpoint for the host", mainBicep, "for service in ['blob', 'table', 'queue']:", "for service in ['blob', 'table']:", "Storage account (infra/bicep/modules/storage.bicep, module storage) has no private endpoint for sub-resource \"queue\""},
+		{"endpoint pointed at another service", mainBicep, "    targetId: vault.outputs.id\n", "    targetId: serviceBus.outputs.id\n", "Key Vault vault (infra/bicep/modules/keyvault.bicep, module vault) has no private endpoint for sub-resource \"vault\""},
+		{"endpoint in the wrong DNS zone", mainBicep, "dnsZoneName: zones.vault", "dnsZoneName: zones.blob", "registers in DNS zone \"privatelink.blob.core.windows.net\", want \"privatelink.vaultcore.azure.net\""},
+		{"DNS zone not created", mainBicep, "zones.serviceBus, zones.blob, zones.table,", "zones.serviceBus, zones.blob,", "DNS zone privatelink.table.core.windows.net is not created and linked to the virtual network"},
+		{"DNS zones not linked", "infra/bicep/modules/network.bicep", "      virtualNetwork: { id: vnet.id }\n", "", "DNS zone privatelink.postgres.database.azure.com is not created and linked to the virtual network"},
+		{"endpoint without a DNS record", "infra/bicep/modules/privateendpoint.bicep", "resource zoneGroup 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2024-05-01' = {", "resource zoneGroup 'Microsoft.Network/privateEndpoints/privateDnsZones@2024-05-01' = {", "registers in DNS zone \"\", want \"privatelink.postgres.database.azure.com\""},
+		{"dev Postgres without its endpoint", mainBicep, "module postgresEndpoint 'modules/privateendpoint.bicep' = {", "module postgresEndpoint 'modules/privateendpoint.bicep' = if (privateNetwork) {", "dev.bicepparam: PostgreSQL server (infra/bicep/modules/postgres.bicep, module postgres) has no private endpoint for sub-resource \"postgresqlServer\""},
+		{"Azure services rule back", "infra/bicep/modules/postgres.bicep", "// PgBouncer in transaction mode", "resource azureServices 'Microsoft.DBforPostgreSQL/flexibleServers/firewallRules@2024-08-01' = {\n  parent: server\n  name: 'AllowAzureServices'\n  properties: { startIpAddress: '0.0.0.0', endIpAddress: '0.0.0.0' }\n}\n\n// PgBouncer in transaction mode", "opens the firewall to every address"},
+		{"dev deployer address is everyone", "infra/bicep/dev.bicepparam", "param deployerIpAddress = readEnvironmentVariable('DEPLOYER_IP', '')", "param deployerIpAddress = '0.0.0.0'", "infra/bicep/dev.bicepparam:"},
+		{"prod firewall rule despite no public access", "infra/bicep/modules/postgres.bicep", "  for (ip, i) in firewallIps: if (publicNetworkAccess == 'Enabled') {", "  for (ip, i) in ['203.0.113.7']: {", "firewall rule firewall (infra/bicep/modules/postgres.bicep) may exist with public access disabled"},
+		{"function app open to all", "infra/bicep/modules/functionapp.bicep", "ipSecurityRestrictionsDefaultAction: empty(frontDoorId) ? 'Allow' : 'Deny'", "ipSecurityRestrictionsDefaultAction: 'Allow'", "prod.bicepparam: function app app (infra/bicep/modules/functionapp.bicep) admits any caller: ipSecurityRestrictionsDefaultAction is 'Allow'"},
+		{"function app admits all of Azure", "infra/bicep/modules/functionapp.bicep", "ipAddress: 'AzureFrontDoor.Backend'", "ipAddress: 'AzureCloud'", "admits 'AzureCloud', not the AzureFrontDoor.Backend service tag"},
+		{"function app admits any Front Door", "infra/bicep/modules/functionapp.bicep", "    headers: { 'x-azure-fdid': [frontDoorId] }\n", "", "does not require X-Azure-FDID to be this profile's frontDoorId"},
+		{"prod API open", "infra/bicep/prod.bicepparam", "param privateNetwork = true", "param privateNetwork = true\nparam apiOnlyViaFrontDoor = false", "prod.bicepparam: function app app (infra/bicep/modules/functionapp.bicep) admits any caller"},
+		{"function app outside the network", "infra/bicep/modules/functionapp.bicep", "    virtualNetworkSubnetId: subnetId\n", "", "function app app (infra/bicep/modules/functionapp.bicep) has no virtualNetworkSubnetId"},
+		{"web account open in prod", mainBicep, "defaultNetworkAction: privateNetwork ? 'Deny' : 'Allow'", "defaultNetworkAction: 'Allow'", "serves Front Door's pages but its networkAcls.defaultAction is 'Allow'"},
+		{"prod Front Door Standard", mainBicep, "sku: privateNetwork ? 'Premium_AzureFrontDoor' : 'Standard_AzureFrontDoor'", "sku: 'Standard_AzureFrontDoor'", "prod.bicepparam: Front Door profile profile is sku 'Standard_AzureFrontDoor': Private Link origins need 'Premium_AzureFrontDoor'"},
+		{"posters over the internet", mainBicep, "imagesAccountId: privateNetwork ? storage.outputs.id : ''", "imagesAccountId: ''", "Front Door origin imageOrigin (infra/bicep/modules/frontdoor.bicep) is reached over the internet"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

@@ -1,10 +1,13 @@
-// Azure Front Door Standard: the one public origin of the product, as the
-// devhost is locally (tools/devhost/web.go). Two origin groups, one per
-// path: `/*` goes to the Storage static website with caching and
-// compression (the customer's pages), `/api/*` to the function app with
-// caching off (modules/frontdoor-api.bicep adds that half, after the
-// function app exists: the app's PUBLIC_WEB_URL needs this endpoint's
-// host first). A rule set rewrites the page routes to their files, sends
+// Azure Front Door: the one public origin of the product, as the devhost
+// is locally (tools/devhost/web.go). Standard in dev; Premium in prod,
+// where the web storage account turns the internet away and Front Door
+// reaches it over Private Link (Standard cannot). Three origin groups, one
+// per path: `/*` goes to the Storage static website with caching and
+// compression (the customer's pages), `/images/*` to the data account's
+// public `images` container (posters, cached at the edge: a flash sale's
+// crowd loads one poster; in prod over Private Link too), `/api/*` to the function app with caching off
+// (modules/frontdoor-api.bicep adds that half, after the function app
+// exists: the app's PUBLIC_WEB_URL needs this endpoint's host first). A rule set rewrites the page routes to their files, sends
 // the site root to the console (/app/) and adds the security headers; a WAF policy rate-limits entries per client.
 //
 // tools/deploy's infra check compares the rewrites, the headers and the
@@ -14,8 +17,17 @@ param endpointName string
 @description('Alphanumeric only (WAF policy names allow no dashes).')
 param wafPolicyName string
 param tags object
+@allowed(['Standard_AzureFrontDoor', 'Premium_AzureFrontDoor'])
+param sku string
 @description('The static website host (modules/staticwebsite.bicep).')
 param webOriginHost string
+@description('The blob host of the account holding the posters (container images).')
+param imagesOriginHost string
+@description('The web storage account\'s id: when set (Premium only), Front Door reaches the pages over Private Link, a connection the account must approve once (docs/deploy.md).')
+param webAccountId string = ''
+@description('The posters\' account id: when set, Front Door reaches the posters over Private Link (approved the same way).')
+param imagesAccountId string = ''
+param privateLinkLocation string = ''
 @description('Where posters load from: scheme://host of the blob endpoint or IMAGE_BASE_URL, for the CSP img-src.')
 param imageOrigin string
 @description('POST …/participate requests per client IP and minute before the WAF answers 429.')
@@ -45,7 +57,7 @@ resource profile 'Microsoft.Cdn/profiles@2024-09-01' = {
   name: profileName
   location: 'global'
   tags: tags
-  sku: { name: 'Standard_AzureFrontDoor' }
+  sku: { name: sku }
   properties: {
     originResponseTimeoutSeconds: 60
   }
@@ -81,6 +93,61 @@ resource webOrigin 'Microsoft.Cdn/profiles/originGroups/origins@2024-09-01' = {
     weight: 1000
     enabledState: 'Enabled'
     enforceCertificateNameCheck: true
+    // Over Private Link when the account admits no one else (prod).
+    sharedPrivateLinkResource: empty(webAccountId) ? null : {
+      privateLink: { id: webAccountId }
+      groupId: 'web'
+      privateLinkLocation: privateLinkLocation
+      requestMessage: 'Azure Front Door ${profileName}: pages'
+    }
+  }
+}
+
+resource imageOrigins 'Microsoft.Cdn/profiles/originGroups@2024-09-01' = {
+  parent: profile
+  name: 'images'
+  properties: {
+    loadBalancingSettings: { sampleSize: 4, successfulSamplesRequired: 3, additionalLatencyInMilliseconds: 50 }
+    sessionAffinityState: 'Disabled'
+  }
+}
+
+resource imageOrigin 'Microsoft.Cdn/profiles/originGroups/origins@2024-09-01' = {
+  parent: imageOrigins
+  name: 'posters'
+  properties: {
+    hostName: imagesOriginHost
+    originHostHeader: imagesOriginHost
+    httpPort: 80
+    httpsPort: 443
+    priority: 1
+    weight: 1000
+    enabledState: 'Enabled'
+    enforceCertificateNameCheck: true
+    sharedPrivateLinkResource: empty(imagesAccountId) ? null : {
+      privateLink: { id: imagesAccountId }
+      groupId: 'blob'
+      privateLinkLocation: privateLinkLocation
+      requestMessage: 'Azure Front Door ${profileName}: posters'
+    }
+  }
+}
+
+// Posters: /images/<name> is blob <name> of container images. A poster's
+// name never changes once written (a new one gets a new name), so the edge
+// keeps what the blob's Cache-Control allows.
+resource imageRoute 'Microsoft.Cdn/profiles/afdEndpoints/routes@2024-09-01' = {
+  parent: endpoint
+  name: 'images'
+  dependsOn: [imageOrigin]
+  properties: {
+    originGroup: { id: imageOrigins.id }
+    patternsToMatch: ['/images/*']
+    supportedProtocols: ['Http', 'Https']
+    httpsRedirect: 'Enabled'
+    forwardingProtocol: 'HttpsOnly'
+    linkToDefaultDomain: 'Enabled'
+    cacheConfiguration: { queryStringCachingBehavior: 'IgnoreQueryString' }
   }
 }
 
@@ -221,7 +288,9 @@ resource webRoute 'Microsoft.Cdn/profiles/afdEndpoints/routes@2024-09-01' = {
   }
 }
 
-// Standard tier: custom rules only (managed rule sets need Premium). One
+// Custom rules only. Managed rule sets need Premium; prod has it but leaves
+// them off until they are tuned against real traffic in Detection mode (their
+// injection rules can block requests carrying free text). One
 // rate limit, on entries: more than participateRatePerMinute POSTs to
 // …/participate from one client IP in a minute are blocked with 429 for
 // the rest of that minute. The app's own limits (PARTICIPATION_RATE_*)
@@ -230,7 +299,7 @@ resource waf 'Microsoft.Network/FrontDoorWebApplicationFirewallPolicies@2024-02-
   name: wafPolicyName
   location: 'Global'
   tags: tags
-  sku: { name: 'Standard_AzureFrontDoor' }
+  sku: { name: sku } // a WAF policy's tier is its profile's
   properties: {
     policySettings: {
       enabledState: 'Enabled'

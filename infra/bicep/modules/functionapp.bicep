@@ -20,6 +20,8 @@ param alwaysReadyHttp int
 param appSettings object
 @description('Front Door\'s id (X-Azure-FDID): when set, HTTP is admitted only from that Front Door profile; empty leaves the app open.')
 param frontDoorId string = ''
+@description('The delegated subnet (Microsoft.App/environments) every outbound call leaves through: Postgres, Redis, Service Bus, Storage and Key Vault over their private endpoints, the internet through the NAT gateway.')
+param subnetId string
 
 // Only Front Door's back end (service tag) carrying our profile's id may
 // call the functions, so the WAF and its rate limit cannot be bypassed
@@ -61,6 +63,7 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    virtualNetworkSubnetId: subnetId
     keyVaultReferenceIdentity: identityId
     functionAppConfig: {
       deployment: {

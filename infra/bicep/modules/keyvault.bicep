@@ -7,6 +7,9 @@ param tags object
 @description('Secrets to store: name and value. Empty values are skipped (the setting stays empty).')
 @secure()
 param secrets object
+@description('Disabled: reachable through its private endpoint only (the app\'s Key Vault references resolve over the VNet integration).')
+@allowed(['Enabled', 'Disabled'])
+param publicNetworkAccess string
 
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   name: name
@@ -19,7 +22,8 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
     enableSoftDelete: true
     softDeleteRetentionInDays: 30
     enablePurgeProtection: true
-    publicNetworkAccess: 'Enabled'
+    publicNetworkAccess: publicNetworkAccess
+    networkAcls: { defaultAction: publicNetworkAccess == 'Disabled' ? 'Deny' : 'Allow', bypass: 'None' }
   }
 }
 

@@ -23,6 +23,11 @@ param databaseName string
 // server's max_connections (docs/deploy.md, "Connection budget").
 param pgbouncerPoolSize int
 param pgbouncerMaxClientConn int
+@description('Disabled: reachable through its private endpoint only, and no firewall rule applies.')
+@allowed(['Enabled', 'Disabled'])
+param publicNetworkAccess string
+@description('Public IPv4 addresses admitted on the public endpoint (the deployer\'s, for migrations from a workstation). The app never needs one: it comes through the private endpoint.')
+param firewallIps array = []
 var pgbouncer = skuTier != 'Burstable'
 
 resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
@@ -45,7 +50,7 @@ resource server 'Microsoft.DBforPostgreSQL/flexibleServers@2024-08-01' = {
       geoRedundantBackup: geoRedundantBackup ? 'Enabled' : 'Disabled'
     }
     highAvailability: { mode: highAvailability }
-    network: { publicNetworkAccess: 'Enabled' }
+    network: { publicNetworkAccess: publicNetworkAccess }
   }
 }
 
@@ -61,13 +66,16 @@ resource database 'Microsoft.DBforPostgreSQL/flexibleServers/databases@2024-08-0
   properties: { charset: 'UTF8', collation: 'en_US.utf8' }
 }
 
-// Flex Consumption without a virtual network reaches the server from Azure
-// addresses: allow Azure services (0.0.0.0), nothing else.
-resource azureServices 'Microsoft.DBforPostgreSQL/flexibleServers/firewallRules@2024-08-01' = {
-  parent: server
-  name: 'AllowAzureServices'
-  properties: { startIpAddress: '0.0.0.0', endIpAddress: '0.0.0.0' }
-}
+// Named addresses only: no rule admits 0.0.0.0 ("Azure services", which
+// is every tenant's Azure address), and none exists without public access.
+@batchSize(1)
+resource firewall 'Microsoft.DBforPostgreSQL/flexibleServers/firewallRules@2024-08-01' = [
+  for (ip, i) in firewallIps: if (publicNetworkAccess == 'Enabled') {
+    parent: server
+    name: 'deployer-${i}'
+    properties: { startIpAddress: ip, endIpAddress: ip }
+  }
+]
 
 // PgBouncer in transaction mode. max_prepared_statements stays 0: the app's
 // pgx runs in cache_describe mode (shared/postgres DefaultExecMode), which
@@ -92,6 +100,7 @@ resource pgbouncerConfig 'Microsoft.DBforPostgreSQL/flexibleServers/configuratio
 }]
 
 output name string = server.name
+output id string = server.id
 // The port the app's pool uses: PgBouncer's where there is one.
 output appPort int = pgbouncer ? 6432 : 5432
 // The server's own port, for migrations and session work.

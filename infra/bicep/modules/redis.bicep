@@ -11,8 +11,11 @@ param highAvailability bool
 @description('Azure Managed Redis clustering policy: EnterpriseCluster (one proxied endpoint, a plain client) or OSSCluster (a cluster client, REDIS_CLUSTER=true).')
 @allowed(['EnterpriseCluster', 'OSSCluster'])
 param clusteringPolicy string = 'EnterpriseCluster'
+@description('Disabled: reachable through its private endpoint only.')
+@allowed(['Enabled', 'Disabled'])
+param publicNetworkAccess string
 
-resource managed 'Microsoft.Cache/redisEnterprise@2025-04-01' = if (kind == 'managed') {
+resource managed 'Microsoft.Cache/redisEnterprise@2025-07-01' = if (kind == 'managed') {
   name: name
   location: location
   tags: tags
@@ -20,10 +23,11 @@ resource managed 'Microsoft.Cache/redisEnterprise@2025-04-01' = if (kind == 'man
   properties: {
     minimumTlsVersion: '1.2'
     highAvailability: highAvailability ? 'Enabled' : 'Disabled'
+    publicNetworkAccess: publicNetworkAccess
   }
 }
 
-resource managedDb 'Microsoft.Cache/redisEnterprise/databases@2025-04-01' = if (kind == 'managed') {
+resource managedDb 'Microsoft.Cache/redisEnterprise/databases@2025-07-01' = if (kind == 'managed') {
   parent: managed
   name: 'default'
   properties: {
@@ -51,6 +55,7 @@ resource cache 'Microsoft.Cache/redis@2024-11-01' = if (kind == 'cache') {
     }
     enableNonSslPort: false
     minimumTlsVersion: '1.2'
+    publicNetworkAccess: publicNetworkAccess
     redisConfiguration: { 'maxmemory-policy': 'noeviction' }
   }
 }
@@ -59,3 +64,7 @@ resource cache 'Microsoft.Cache/redis@2024-11-01' = if (kind == 'cache') {
 output url string = kind == 'managed'
   ? 'rediss://:${uriComponent(managedDb.listKeys().primaryKey)}@${managed.properties.hostName}:10000/0'
   : 'rediss://:${uriComponent(cache.listKeys().primaryKey)}@${cache.properties.hostName}:6380/0'
+output id string = kind == 'managed' ? managed.id : cache.id
+@description('The private endpoint sub-resource and the private DNS zone of this kind of Redis.')
+output privateLinkGroup string = kind == 'managed' ? 'redisEnterprise' : 'redisCache'
+output privateDnsZone string = kind == 'managed' ? 'privatelink.redis.azure.net' : 'privatelink.redis.cache.windows.net'

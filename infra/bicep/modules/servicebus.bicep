@@ -9,6 +9,9 @@ param tags object
 param sku string
 @description('Messaging units (Premium only).')
 param capacity int
+@description('Disabled: reachable through its private endpoint only (Premium: Standard has no private endpoints).')
+@allowed(['Enabled', 'Disabled'])
+param publicNetworkAccess string
 
 // The queues and every per-queue setting come from infra/queues.json, the
 // table the local host (`handler devhost`) applies too; loadJsonContent reads
@@ -25,6 +28,7 @@ resource namespace 'Microsoft.ServiceBus/namespaces@2022-10-01-preview' = {
     disableLocalAuth: true // identity only
     minimumTlsVersion: '1.2'
     zoneRedundant: sku == 'Premium'
+    publicNetworkAccess: publicNetworkAccess
   }
 }
 

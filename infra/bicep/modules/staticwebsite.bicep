@@ -1,4 +1,4 @@
-// Static website hosting on the app's storage account: the `$web`
+// Static website hosting on the web storage account: the `$web`
 // container and its web endpoint (https://<account>.z<nn>.web.core.windows.net),
 // Front Door's origin for the customer's pages (modules/frontdoor.bicep).
 //
@@ -19,6 +19,13 @@
 // container instance with their own small storage account, which Azure
 // creates and deletes (cleanupPreference); they need the
 // Microsoft.ContainerInstance provider (docs/deploy.md step 2).
+//
+// In prod the web account turns the public internet away (network rules:
+// default Deny, the deployer's address only; Front Door comes in over
+// Private Link), and the script's container is on the internet. So the
+// script opens the account's rules for the one call and closes them again,
+// even when the call fails (trap). What is exposed meanwhile is published
+// pages and posters, public by design.
 param storageAccountName string
 param location string
 param tags object
@@ -66,17 +73,23 @@ resource enableStaticWebsite 'Microsoft.Resources/deploymentScripts@2023-08-01' 
     cleanupPreference: 'OnSuccess'
     environmentVariables: [
       { name: 'ACCOUNT', value: account.name }
+      { name: 'RESOURCE_GROUP', value: resourceGroup().name }
       { name: 'INDEX_DOCUMENT', value: indexDocument }
       { name: 'ERROR_DOCUMENT', value: errorDocument404 }
     ]
     scriptContent: '''
 set -u
+rules=$(az storage account show -g "$RESOURCE_GROUP" -n "$ACCOUNT" --query networkRuleSet.defaultAction -o tsv)
+if [ "$rules" = "Deny" ]; then
+  trap 'az storage account update -g "$RESOURCE_GROUP" -n "$ACCOUNT" --default-action Deny -o none' EXIT
+  az storage account update -g "$RESOURCE_GROUP" -n "$ACCOUNT" --default-action Allow -o none
+fi
 for attempt in $(seq 1 20); do
   if az storage blob service-properties update --account-name "$ACCOUNT" --auth-mode login \
       --static-website --index-document "$INDEX_DOCUMENT" --404-document "$ERROR_DOCUMENT" -o none; then
     exit 0
   fi
-  echo "attempt $attempt failed (the role assignment may still be propagating); retrying in 15 s" >&2
+  echo "attempt $attempt failed (the role assignment or the network rule may still be propagating); retrying in 15 s" >&2
   sleep 15
 done
 exit 1

@@ -1,16 +1,26 @@
-// The storage account: the Flex Consumption deployment container, posters,
-// draw proofs and exports (Blob), the channel attempt log (Table). Shared
-// keys are off: the app reaches it with its managed identity.
+// A storage account, used twice (main.bicep): the data account (the Flex
+// Consumption deployment container, the host's own storage, draw proofs and
+// exports, the channel attempt log) and the web account (the static website,
+// posters, release binaries for the migration job). Shared keys are off:
+// the app reaches both with its managed identity.
 param name string
 param location string
 param tags object
 @allowed(['Standard_LRS', 'Standard_ZRS', 'Standard_GZRS'])
 param sku string
-@description('Blob containers: name and whether anyone may read blobs (posters, share kits).')
+@description('Blob containers: name and whether anyone may read blobs (posters).')
 param containers array
-param tables array
+param tables array = []
 @description('Containers whose blobs are deleted a day after their last change (exports: personal data).')
 param expiringContainers array = []
+@description('Disabled: reachable through private endpoints only.')
+@allowed(['Enabled', 'Disabled'])
+param publicNetworkAccess string
+@description('With public access: Deny admits only allowedIps (and private endpoints, which network rules never block).')
+@allowed(['Allow', 'Deny'])
+param defaultNetworkAction string = 'Allow'
+@description('Public IPv4 addresses admitted when defaultNetworkAction is Deny (the deployer\'s, for uploads).')
+param allowedIps array = []
 
 resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: name
@@ -20,10 +30,16 @@ resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   sku: { name: sku }
   properties: {
     allowSharedKeyAccess: false
-    allowBlobPublicAccess: true // posters and share kits are public pages; every other container is private
+    allowBlobPublicAccess: contains(map(containers, c => c.public), true) // posters only
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
     defaultToOAuthAuthentication: true
+    publicNetworkAccess: publicNetworkAccess
+    networkAcls: {
+      defaultAction: publicNetworkAccess == 'Disabled' ? 'Deny' : defaultNetworkAction
+      bypass: 'None'
+      ipRules: [for ip in allowedIps: { value: ip, action: 'Allow' }]
+    }
   }
 }
 
@@ -81,3 +97,4 @@ resource tableList 'Microsoft.Storage/storageAccounts/tableServices/tables@2023-
 output name string = account.name
 output id string = account.id
 output blobEndpoint string = account.properties.primaryEndpoints.blob
+output blobHost string = replace(replace(account.properties.primaryEndpoints.blob, 'https://', ''), '/', '')
