@@ -206,8 +206,8 @@ module storage 'modules/storage.bicep' = {
 }
 
 // The pages and the release binaries the migration job runs, apart from
-// the data: in prod it admits Front Door over Private Link and the
-// deployer's address, which uploads both.
+// the data: in prod it admits Front Door over Private Link, the deployer's
+// address, which uploads both, and the migration job's subnet.
 module webStorage 'modules/storage.bicep' = {
   name: 'webstorage'
   params: {
@@ -221,6 +221,7 @@ module webStorage 'modules/storage.bicep' = {
     publicNetworkAccess: 'Enabled'
     defaultNetworkAction: privateNetwork ? 'Deny' : 'Allow'
     allowedIps: privateNetwork && !empty(deployerIpAddress) ? [deployerIpAddress] : []
+    allowedSubnets: privateNetwork ? [network.outputs.opsSubnetId] : []
   }
 }
 

@@ -18,17 +18,17 @@ import (
 // InfraCheck says where the pieces that must agree live, relative to a
 // repository root.
 type InfraCheck struct {
-	Root          string   // repository root
-	Settings      []string // every setting the app reads (config.Names)
-	BicepDir      string   // infra/bicep
-	MainBicep     string   // declares `var appSettings = { ... }`
-	QueuesBicep   string   // creates the queues from QueueTable
-	QueueTable    string   // infra/queues.json: every queue and its settings
-	ParamFiles    []string // the .bicepparam files
+	Root        string   // repository root
+	Settings    []string // every setting the app reads (config.Names)
+	BicepDir    string   // infra/bicep
+	MainBicep   string   // declares `var appSettings = { ... }`
+	QueuesBicep string   // creates the queues from QueueTable
+	QueueTable  string   // infra/queues.json: every queue and its settings
+	ParamFiles  []string // the .bicepparam files
 	// ProdParams is the production one of ParamFiles: the network checks
 	// (network.go) hold it to a private data plane. Empty skips them.
-	ProdParams string
-	LocalSettings string   // local.settings.json.example
+	ProdParams    string
+	LocalSettings string // local.settings.json.example
 	// FrontDoorBicep declares the profile, the web route, the rule set and
 	// the WAF; FrontDoorAPIBicep the /api/* route. Empty skips those checks.
 	FrontDoorBicep    string

@@ -74,6 +74,9 @@ resource vnet 'Microsoft.Network/virtualNetworks@2024-05-01' = {
         properties: {
           addressPrefix: opsSubnetPrefix
           delegations: [{ name: 'aci', properties: { serviceName: 'Microsoft.ContainerInstance/containerGroups' } }]
+          // The job reads the release binaries from the web account, whose
+          // network rules admit this subnet by its service endpoint.
+          serviceEndpoints: [{ service: 'Microsoft.Storage' }]
           natGateway: natGateway ? { id: nat.id } : null
           defaultOutboundAccess: !natGateway
         }

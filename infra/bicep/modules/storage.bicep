@@ -1,8 +1,8 @@
 // A storage account, used twice (main.bicep): the data account (the Flex
-// Consumption deployment container, the host's own storage, draw proofs and
-// exports, the channel attempt log) and the web account (the static website,
-// posters, release binaries for the migration job). Shared keys are off:
-// the app reaches both with its managed identity.
+// Consumption deployment container, the host's own storage, posters, draw
+// proofs and exports, the channel attempt log) and the web account (the
+// static website, release binaries for the migration job). Shared keys are
+// off: the app and the operator's job sign in with managed identities.
 param name string
 param location string
 param tags object
@@ -21,6 +21,8 @@ param publicNetworkAccess string
 param defaultNetworkAction string = 'Allow'
 @description('Public IPv4 addresses admitted when defaultNetworkAction is Deny (the deployer\'s, for uploads).')
 param allowedIps array = []
+@description('Subnets admitted when defaultNetworkAction is Deny (their Microsoft.Storage service endpoint): the migration job\'s. Same-region callers come from private addresses, which IP rules never match.')
+param allowedSubnets array = []
 
 resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: name
@@ -39,6 +41,7 @@ resource account 'Microsoft.Storage/storageAccounts@2023-05-01' = {
       defaultAction: publicNetworkAccess == 'Disabled' ? 'Deny' : defaultNetworkAction
       bypass: 'None'
       ipRules: [for ip in allowedIps: { value: ip, action: 'Allow' }]
+      virtualNetworkRules: [for subnet in allowedSubnets: { id: subnet, action: 'Allow' }]
     }
   }
 }
