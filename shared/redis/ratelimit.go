@@ -68,10 +68,7 @@ func (l *Limiter) AllowAll(ctx context.Context, limits ...Limit) (time.Duration,
 	if len(on) == 0 {
 		return 0, nil
 	}
-	cmds, err := l.run(ctx, on, false)
-	if goredis.HasErrorPrefix(err, "NOSCRIPT") {
-		cmds, err = l.run(ctx, on, true) // first use since Redis started: load it
-	}
+	cmds, err := l.run(ctx, on)
 	if err != nil {
 		return 0, err
 	}
@@ -86,34 +83,6 @@ func (l *Limiter) AllowAll(ctx context.Context, limits ...Limit) (time.Duration,
 	return wait, nil
 }
 
-// Pending is a limit queued on a caller's pipeline (Queue).
-type Pending struct {
-	cmd *goredis.Cmd
-	off bool
-}
-
-// Queue adds one action under lim to pipe, so a caller can send it in the
-// same round trip as its own commands; Wait reads the answer after Exec.
-func (l *Limiter) Queue(ctx context.Context, pipe goredis.Pipeliner, lim Limit) *Pending {
-	if lim.Rate <= 0 {
-		return &Pending{off: true}
-	}
-	return &Pending{cmd: gcra.EvalSha(ctx, pipe, []string{l.Key(lim)}, lim.args()...)}
-}
-
-// Wait is AllowAll's answer for a queued limit. After a Redis restart the
-// script is missing: it is loaded for the next call and this one answers
-// the error (callers let the action through or not, as for any error).
-func (p *Pending) Wait(ctx context.Context, rdb goredis.UniversalClient) (time.Duration, error) {
-	if p.off {
-		return 0, nil
-	}
-	if goredis.HasErrorPrefix(p.cmd.Err(), "NOSCRIPT") {
-		_ = gcra.Load(ctx, rdb).Err()
-	}
-	return waitOf(p.cmd)
-}
-
 // waitOf reads a gcra reply: 0 when allowed, else the wait.
 func waitOf(c *goredis.Cmd) (time.Duration, error) {
 	if err := c.Err(); err != nil {
@@ -123,18 +92,46 @@ func waitOf(c *goredis.Cmd) (time.Duration, error) {
 	return WaitOf(v)
 }
 
-func (l *Limiter) run(ctx context.Context, limits []Limit, load bool) ([]*goredis.Cmd, error) {
-	pipe := l.rdb.Pipeline()
+// run sends the limits' scripts by hash. A node that does not have the
+// script (Redis restarted, or a cluster shard's first use) answers NOSCRIPT
+// and charges nothing: those limits alone go again with the script's source,
+// which loads it there, so no limit is charged twice.
+func (l *Limiter) run(ctx context.Context, limits []Limit) ([]*goredis.Cmd, error) {
+	send := func(cmds []*goredis.Cmd, which []int, load bool) error {
+		pipe := l.rdb.Pipeline()
+		for _, i := range which {
+			keys, args := []string{l.Key(limits[i])}, limits[i].args()
+			if load {
+				cmds[i] = gcra.Eval(ctx, pipe, keys, args...)
+			} else {
+				cmds[i] = gcra.EvalSha(ctx, pipe, keys, args...)
+			}
+		}
+		_, err := pipe.Exec(ctx)
+		return err
+	}
 	cmds := make([]*goredis.Cmd, len(limits))
-	for i, lim := range limits {
-		keys, args := []string{l.Key(lim)}, lim.args()
-		if load {
-			cmds[i] = gcra.Eval(ctx, pipe, keys, args...)
-		} else {
-			cmds[i] = gcra.EvalSha(ctx, pipe, keys, args...)
+	all := make([]int, len(limits))
+	for i := range all {
+		all[i] = i
+	}
+	err := send(cmds, all, false)
+	var missing []int
+	for i, c := range cmds {
+		if goredis.HasErrorPrefix(c.Err(), "NOSCRIPT") {
+			missing = append(missing, i)
 		}
 	}
-	_, err := pipe.Exec(ctx)
+	if len(missing) > 0 {
+		err = send(cmds, missing, true)
+		if err == nil {
+			for _, c := range cmds {
+				if err = c.Err(); err != nil {
+					break
+				}
+			}
+		}
+	}
 	return cmds, err
 }
 

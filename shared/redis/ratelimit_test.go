@@ -2,8 +2,13 @@ package redis_test
 
 import (
 	"context"
+	"net"
+	"os/exec"
+	"strconv"
 	"testing"
 	"time"
+
+	goredis "github.com/redis/go-redis/v9"
 
 	"github.com/eventmkt/backend/shared/redis"
 	"github.com/eventmkt/backend/shared/testenv"
@@ -79,29 +84,61 @@ func TestLimiterAllowAll(t *testing.T) {
 	}
 }
 
-// A limit queued on a caller's pipeline is charged with the caller's
-// commands and answers like AllowAll, period included.
-func TestLimiterQueue(t *testing.T) {
+
+// A server without the script (restarted, or a cluster shard's first use)
+// answers NOSCRIPT and charges nothing; AllowAll sends those limits again
+// with the script's source, so each is charged exactly once. SCRIPT FLUSH
+// is server-wide, so this runs on a Redis of its own.
+func TestLimiterReloadsScriptWithoutDoubleCharge(t *testing.T) {
 	t.Parallel()
-	rdb, prefix := testenv.Redis(t)
-	l := redis.NewLimiter(rdb, prefix)
+	rdb := privateRedis(t)
+	l := redis.NewLimiter(rdb, "t:")
 	ctx := context.Background()
-	lim := redis.Limit{Key: "q", Rate: 1, Period: time.Hour}
-	if _, err := l.Allow(ctx, "warm", 1); err != nil { // loads the script, as a first AllowAll does
+	a := redis.Limit{Key: "a", Rate: 2, Period: time.Hour}
+	b := redis.Limit{Key: "b", Rate: 3, Period: time.Hour}
+	if _, err := l.AllowAll(ctx, a); err != nil { // loads the script, charges a once
 		t.Fatal(err)
 	}
-	for i, want := range []bool{false, true} {
-		pipe := rdb.Pipeline()
-		p, off := l.Queue(ctx, pipe, lim), l.Queue(ctx, pipe, redis.Limit{Key: "off"})
-		if _, err := pipe.Exec(ctx); err != nil {
-			t.Fatal(err)
-		}
-		wait, err := p.Wait(ctx, rdb)
-		if err != nil || (wait > 0) != want || (want && (wait < 59*time.Minute || wait > time.Hour)) {
-			t.Errorf("call %d: wait %v, err %v; want waiting %v (about an hour)", i+1, wait, err, want)
-		}
-		if w, err := off.Wait(ctx, rdb); w != 0 || err != nil {
-			t.Errorf("off: %v %v", w, err)
+	if err := rdb.ScriptFlush(ctx).Err(); err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []bool{false, true} { // a: second action passes, third waits
+		wait, err := l.AllowAll(ctx, a, b)
+		if err != nil || (wait > 0) != want {
+			t.Fatalf("call %d after the flush: wait %v, err %v; want waiting %v", i+1, wait, err, want)
 		}
 	}
+	// b was charged twice (once per call), never three times: one action left.
+	for i, want := range []bool{false, true} {
+		if wait, err := l.AllowAll(ctx, b); err != nil || (wait > 0) != want {
+			t.Fatalf("b's call %d: wait %v, err %v; want waiting %v", i+3, wait, err, want)
+		}
+	}
+}
+
+// privateRedis starts a throw-away redis-server (the Debian package
+// scripts/services.sh uses) for a test that changes server-wide state.
+func privateRedis(t *testing.T) *goredis.Client {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+	ln.Close()
+	cmd := exec.Command("redis-server", "--port", port, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no")
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("redis-server (apt install redis-server): %v", err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	rdb := goredis.NewClient(&goredis.Options{Addr: "127.0.0.1:" + port})
+	t.Cleanup(func() { rdb.Close() })
+	deadline := time.Now().Add(10 * time.Second)
+	for rdb.Ping(context.Background()).Err() != nil {
+		if time.Now().After(deadline) {
+			t.Fatal("the private redis-server did not answer within 10 s")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return rdb
 }

@@ -138,13 +138,14 @@ func condition(env *bicepEnv, decl bicepDecl) any {
 	return env.eval(decl.Condition)
 }
 
-// resources lists the (non-existing) resources of type typ deployed by
-// active modules, each loop item apart.
+// resources lists the (non-existing) resources of type typ of modules that
+// may be deployed (a condition known only at deployment counts as true: a
+// check must not skip a service it cannot rule out), each loop item apart.
 func (d *deployment) resources(typ string) []resourceInstance {
 	var out []resourceInstance
 	for i := range d.modules {
 		m := &d.modules[i]
-		if m.active != true {
+		if m.active == false {
 			continue
 		}
 		for _, decl := range m.doc.Resources {
@@ -353,7 +354,7 @@ func (c InfraCheck) checkDataPlane(d *deployment, prod bool, add func(string, ..
 			continue
 		}
 		for _, r := range d.resources(typ) {
-			if r.active != true {
+			if r.active == false {
 				continue
 			}
 			groups := svc.groups
