@@ -84,7 +84,6 @@ func TestLimiterAllowAll(t *testing.T) {
 	}
 }
 
-
 // A server without the script (restarted, or a cluster shard's first use)
 // answers NOSCRIPT and charges nothing; AllowAll sends those limits again
 // with the script's source, so each is charged exactly once. SCRIPT FLUSH
