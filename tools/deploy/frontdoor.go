@@ -29,9 +29,11 @@ func (c InfraCheck) checkFrontDoor(read func(string) string, add func(string, ..
 	}
 	// Its tier differs by environment (network.go checks each one's); the
 	// WAF policy must be of the same tier, or Front Door refuses to link it.
-	profileSku := ""
+	profileSku := "<none>"
 	for _, p := range profiles {
-		profileSku = skuExpr.FindStringSubmatch(p.body + "sku: { name: <none> }")[1]
+		if m := skuExpr.FindStringSubmatch(p.body); m != nil {
+			profileSku = m[1]
+		}
 	}
 
 	// The routes: /* cached to the web origins, /api/* uncached, HTTPS only.

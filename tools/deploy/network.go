@@ -75,12 +75,31 @@ type resourceInstance struct {
 
 var outputRef = regexp.MustCompile(`^([A-Za-z_]\w*)\.outputs\.([A-Za-z_]\w*)$`)
 
-func (c InfraCheck) evaluate(read func(string) string, paramFile string) (*deployment, error) {
-	mainDoc, err := parseBicepDoc(read(c.MainBicep))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", c.MainBicep, err)
+// templates parses each .bicep file once per check, however many modules
+// and parameter files use it.
+type templates struct {
+	read func(string) string
+	docs map[string]*bicepDoc
+}
+
+func (t *templates) parse(rel string) (*bicepDoc, error) {
+	if doc, ok := t.docs[rel]; ok {
+		return doc, nil
 	}
-	values, err := parseBicepParamFile(read(paramFile))
+	doc, err := parseBicepDoc(t.read(rel))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", rel, err)
+	}
+	t.docs[rel] = doc
+	return doc, nil
+}
+
+func (c InfraCheck) evaluate(t *templates, paramFile string) (*deployment, error) {
+	mainDoc, err := t.parse(c.MainBicep)
+	if err != nil {
+		return nil, err
+	}
+	values, err := parseBicepParamFile(t.read(paramFile))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", paramFile, err)
 	}
@@ -89,9 +108,9 @@ func (c InfraCheck) evaluate(read func(string) string, paramFile string) (*deplo
 	dir := path.Dir(c.MainBicep)
 	for _, decl := range mainDoc.Modules {
 		rel := path.Join(dir, decl.Type)
-		doc, err := parseBicepDoc(read(rel))
+		doc, err := t.parse(rel)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", rel, err)
+			return nil, err
 		}
 		for _, scope := range loopScopes(env, decl) {
 			m := moduleInstance{decl: decl, path: rel, doc: doc, active: condition(scope, decl), main: scope}
@@ -320,9 +339,9 @@ func (c InfraCheck) checkNetwork(read func(string) string, add func(string, ...a
 	if c.ProdParams == "" {
 		return
 	}
-	c.checkNoOpenRule(read, add)
+	t := &templates{read: read, docs: map[string]*bicepDoc{}}
 	for _, pf := range c.ParamFiles {
-		d, err := c.evaluate(read, pf)
+		d, err := c.evaluate(t, pf)
 		if err != nil {
 			add("network check: %v", err)
 			continue
@@ -334,6 +353,12 @@ func (c InfraCheck) checkNetwork(read func(string) string, add func(string, ...a
 			c.checkEdge(d, add)
 		}
 	}
+	files := append([]string{}, c.ParamFiles...)
+	for rel := range t.docs {
+		files = append(files, rel)
+	}
+	sort.Strings(files)
+	checkNoOpenRule(read, files, add)
 }
 
 // checkDataPlane: prod, every data service private; every file, PostgreSQL
@@ -506,17 +531,7 @@ var openAddress = regexp.MustCompile(`'0\.0\.0\.0(/0)?'|'\*'`)
 
 // checkNoOpenRule: no template or parameter file names 0.0.0.0 (Azure's
 // "allow Azure services", every tenant's addresses) or 0.0.0.0/0.
-func (c InfraCheck) checkNoOpenRule(read func(string) string, add func(string, ...any)) {
-	files := []string{c.MainBicep}
-	files = append(files, c.ParamFiles...)
-	mainDoc, err := parseBicepDoc(read(c.MainBicep))
-	if err == nil {
-		for _, m := range mainDoc.Modules {
-			if p := path.Join(path.Dir(c.MainBicep), m.Type); !slices.Contains(files, p) {
-				files = append(files, p)
-			}
-		}
-	}
+func checkNoOpenRule(read func(string) string, files []string, add func(string, ...any)) {
 	for _, f := range files {
 		for i, line := range strings.Split(read(f), "\n") {
 			code, _, _ := strings.Cut(line, "//")
